@@ -1,0 +1,27 @@
+/**
+ * @module
+ * Resolves a request's token into an auth context. Anything wrong with the token (malformed,
+ * expired, forged, wrong type, deleted record) makes the request a guest, never an error.
+ */
+import type { AuthContext, Collection } from "../core/types.ts"
+import { decodeUnverified, signingKey, verify } from "./tokens.ts"
+
+/** What identification needs from the records layer. */
+export interface AuthRecordSource {
+  findCollection(idOrName: string): Collection | undefined
+  findRecord(collection: Collection, id: string): Record<string, unknown> | null
+}
+
+/** The auth context for a raw token, or null (guest). */
+export function identify(token: string, source: AuthRecordSource, now = Date.now()): AuthContext | null {
+  if (token === "") return null
+  const claims = decodeUnverified(token)
+  if (!claims || claims.type !== "auth") return null
+  const collection = source.findCollection(claims.collectionId)
+  if (!collection || collection.type !== "auth" || collection.id !== claims.collectionId) return null
+  const record = source.findRecord(collection, claims.id)
+  if (!record) return null
+  const secret = (collection.authToken as { secret?: string } | undefined)?.secret ?? ""
+  if (!verify(token, signingKey(String(record.tokenKey ?? ""), secret), now)) return null
+  return { record, collection }
+}
