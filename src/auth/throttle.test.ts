@@ -11,16 +11,14 @@ function setup(config: Partial<ThrottleConfig> = {}) {
 const alice = { identity: "alice@example.com", ip: "10.0.0.1" }
 
 function fail(throttle: LoginThrottle, attempt: { identity: string; ip: string }, times: number) {
-  for (let i = 0; i < times; i++) throttle.recordFailure(attempt)
+  for (let i = 0; i < times; i++) throttle.attempt(attempt)
 }
 
 describe("login throttle", () => {
   it("allows the first five failures and refuses the sixth attempt", () => {
     const { throttle } = setup()
-    for (let i = 0; i < 5; i++) {
-      expect(throttle.check(alice)).toEqual({ allowed: true })
-      throttle.recordFailure(alice)
-    }
+    for (let i = 0; i < 5; i++) expect(throttle.attempt(alice)).toEqual({ allowed: true })
+    expect(throttle.attempt(alice)).toEqual({ allowed: false, reason: "pair", retryAfterMs: 60_000 })
     expect(throttle.check(alice)).toEqual({ allowed: false, reason: "pair", retryAfterMs: 60_000 })
   })
 
@@ -41,7 +39,7 @@ describe("login throttle", () => {
     advance(60_000)
     fail(throttle, alice, 4)
     expect(throttle.check(alice).allowed).toBe(true)
-    throttle.recordFailure(alice)
+    throttle.attempt(alice)
     expect(throttle.check(alice).allowed).toBe(false)
   })
 
@@ -60,7 +58,7 @@ describe("login throttle", () => {
 
   it("caps failures per IP across identities", () => {
     const { throttle, advance } = setup({ maxFailuresPerIp: 8 })
-    for (let i = 0; i < 8; i++) throttle.recordFailure({ identity: `user${i}@x.io`, ip: alice.ip })
+    for (let i = 0; i < 8; i++) throttle.attempt({ identity: `user${i}@x.io`, ip: alice.ip })
     advance(10_000)
     expect(throttle.check({ identity: "fresh@x.io", ip: alice.ip })).toEqual({
       allowed: false, reason: "ip", retryAfterMs: 50_000,
@@ -68,14 +66,42 @@ describe("login throttle", () => {
     expect(throttle.check({ identity: "fresh@x.io", ip: "10.9.9.9" }).allowed).toBe(true)
   })
 
-  it("clears the pair on success but keeps the IP count", () => {
+  it("counts concurrent attempts before their outcome is known", () => {
+    const { throttle } = setup()
+    const decisions = Array.from({ length: 10 }, () => throttle.attempt(alice))
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(5)
+  })
+
+  it("does not count refused attempts, so the block ends with the window", () => {
+    const { throttle, advance } = setup()
+    fail(throttle, alice, 5)
+    for (let i = 0; i < 50; i++) {
+      advance(1_000)
+      expect(throttle.attempt(alice).allowed).toBe(false)
+    }
+    advance(10_000)
+    expect(throttle.attempt(alice).allowed).toBe(true)
+  })
+
+  it("refunds a successful login: clears the pair and gives the IP its attempt back", () => {
     const { throttle } = setup({ maxFailuresPerIp: 6 })
     fail(throttle, alice, 4)
+    throttle.attempt(alice)
     throttle.recordSuccess(alice)
+    // Pair is clear; the IP still holds the four real failures.
     fail(throttle, alice, 1)
     expect(throttle.check(alice).allowed).toBe(true)
     fail(throttle, alice, 1)
     expect(throttle.check(alice)).toMatchObject({ allowed: false, reason: "ip" })
+  })
+
+  it("lets many successful logins through from one IP", () => {
+    const { throttle } = setup()
+    for (let i = 0; i < 100; i++) {
+      const attempt = { identity: `user${i}@x.io`, ip: alice.ip }
+      expect(throttle.attempt(attempt).allowed).toBe(true)
+      throttle.recordSuccess(attempt)
+    }
   })
 
   it("honours custom limits and windows", () => {
@@ -88,13 +114,13 @@ describe("login throttle", () => {
 
   it("stays within maxKeys by dropping expired and then oldest entries", () => {
     const { throttle, advance } = setup({ maxKeys: 100 })
-    for (let i = 0; i < 100; i++) throttle.recordFailure({ identity: `u${i}`, ip: `ip${i}` })
+    for (let i = 0; i < 100; i++) throttle.attempt({ identity: `u${i}`, ip: `ip${i}` })
     expect(throttle.size).toEqual({ pairs: 100, ips: 100 })
     advance(60_000)
-    throttle.recordFailure(alice)
+    throttle.attempt(alice)
     expect(throttle.size).toEqual({ pairs: 1, ips: 1 })
 
-    for (let i = 0; i < 500; i++) throttle.recordFailure({ identity: `v${i}`, ip: `jp${i}` })
+    for (let i = 0; i < 500; i++) throttle.attempt({ identity: `v${i}`, ip: `jp${i}` })
     expect(throttle.size.pairs).toBeLessThanOrEqual(100)
     expect(throttle.size.ips).toBeLessThanOrEqual(100)
     // The most recent keys survive eviction.

@@ -14,9 +14,12 @@
  * - the IP alone: once it reaches `maxFailuresPerIp` failures (any identities), every attempt
  *   from that IP is refused until its window closes. This caps password spraying from one host.
  *
- * A successful login clears its pair's count but not the IP's (so logging into your own account
- * does not buy more guesses at others). Refused attempts are not counted, so a blocked client
- * regains access when its window closes rather than extending the block forever.
+ * Every allowed attempt counts as a failure the moment it is admitted, before the password is
+ * checked: otherwise a burst of concurrent requests would all pass the check while their bcrypt
+ * comparisons run. A successful login then refunds it: the pair's count is cleared and the IP's
+ * count gives back that one attempt (so logging into your own account neither costs nor buys
+ * guesses at others). Refused attempts are not counted, so a blocked client regains access when
+ * its window closes rather than extending the block forever.
  * There is deliberately no per-identity limit across IPs: it would let anyone lock a victim out.
  * Identities are compared trimmed and lower-cased.
  *
@@ -102,6 +105,11 @@ class WindowTable {
     this.#windows.set(key, { start: now, failures: 1 })
   }
 
+  removeFailure(key: string, now: number): void {
+    const window = this.get(key, now)
+    if (window && window.failures > 0) window.failures--
+  }
+
   delete(key: string): void {
     this.#windows.delete(key)
   }
@@ -126,10 +134,9 @@ class WindowTable {
  * limits in {@link ThrottleConfig}. Create one per app; state lives only in memory.
  *
  * @example
- * const decision = throttle.check({ identity, ip })
+ * const decision = throttle.attempt({ identity, ip }) // counted as a failure for now
  * if (!decision.allowed) throw tooManyRequests()
  * if (await passwordMatches()) throttle.recordSuccess({ identity, ip })
- * else throttle.recordFailure({ identity, ip })
  */
 export class LoginThrottle {
   readonly #config: ThrottleConfig
@@ -146,7 +153,7 @@ export class LoginThrottle {
     this.#ips = new WindowTable(merged.windowMs, merged.maxKeys)
   }
 
-  /** Decides whether this attempt may proceed; does not count it. */
+  /** Decides whether this attempt would be allowed, without counting it. */
   check(attempt: LoginAttempt): ThrottleDecision {
     const now = this.#config.now()
     const ip = this.#ips.get(attempt.ip, now)
@@ -160,16 +167,24 @@ export class LoginThrottle {
     return { allowed: true }
   }
 
-  /** Counts a failed attempt (unknown identity or wrong password) against the pair and the IP. */
-  recordFailure(attempt: LoginAttempt): void {
-    const now = this.#config.now()
-    this.#pairs.addFailure(pairKey(attempt), now)
-    this.#ips.addFailure(attempt.ip, now)
+  /**
+   * Decides whether this attempt may proceed and, when it may, counts it as a failure against the
+   * pair and the IP until {@link recordSuccess} says otherwise.
+   */
+  attempt(attempt: LoginAttempt): ThrottleDecision {
+    const decision = this.check(attempt)
+    if (decision.allowed) {
+      const now = this.#config.now()
+      this.#pairs.addFailure(pairKey(attempt), now)
+      this.#ips.addFailure(attempt.ip, now)
+    }
+    return decision
   }
 
-  /** Clears the pair's failures after a successful login; the IP's count stays. */
+  /** Refunds a successful attempt: clears the pair's failures and gives one back to the IP. */
   recordSuccess(attempt: LoginAttempt): void {
     this.#pairs.delete(pairKey(attempt))
+    this.#ips.removeFailure(attempt.ip, this.#config.now())
   }
 
   /** Number of tracked (pair, IP) entries, for tests and metrics. */

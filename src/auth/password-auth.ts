@@ -1,0 +1,80 @@
+/**
+ * @module
+ * Password authentication against an auth collection: identity lookup over the collection's
+ * identity fields, bcrypt check, throttling of failures, and token issue.
+ */
+import { ApiError, badRequest, fieldError, tooManyRequests, type ErrorData } from "../core/errors.ts"
+import type { Collection, RecordData } from "../core/types.ts"
+import { dummyVerify, verifyPassword } from "./passwords.ts"
+import { signAuthToken } from "./tokens.ts"
+import type { LoginThrottle } from "./throttle.ts"
+
+/** What password auth needs from the records layer. */
+export interface AuthRecordLookup {
+  findByField(collection: Collection, field: string, value: string): RecordData | null
+}
+
+export interface PasswordAuthInput {
+  identity: unknown
+  password: unknown
+  identityField?: unknown
+  ip: string
+}
+
+const EMAIL_SHAPE = /^[^@\s]+@[^@\s]+$/
+
+/** Issues a fresh auth token for a record of an auth collection. */
+export function issueAuthToken(collection: Collection, record: RecordData, refreshable = true): string {
+  const options = collection.authToken as { secret: string; duration: number }
+  return signAuthToken(
+    { id: String(record.id), collectionId: collection.id, tokenKey: String(record.tokenKey) },
+    { secret: options.secret, duration: options.duration, refreshable },
+  )
+}
+
+/** Authenticates `identity`/`password`; returns the matched record, or throws PocketBase's errors. */
+export async function authenticateWithPassword(
+  collection: Collection,
+  input: PasswordAuthInput,
+  lookup: AuthRecordLookup,
+  throttle: LoginThrottle,
+): Promise<RecordData> {
+  const passwordAuth = collection.passwordAuth as { enabled: boolean; identityFields: string[] }
+  if (!passwordAuth.enabled) throw new ApiError(403, "The collection is not configured to allow password authentication.")
+  const errors = validateInput(input, passwordAuth.identityFields)
+  if (errors) throw badRequest("An error occurred while validating the submitted data.", errors)
+  const identity = input.identity as string
+  const password = input.password as string
+
+  const attempt = { identity: `${collection.id}:${identity}`, ip: input.ip }
+  if (!throttle.attempt(attempt).allowed) throw tooManyRequests()
+
+  const fields = typeof input.identityField === "string" && input.identityField !== ""
+    ? [input.identityField]
+    : [...passwordAuth.identityFields].sort((a, b) => (a === "email" ? -1 : b === "email" ? 1 : 0))
+  let record: RecordData | null = null
+  for (const field of fields) {
+    if (field === "email" && !EMAIL_SHAPE.test(identity) && fields.length > 1) continue
+    record = lookup.findByField(collection, field, identity)
+    if (record) break
+  }
+  // Equal work whether or not the identity exists, so timing does not reveal accounts.
+  const ok = record ? await verifyPassword(password, String(record.password ?? "")) : (await dummyVerify(password), false)
+  if (!record || !ok) throw badRequest("Failed to authenticate.")
+  throttle.recordSuccess(attempt)
+  return record
+}
+
+function validateInput(input: PasswordAuthInput, identityFields: string[]): ErrorData | null {
+  const errors: ErrorData = {}
+  for (const key of ["identity", "password"] as const) {
+    const value = input[key]
+    if (typeof value !== "string" || value === "") errors[key] = fieldError("validation_required", "Cannot be blank.")
+    else if (value.length > 255) errors[key] = fieldError("validation_length_out_of_range", "The length must be between 1 and 255.", { max: 255, min: 1 })
+  }
+  const field = input.identityField
+  if (field !== undefined && field !== "" && (typeof field !== "string" || !identityFields.includes(field))) {
+    errors.identityField = fieldError("validation_in_invalid", "Must be a valid value.")
+  }
+  return Object.keys(errors).length > 0 ? errors : null
+}
