@@ -1,0 +1,280 @@
+/**
+ * @module
+ * One realtime connection: its id, store, subscriptions and a bounded outbound FIFO of encoded
+ * frames. The client knows nothing about HTTP; a `ClientSink` (the SSE stream) drains the queue.
+ */
+import type { AuthContext } from "../core/types.ts"
+import { encodeFrameHead, encodeFrameTail, HEARTBEAT_FRAME, type Message } from "./sse.ts"
+import { baseOf, keyMatchesPrefix, parseSubscription, type Subscription, type SubscriptionOptions } from "./topics.ts"
+
+/** Store key of the bound auth (an `AuthContext` or null). */
+export const STORE_AUTH = "auth"
+/** Store key of the IP the stream was opened from; POSTs from another IP are refused. */
+export const STORE_IP = "pbRealtimeClientIP"
+
+/** Default cap on bytes queued but not yet taken by the transport. */
+export const DEFAULT_BUFFER_BYTES = 1 << 20
+
+const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/** A new 40-character id from `[A-Za-z0-9]`, crypto-random and unbiased (rejection sampling). */
+export function newClientId(): string {
+  let id = ""
+  while (id.length < 40) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(48))) {
+      // 248 = 4 × 62: bytes above it would skew the first letters.
+      if (byte < 248 && id.length < 40) id += ID_ALPHABET[byte % 62]
+    }
+  }
+  return id
+}
+
+/** One queued frame: the client's own head plus a (possibly shared) tail; `message` is false for heartbeats. */
+export interface Frame {
+  head: Uint8Array | null
+  body: Uint8Array
+  message: boolean
+}
+
+/** The transport draining a client: woken when frames arrive, closed when the client is discarded. */
+export interface ClientSink {
+  /** Frames are waiting in the queue. */
+  wake(): void
+  /** The client was discarded: end the transport cleanly. */
+  close(): void
+  /** A message was consumed without writing (a send hook skipped it); restarts idle timers. */
+  touch?(): void
+}
+
+/** Hub-side callbacks a registered client reports to; kept as one small seam so the client stays hub-agnostic. */
+export interface ClientObserver {
+  /** Runs send hooks: returns the message to write (maybe changed), or null to skip it. Throwing discards the client. */
+  beforeSend(client: Client, message: Message): Message | null
+  /** A frame was queued. */
+  queued(client: Client): void
+  /** The queue overflowed and the client is being disconnected. */
+  overflowed(client: Client): void
+  /** The client was discarded (for any reason). */
+  discarded(client: Client): void
+}
+
+/** Options of a new client. */
+export interface ClientOptions {
+  /** Fixed id (tests, custom code); a fresh random id otherwise. */
+  id?: string
+  /** Queue cap in bytes; exceeding it disconnects the client. @default 1 MiB */
+  bufferBytes?: number
+}
+
+/** A realtime client: subscriptions plus a bounded FIFO that never blocks producers. */
+export class Client {
+  readonly id: string
+  readonly #store = new Map<string, unknown>()
+  readonly #subs = new Map<string, Subscription>()
+  /** base → raw keys with that base; record fan-out looks keys up by candidate base instead of scanning. */
+  readonly #byBase = new Map<string, Set<string>>()
+  readonly #bufferBytes: number
+  readonly #head: Uint8Array
+  #queue: Frame[] = []
+  #queueStart = 0
+  #queuedBytes = 0
+  #discarded = false
+  #sink: ClientSink | null = null
+  #observer: ClientObserver | null = null
+
+  constructor(options: ClientOptions = {}) {
+    this.id = options.id ?? newClientId()
+    this.#bufferBytes = options.bufferBytes ?? DEFAULT_BUFFER_BYTES
+    this.#head = encodeFrameHead(this.id)
+  }
+
+  /** Reads a store value. */
+  get(key: string): unknown {
+    return this.#store.get(key)
+  }
+
+  /** Writes a store value. */
+  set(key: string, value: unknown): void {
+    this.#store.set(key, value)
+  }
+
+  /** Removes a store value. */
+  unset(key: string): void {
+    this.#store.delete(key)
+  }
+
+  /** The auth bound by the last accepted POST, or null (guest). */
+  get auth(): AuthContext | null {
+    return (this.#store.get(STORE_AUTH) as AuthContext | null | undefined) ?? null
+  }
+
+  set auth(auth: AuthContext | null) {
+    this.#store.set(STORE_AUTH, auth)
+  }
+
+  /** Adds subscriptions (options parsed now); `""` is skipped and an existing key is overwritten. */
+  subscribe(...topics: string[]): void {
+    for (const raw of topics) {
+      if (raw === "") continue
+      const sub = parseSubscription(raw)
+      this.#subs.set(raw, sub)
+      let keys = this.#byBase.get(sub.base)
+      if (!keys) this.#byBase.set(sub.base, (keys = new Set()))
+      keys.add(raw)
+    }
+  }
+
+  /** Removes exact keys; with no arguments removes every subscription. */
+  unsubscribe(...topics: string[]): void {
+    if (topics.length === 0) {
+      this.#subs.clear()
+      this.#byBase.clear()
+      return
+    }
+    for (const raw of topics) {
+      const sub = this.#subs.get(raw)
+      if (!sub) continue
+      this.#subs.delete(raw)
+      const keys = this.#byBase.get(sub.base)
+      keys?.delete(raw)
+      if (keys?.size === 0) this.#byBase.delete(sub.base)
+    }
+  }
+
+  /** Exact key match; the options suffix is part of the key. */
+  hasSubscription(topic: string): boolean {
+    return this.#subs.has(topic)
+  }
+
+  /** Number of subscriptions. */
+  get subscriptionCount(): number {
+    return this.#subs.size
+  }
+
+  /**
+   * A copy of the subscriptions (raw → options); with prefixes, only keys where `key + "?"`
+   * starts with one of them.
+   */
+  subscriptions(...prefixes: string[]): Map<string, SubscriptionOptions> {
+    const out = new Map<string, SubscriptionOptions>()
+    for (const [raw, sub] of this.#subs) {
+      if (prefixes.length === 0 || prefixes.some((p) => keyMatchesPrefix(raw, p))) out.set(raw, sub.options)
+    }
+    return out
+  }
+
+  /** Stored subscriptions that a candidate prefix (ending in `?`) matches, found through the base index. */
+  subscriptionsMatching(prefix: string): Subscription[] {
+    const keys = this.#byBase.get(baseOf(prefix))
+    if (!keys) return []
+    const out: Subscription[] = []
+    for (const raw of keys) if (keyMatchesPrefix(raw, prefix)) out.push(this.#subs.get(raw)!)
+    return out
+  }
+
+  /** Whether the client was discarded. */
+  isDiscarded(): boolean {
+    return this.#discarded
+  }
+
+  /** Bytes waiting for the transport. */
+  get queuedBytes(): number {
+    return this.#queuedBytes
+  }
+
+  /**
+   * Queues a message. Never throws and never blocks: a discarded client ignores it, and a full
+   * queue disconnects the client rather than dropping the message silently.
+   */
+  send(message: Message): void {
+    this.sendEncoded(message, null)
+  }
+
+  /**
+   * Like `send`, with the frame tail already encoded (shared by fan-out across clients). The
+   * tail is used only if send hooks leave the message unchanged.
+   */
+  sendEncoded(message: Message, tail: Uint8Array | null): void {
+    if (this.#discarded) return
+    let out: Message | null = message
+    if (this.#observer) {
+      try {
+        out = this.#observer.beforeSend(this, message)
+      } catch {
+        // A failing send hook ends the connection, as in PocketBase.
+        this.discard()
+        return
+      }
+      if (this.#discarded) return
+      if (out === null) {
+        this.#sink?.touch?.()
+        return
+      }
+    }
+    const body = out === message && tail !== null ? tail : encodeFrameTail(out)
+    this.#enqueue({ head: this.#head, body, message: true })
+  }
+
+  /** Queues a heartbeat comment; skipped while frames are already waiting (the link is not idle then). */
+  sendHeartbeat(): void {
+    if (this.#discarded || this.#queuedBytes > 0) return
+    this.#enqueue({ head: null, body: HEARTBEAT_FRAME, message: false })
+  }
+
+  /** Takes the oldest queued frame (for the sink), or null when the queue is empty. */
+  take(): Frame | null {
+    if (this.#queueStart >= this.#queue.length) return null
+    const frame = this.#queue[this.#queueStart]!
+    this.#queue[this.#queueStart++] = undefined as unknown as Frame
+    this.#queuedBytes -= frameSize(frame)
+    if (this.#queueStart === this.#queue.length) {
+      this.#queue = []
+      this.#queueStart = 0
+    }
+    return frame
+  }
+
+  /** Connects the transport that drains this client; frames already queued are waiting for it. */
+  attach(sink: ClientSink): void {
+    this.#sink = sink
+    if (this.#discarded) sink.close()
+    else if (this.#queuedBytes > 0) sink.wake()
+  }
+
+  /** Connects the hub (send hooks, counters). Set by `Hub.register`. */
+  observe(observer: ClientObserver | null): void {
+    this.#observer = observer
+  }
+
+  /** Marks the client discarded, drops its queue and closes its transport. Idempotent. */
+  discard(): void {
+    if (this.#discarded) return
+    this.#discarded = true
+    this.#queue = []
+    this.#queueStart = 0
+    this.#queuedBytes = 0
+    const sink = this.#sink
+    this.#sink = null
+    this.#observer?.discarded(this)
+    sink?.close()
+  }
+
+  #enqueue(frame: Frame): void {
+    const size = frameSize(frame)
+    // A single frame bigger than the cap still goes out when nothing else is waiting: the cap
+    // bounds a backlog, not the size of one record.
+    if (this.#queuedBytes > 0 && this.#queuedBytes + size > this.#bufferBytes) {
+      this.#observer?.overflowed(this)
+      this.discard()
+      return
+    }
+    this.#queue.push(frame)
+    this.#queuedBytes += size
+    if (frame.message) this.#observer?.queued(this)
+    this.#sink?.wake()
+  }
+}
+
+function frameSize(frame: Frame): number {
+  return (frame.head?.byteLength ?? 0) + frame.body.byteLength
+}
