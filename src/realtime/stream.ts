@@ -60,7 +60,7 @@ export function openStream(hub: Hub, options: StreamOptions = {}): Response {
     type: "direct",
     pull: (controller: DirectController) => connection.run(controller),
     cancel: () => connection.end(),
-  } as unknown as UnderlyingSource<Uint8Array>)
+  } as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0])
   return new Response(body, { headers: SSE_HEADERS })
 }
 
