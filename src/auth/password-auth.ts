@@ -6,6 +6,7 @@
 import { ApiError, badRequest, fieldError, tooManyRequests, type ErrorData } from "../core/errors.ts"
 import type { Collection, RecordData } from "../core/types.ts"
 import { dummyVerify, verifyPassword } from "./passwords.ts"
+import { PasswordValue } from "../records/fields/index.ts"
 import { signAuthToken } from "./tokens.ts"
 import type { LoginThrottle } from "./throttle.ts"
 
@@ -59,10 +60,15 @@ export async function authenticateWithPassword(
     if (record) break
   }
   // Equal work whether or not the identity exists, so timing does not reveal accounts.
-  const ok = record ? await verifyPassword(password, String(record.password ?? "")) : (await dummyVerify(password), false)
+  const ok = record ? await verifyPassword(password, storedHash(record.password)) : (await dummyVerify(password), false)
   if (!record || !ok) throw badRequest("Failed to authenticate.")
   throttle.recordSuccess(attempt)
   return record
+}
+
+// Stored password fields decode to a PasswordValue; plain strings come from older call sites.
+function storedHash(value: unknown): string {
+  return value instanceof PasswordValue ? value.hash : typeof value === "string" ? value : ""
 }
 
 function validateInput(input: PasswordAuthInput, identityFields: string[]): ErrorData | null {

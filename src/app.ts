@@ -1,0 +1,72 @@
+/**
+ * @module
+ * Wiring only: builds the services of one app instance and the HTTP handler on top of them.
+ */
+import { mkdirSync } from "node:fs"
+import { Hono } from "hono"
+import { databasePath, type Config } from "./config.ts"
+import { openDatabase } from "./db/open.ts"
+import { Store } from "./db/store.ts"
+import { CollectionRegistry } from "./records/collections.ts"
+import { RecordRepository } from "./records/repository.ts"
+import { LoginThrottle } from "./auth/throttle.ts"
+import { ApiError, notFound } from "./core/errors.ts"
+import type { Services } from "./services.ts"
+import type { HttpEnv } from "./http/context.ts"
+import { globalHeaders } from "./http/middleware/headers.ts"
+import { resolveAuth } from "./http/middleware/auth.ts"
+import { handleError, errorResponse } from "./http/error-handler.ts"
+import { healthRoutes } from "./http/routes/health.ts"
+import { collectionRoutes } from "./http/routes/collections.ts"
+import { recordAuthRoutes } from "./http/routes/record-auth.ts"
+import type { ServerBindings } from "./http/client-ip.ts"
+
+/** One running pocketbun instance: its services and its request handler. */
+export interface App {
+  services: Services
+  fetch(request: Request, bindings?: ServerBindings): Response | Promise<Response>
+  close(): void
+}
+
+export interface AppOptions {
+  /** Use an in-memory database instead of `DIR/data.db` (tests). @default false */
+  inMemory?: boolean
+}
+
+/** Opens the database, loads the schema, and builds the HTTP handler. */
+export function createApp(config: Readonly<Config>, options: AppOptions = {}): App {
+  if (!options.inMemory) mkdirSync(config.dir, { recursive: true })
+  const store = new Store(openDatabase(options.inMemory ? ":memory:" : databasePath(config)))
+  const collections = new CollectionRegistry(store)
+  collections.init()
+  const services: Services = {
+    config,
+    store,
+    collections,
+    records: new RecordRepository(store),
+    loginThrottle: new LoginThrottle(),
+  }
+  const http = buildHttp(services)
+  return {
+    services,
+    fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
+    close: () => store.close(),
+  }
+}
+
+function buildHttp(services: Services): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>()
+  app.use(globalHeaders)
+  app.use(async (c, next) => {
+    c.set("services", services)
+    await next()
+  })
+  app.use(resolveAuth)
+  app.route("/api/health", healthRoutes)
+  app.route("/api/collections", collectionRoutes)
+  app.route("/api/collections", recordAuthRoutes)
+  // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
+  app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
+  app.onError((error) => handleError(error))
+  return app
+}

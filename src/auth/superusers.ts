@@ -1,0 +1,62 @@
+/**
+ * @module
+ * Superuser accounts managed from the command line: create, upsert (create or reset the
+ * password), delete. Every write goes through the record repository like any other.
+ */
+import { nowDateTime } from "../core/clock.ts"
+import { newRecordId } from "../core/ids.ts"
+import type { CollectionRegistry } from "../records/collections.ts"
+import type { RecordRepository } from "../records/repository.ts"
+import { SUPERUSERS } from "../records/collection-defaults.ts"
+import { hashPassword } from "./passwords.ts"
+import { PasswordValue } from "../records/fields/index.ts"
+import { newTokenKey } from "./random.ts"
+
+/** A problem with the command's input, reported to the operator as is. */
+export class SuperuserInputError extends Error {}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
+
+interface Deps {
+  collections: CollectionRegistry
+  records: RecordRepository
+}
+
+function check(email: string, password: string): void {
+  if (!EMAIL.test(email)) throw new SuperuserInputError(`invalid email address "${email}"`)
+  if (password.length < 8) throw new SuperuserInputError("the password must be at least 8 characters")
+}
+
+/** Creates a superuser; fails if the email is taken. */
+export async function createSuperuser(deps: Deps, email: string, password: string): Promise<void> {
+  check(email, password)
+  const collection = deps.collections.get(SUPERUSERS)
+  if (deps.records.findByField(collection, "email", email)) throw new SuperuserInputError(`superuser ${email} already exists`)
+  const now = nowDateTime()
+  deps.records.insert(collection, {
+    id: newRecordId(), email, emailVisibility: false, verified: true,
+    password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), created: now, updated: now,
+  })
+}
+
+/** Creates the superuser, or sets a new password (and token key) for an existing one. */
+export async function upsertSuperuser(deps: Deps, email: string, password: string): Promise<"created" | "updated"> {
+  check(email, password)
+  const collection = deps.collections.get(SUPERUSERS)
+  const existing = deps.records.findByField(collection, "email", email)
+  if (!existing) {
+    await createSuperuser(deps, email, password)
+    return "created"
+  }
+  deps.records.update(collection, { ...existing, password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), updated: nowDateTime() }, existing)
+  return "updated"
+}
+
+/** Deletes a superuser; the last one cannot be deleted. */
+export function deleteSuperuser(deps: Deps, email: string): void {
+  const collection = deps.collections.get(SUPERUSERS)
+  const existing = deps.records.findByField(collection, "email", email)
+  if (!existing) throw new SuperuserInputError(`superuser ${email} does not exist`)
+  if (deps.records.count(collection) <= 1) throw new SuperuserInputError("You can't delete the only existing superuser.")
+  deps.records.delete(collection, existing)
+}

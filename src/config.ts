@@ -1,0 +1,112 @@
+/**
+ * @module
+ * The one typed configuration object: defaults, parsing from CLI flags and environment, frozen.
+ * Flags are spelled as PocketBase spells them (`--http`, `--dir`, `--migrationsDir`).
+ */
+import { join, resolve } from "node:path"
+
+export interface Config {
+  /** Address to listen on, `host:port`. @default "127.0.0.1:8090" */
+  http: string
+  /** Data directory holding `data.db`. @default "./pb_data" */
+  dir: string
+  /** Folder of migration files. @default "./migrations" */
+  migrationsDir: string
+  /** Maximum request body size in bytes (PocketBase's default). @default 32 * 1024 * 1024 */
+  bodyLimit: number
+  /** Seconds between SSE heartbeat comments. @default 25 */
+  realtimeHeartbeat: number
+  /** Close a realtime stream after this many seconds without a delivered message. @default 300 */
+  realtimeIdleTimeout: number
+  /** Close a realtime stream after this many seconds regardless of traffic. @default 1800 */
+  realtimeMaxLifetime: number
+  /** Outbound buffer per realtime client, in bytes; a client that overflows it is disconnected. @default 1024 * 1024 */
+  realtimeBuffer: number
+  /** Redis URL for cross-process realtime delivery; empty = in-process only. @default "" */
+  realtimeBroker: string
+}
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  http: "127.0.0.1:8090",
+  dir: "./pb_data",
+  migrationsDir: "./migrations",
+  bodyLimit: 32 * 1024 * 1024,
+  realtimeHeartbeat: 25,
+  realtimeIdleTimeout: 300,
+  realtimeMaxLifetime: 1800,
+  realtimeBuffer: 1024 * 1024,
+  realtimeBroker: "",
+})
+
+/** A bad flag or value; the CLI prints it with the usage and exits 2. */
+export class UsageError extends Error {}
+
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer"])
+
+/** Environment variables read when no flag is given, e.g. `POCKETBUN_HTTP`. */
+const ENV_NAMES: Record<keyof Config, string> = {
+  http: "POCKETBUN_HTTP",
+  dir: "POCKETBUN_DIR",
+  migrationsDir: "POCKETBUN_MIGRATIONS_DIR",
+  bodyLimit: "POCKETBUN_BODY_LIMIT",
+  realtimeHeartbeat: "POCKETBUN_REALTIME_HEARTBEAT",
+  realtimeIdleTimeout: "POCKETBUN_REALTIME_IDLE_TIMEOUT",
+  realtimeMaxLifetime: "POCKETBUN_REALTIME_MAX_LIFETIME",
+  realtimeBuffer: "POCKETBUN_REALTIME_BUFFER",
+  realtimeBroker: "POCKETBUN_REALTIME_BROKER",
+}
+
+/** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */
+export function splitArgs(argv: string[], booleanFlags: ReadonlySet<string> = new Set()): { positional: string[]; flags: Map<string, string> } {
+  const positional: string[] = []
+  const flags = new Map<string, string>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (!arg.startsWith("--")) {
+      positional.push(arg)
+      continue
+    }
+    const eq = arg.indexOf("=")
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    if (name === "") throw new UsageError(`invalid flag "${arg}"`)
+    if (eq !== -1) flags.set(name, arg.slice(eq + 1))
+    else if (booleanFlags.has(name)) flags.set(name, "true")
+    else {
+      const value = argv[++i]
+      if (value === undefined) throw new UsageError(`flag --${name} needs a value`)
+      flags.set(name, value)
+    }
+  }
+  return { positional, flags }
+}
+
+/** Builds the frozen config from parsed flags (only `allowed` ones) over env over defaults. */
+export function buildConfig(flags: Map<string, string>, env: Record<string, string | undefined>, allowed: ReadonlyArray<keyof Config>): Readonly<Config> {
+  const config: Config = { ...DEFAULT_CONFIG }
+  for (const [name, value] of flags) {
+    if (!(allowed as string[]).includes(name)) throw new UsageError(`unknown flag --${name}`)
+  }
+  for (const key of allowed) {
+    const raw = flags.get(key) ?? env[ENV_NAMES[key]]
+    if (raw === undefined) continue
+    if (NUMERIC_KEYS.has(key)) {
+      const value = Number(raw)
+      if (raw.trim() === "" || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${key} must be a positive number, got "${raw}"`)
+      ;(config as unknown as Record<string, number>)[key] = value
+    } else {
+      ;(config as unknown as Record<string, string>)[key] = raw
+    }
+  }
+  if (!/^[^:]*:\d+$/.test(config.http)) throw new UsageError(`--http must be host:port, got "${config.http}"`)
+  config.dir = resolve(config.dir)
+  config.migrationsDir = resolve(config.migrationsDir)
+  return Object.freeze(config)
+}
+
+/** Path of the SQLite file inside a data directory. */
+export const databasePath = (config: Pick<Config, "dir">): string => join(config.dir, "data.db")
+
+/** A config for tests and embedding: defaults plus overrides, frozen. */
+export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
+  return Object.freeze({ ...DEFAULT_CONFIG, ...overrides })
+}

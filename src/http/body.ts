@@ -1,0 +1,68 @@
+/**
+ * @module
+ * Reads request bodies within the size limit and decodes them as PocketBase does: JSON objects,
+ * multipart and urlencoded forms; anything malformed is a 400, anything too big a 413.
+ */
+import { ApiError, badRequest, tooLarge } from "../core/errors.ts"
+
+/** Form data as `Request.formData()` returns it. */
+export type Form = Awaited<ReturnType<Request["formData"]>>
+
+/** A decoded body: a JSON object, or form data for multipart/urlencoded requests. */
+export type ParsedBody = { kind: "json"; value: Record<string, unknown> } | { kind: "form"; value: Form }
+
+/** Reads at most `limit` bytes; a longer body (declared or streamed) is a 413. */
+export async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "")
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge()
+  if (!request.body) return new Uint8Array()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of request.body) {
+    size += chunk.byteLength
+    if (size > limit) throw tooLarge()
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
+}
+
+/**
+ * Parses the body as the records and collections APIs accept it. `invalid` is the error for
+ * malformed JSON or a JSON value that is not an object (endpoints word it differently).
+ */
+export async function parseBody(request: Request, limit: number, invalid: () => ApiError = () => badRequest()): Promise<ParsedBody> {
+  const bytes = await readLimited(request, limit)
+  const type = (request.headers.get("content-type") ?? "").toLowerCase()
+  if (bytes.byteLength === 0) return { kind: "json", value: {} }
+  if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
+    try {
+      const copy = new Request("http://body.local/", { method: "POST", headers: { "content-type": type }, body: bytes })
+      return { kind: "form", value: await copy.formData() }
+    } catch (error) {
+      throw new ApiError(400, "Failed to read the submitted data.", {}, { cause: error })
+    }
+  }
+  if (type !== "" && !type.startsWith("application/json")) {
+    if (type.startsWith("text/xml") || type.startsWith("application/xml")) throw invalid()
+    throw badRequest("Unsupported Content-Type.")
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes))
+  } catch (error) {
+    throw invalid()
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalid()
+  return { kind: "json", value: value as Record<string, unknown> }
+}
+
+/** Parses a body that must be a JSON object (forms are flattened to their first string values). */
+export async function parseJsonObject(request: Request, limit: number, invalid?: () => ApiError): Promise<Record<string, unknown>> {
+  const body = await parseBody(request, limit, invalid)
+  if (body.kind === "json") return body.value
+  const value: Record<string, unknown> = {}
+  body.value.forEach((entry, key) => {
+    if (typeof entry === "string" && !(key in value)) value[key] = entry
+  })
+  return value
+}

@@ -1,0 +1,15 @@
+/**
+ * @module
+ * The Hono environment shared by every route: what the app puts on each request.
+ */
+import type { AuthContext } from "../core/types.ts"
+import type { Services } from "../services.ts"
+import type { ServerBindings } from "./client-ip.ts"
+
+export interface HttpEnv {
+  Bindings: ServerBindings
+  Variables: {
+    auth: AuthContext | null
+    services: Services
+  }
+}

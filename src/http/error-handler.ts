@@ -1,0 +1,21 @@
+/**
+ * @module
+ * The one place errors become responses: `ApiError` renders as itself; anything else is logged
+ * and answered with a generic 500 so no stack trace or internal message reaches a client.
+ */
+import { ApiError, internalError } from "../core/errors.ts"
+
+/** JSON response in PocketBase's error shape. */
+export function errorResponse(error: ApiError): Response {
+  return Response.json(error.toJSON(), { status: error.status })
+}
+
+/** Maps any thrown value to a response; unexpected errors are logged with their cause. */
+export function handleError(error: unknown): Response {
+  if (error instanceof ApiError) {
+    if (error.status >= 500) console.error("request failed:", error.cause ?? error)
+    return errorResponse(error)
+  }
+  console.error("unexpected error:", error)
+  return errorResponse(internalError(error))
+}

@@ -1,0 +1,32 @@
+/**
+ * @module
+ * PocketBase's global response headers: security headers on every answer and permissive CORS
+ * (allowed origin `*`), with preflight answered 204.
+ */
+import type { MiddlewareHandler } from "hono"
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "X-XSS-Protection": "1; mode=block",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "SAMEORIGIN",
+}
+
+export const globalHeaders: MiddlewareHandler = async (c, next) => {
+  const origin = c.req.header("origin")
+  if (c.req.method === "OPTIONS" && origin && c.req.header("access-control-request-method")) {
+    const headers = new Headers({
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Allow-Methods": "GET,HEAD,PUT,PATCH,POST,DELETE",
+      Vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+    })
+    const requested = c.req.header("access-control-request-headers")
+    if (requested) headers.set("Access-Control-Allow-Headers", requested)
+    return new Response(null, { status: 204, headers })
+  }
+  await next()
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value)
+  if (origin) {
+    c.res.headers.set("Access-Control-Allow-Origin", "*")
+    c.res.headers.append("Vary", "Origin")
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * @module
+ * Turns a submitted collection body (create, update or import item) into a complete collection:
+ * defaults filled, system fields kept, field ids assigned, auth secrets preserved.
+ */
+import { ApiError } from "../core/errors.ts"
+import { nowDateTime } from "../core/clock.ts"
+import type { Collection, CollectionType, Field } from "../core/types.ts"
+import { authIndexes, authSystemFields, blankCollection, idField, TOKEN_OPTIONS } from "./collection-defaults.ts"
+import { indexName } from "./schema-sql.ts"
+import { defaultFieldId, withFieldDefaults } from "./fields/index.ts"
+
+const RULE_KEYS = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule", "authRule", "manageRule"]
+const AUTH_OBJECT_KEYS = [
+  "authAlert", "oauth2", "passwordAuth", "mfa", "otp", ...TOKEN_OPTIONS,
+  "verificationTemplate", "resetPasswordTemplate", "confirmEmailChangeTemplate",
+]
+
+const invalidFormat = () => new ApiError(400, "Failed to load the submitted data due to invalid formatting.")
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Builds the candidate collection from a request body; `existing` is the stored one on update. */
+export function collectionFromInput(input: unknown, existing: Collection | null): Collection {
+  if (!isObject(input)) throw invalidFormat()
+  const type = (existing?.type ?? input.type ?? "base") as CollectionType
+  const name = typeof input.name === "string" ? input.name : existing?.name ?? ""
+  const base = existing ? structuredClone(existing) : blankCollection(["base", "auth", "view"].includes(type) ? type : "base", name)
+  if (!existing && typeof input.type === "string") base.type = input.type as CollectionType
+  if (existing && typeof input.type === "string") base.type = input.type as CollectionType
+  base.name = name
+  if (!existing && typeof input.id === "string" && input.id !== "") base.id = input.id
+  for (const key of base.type === "auth" ? RULE_KEYS : RULE_KEYS.slice(0, 5)) {
+    if (!(key in input)) continue
+    const rule = input[key]
+    if (rule !== null && typeof rule !== "string") throw invalidFormat()
+    base[key] = rule
+  }
+  if ("indexes" in input) {
+    if (!Array.isArray(input.indexes) || input.indexes.some((i) => typeof i !== "string")) throw invalidFormat()
+    base.indexes = [...(input.indexes as string[])]
+  }
+  if (typeof input.viewQuery === "string" && base.type === "view") base.viewQuery = input.viewQuery
+  if ("fields" in input) base.fields = fieldsFromInput(input.fields, base)
+  ensureSystemFields(base)
+  if (base.type === "auth") {
+    mergeAuthOptions(base, input)
+    const names = new Set(base.indexes.map((i) => indexName(i)))
+    for (const index of authIndexes(base)) {
+      if (!names.has(indexName(index))) base.indexes.push(index)
+    }
+  }
+  base.updated = nowDateTime()
+  return base
+}
+
+function fieldsFromInput(value: unknown, collection: Collection): Field[] {
+  if (!Array.isArray(value) || value.some((f) => !isObject(f))) throw invalidFormat()
+  return (value as Array<Record<string, unknown>>).map((raw) => {
+    const field = { ...raw } as Field
+    if (typeof field.id !== "string" || field.id === "") {
+      const existing = collection.fields.find((f) => f.name === field.name && f.type === field.type)
+      field.id = existing?.id ?? defaultFieldId(String(field.type), String(field.name ?? ""))
+    }
+    return withFieldDefaults(field)
+  })
+}
+
+// System fields cannot be removed: a submitted field list that omits them gets them back.
+function ensureSystemFields(collection: Collection): void {
+  if (collection.type === "view") return
+  const required = collection.type === "auth" ? [idField(), ...authSystemFields()] : [idField()]
+  const present = new Set(collection.fields.map((f) => f.name))
+  const missing = required.filter((f) => !present.has(f.name))
+  if (missing.length === 0) return
+  const idMissing = missing[0]?.name === "id"
+  collection.fields = idMissing
+    ? [missing[0]!, ...collection.fields, ...missing.slice(1)]
+    : [...collection.fields, ...missing]
+}
+
+// Nested auth options merge key by key so a partial update never drops a token secret.
+function mergeAuthOptions(collection: Collection, input: Record<string, unknown>): void {
+  for (const key of AUTH_OBJECT_KEYS) {
+    const submitted = input[key]
+    if (!isObject(submitted)) continue
+    const current = isObject(collection[key]) ? (collection[key] as Record<string, unknown>) : {}
+    collection[key] = { ...current, ...submitted }
+  }
+}
+
+/** The collection as the API returns it: token secrets removed. */
+export function collectionJSON(collection: Collection): Record<string, unknown> {
+  const output: Record<string, unknown> = { ...collection }
+  for (const key of TOKEN_OPTIONS) {
+    const option = output[key]
+    if (isObject(option)) {
+      const { secret: _secret, ...visible } = option
+      output[key] = visible
+    }
+  }
+  return output
+}

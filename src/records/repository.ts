@@ -1,0 +1,90 @@
+/**
+ * @module
+ * Row-level access to collection tables: decode rows into records, and the three writes, each
+ * of which reports to the store's committed-changes feed. Every record write goes through here.
+ */
+import type { SQLQueryBindings } from "bun:sqlite"
+import type { Collection, RecordData } from "../core/types.ts"
+import { quoteIdent } from "../db/sql.ts"
+import type { Store } from "../db/store.ts"
+import { fromColumn, toColumn } from "./fields/index.ts"
+
+type Row = Record<string, unknown>
+
+/** Reads and writes stored records; values are the normalized JS values of each field. */
+export class RecordRepository {
+  #store: Store
+
+  constructor(store: Store) {
+    this.#store = store
+  }
+
+  /** Converts a raw row into a record: JSON columns parsed, bools as booleans. */
+  decode(collection: Collection, row: Row): RecordData {
+    const record: RecordData = {}
+    for (const field of collection.fields) {
+      if (field.name in row) record[field.name] = fromColumn(field, row[field.name])
+    }
+    return record
+  }
+
+  /** The stored record with this id, or null. */
+  findById(collection: Collection, id: string): RecordData | null {
+    const row = this.#store.get<Row>(`SELECT * FROM ${quoteIdent(collection.name)} WHERE id = ? LIMIT 1`, [id])
+    return row ? this.decode(collection, row) : null
+  }
+
+  /** The first record whose `column` equals `value` exactly, or null. */
+  findByField(collection: Collection, column: string, value: SQLQueryBindings): RecordData | null {
+    const row = this.#store.get<Row>(`SELECT * FROM ${quoteIdent(collection.name)} WHERE ${quoteIdent(column)} = ? LIMIT 1`, [value])
+    return row ? this.decode(collection, row) : null
+  }
+
+  /** Rows for a prepared WHERE clause (the SQL must come from the filter compiler or this project). */
+  findWhere(collection: Collection, whereSql: string, params: SQLQueryBindings[] = []): RecordData[] {
+    return this.#store
+      .all<Row>(`SELECT * FROM ${quoteIdent(collection.name)} WHERE ${whereSql}`, params)
+      .map((row) => this.decode(collection, row))
+  }
+
+  /** Inserts a complete record (id included) and queues a `create` change. */
+  insert(collection: Collection, record: RecordData): RecordData {
+    return this.#store.transaction(() => {
+      const fields = collection.fields.filter((f) => f.name in record)
+      const columns = fields.map((f) => quoteIdent(f.name)).join(", ")
+      const marks = fields.map(() => "?").join(", ")
+      this.#store.run(`INSERT INTO ${quoteIdent(collection.name)} (${columns}) VALUES (${marks})`, fields.map((f) => toColumn(f, record[f.name])))
+      const stored = this.findById(collection, String(record.id))!
+      this.#store.recordChanged({ action: "create", collection, record: stored })
+      return stored
+    })
+  }
+
+  /** Writes every field of `record` over the stored row `previous` and queues an `update` change. */
+  update(collection: Collection, record: RecordData, previous: RecordData): RecordData {
+    return this.#store.transaction(() => {
+      const fields = collection.fields.filter((f) => f.name in record)
+      const assignments = fields.map((f) => `${quoteIdent(f.name)} = ?`).join(", ")
+      const values = fields.map((f) => toColumn(f, record[f.name]))
+      if (fields.length > 0) {
+        this.#store.run(`UPDATE ${quoteIdent(collection.name)} SET ${assignments} WHERE id = ?`, [...values, String(previous.id)])
+      }
+      const stored = this.findById(collection, String(record.id ?? previous.id))!
+      this.#store.recordChanged({ action: "update", collection, record: stored, previous })
+      return stored
+    })
+  }
+
+  /** Deletes a stored record and queues a `delete` change carrying the row as it was. */
+  delete(collection: Collection, record: RecordData): void {
+    this.#store.transaction(() => {
+      this.#store.run(`DELETE FROM ${quoteIdent(collection.name)} WHERE id = ?`, [String(record.id)])
+      this.#store.recordChanged({ action: "delete", collection, record, previous: record })
+    })
+  }
+
+  /** How many records a collection holds. */
+  count(collection: Collection): number {
+    return this.#store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${quoteIdent(collection.name)}`)?.n ?? 0
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * @module
+ * Serving: `Bun.serve` around an app, with clean shutdown. Used by the CLI and by tests.
+ */
+import type { Server } from "bun"
+import type { App } from "./app.ts"
+
+export interface RunningServer {
+  server: Server<unknown>
+  /** `http://host:port` the server listens on. */
+  url: string
+  /** Stops accepting requests, ends open streams, and closes the database. */
+  stop(): Promise<void>
+}
+
+/** Starts listening; `port` 0 picks a free one. */
+export function serveApp(app: App, hostname: string, port: number): RunningServer {
+  const server = Bun.serve({
+    hostname,
+    port,
+    // PocketBase's default body limit is enforced by the app (for its 413 body); this is only a backstop.
+    maxRequestBodySize: app.services.config.bodyLimit * 2,
+    fetch: (request, server) => app.fetch(request, { server }),
+  })
+  return {
+    server,
+    url: `http://${hostname}:${server.port}`,
+    async stop() {
+      await server.stop(true)
+      app.close()
+    },
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * @module
+ * The bundle of long-lived services one app instance owns. Built by `createApp`, passed down;
+ * nothing here is a module-level singleton.
+ */
+import type { Config } from "./config.ts"
+import type { Store } from "./db/store.ts"
+import type { CollectionRegistry } from "./records/collections.ts"
+import type { RecordRepository } from "./records/repository.ts"
+import type { LoginThrottle } from "./auth/throttle.ts"
+
+export interface Services {
+  config: Readonly<Config>
+  store: Store
+  collections: CollectionRegistry
+  records: RecordRepository
+  loginThrottle: LoginThrottle
+}

@@ -1,0 +1,157 @@
+/**
+ * Collections API conformance: runs against pocketbun and, where installed, the reference PocketBase.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "bun:test"
+import { ClientResponseError } from "pocketbase"
+import { conformanceTargets, type TestServer } from "../support/servers.ts"
+
+async function failure(promise: Promise<unknown>): Promise<ClientResponseError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof ClientResponseError) return error
+    throw error
+  }
+  throw new Error("expected the request to fail, but it succeeded")
+}
+
+const fieldTypes = [
+  { name: "title", type: "text", required: true, max: 200 },
+  { name: "views", type: "number", onlyInt: true },
+  { name: "published", type: "bool" },
+  { name: "meta", type: "json" },
+  { name: "status", type: "select", values: ["draft", "live"], maxSelect: 1 },
+  { name: "due", type: "date" },
+]
+
+for (const target of conformanceTargets()) {
+  describe(`collections API (${target.name})`, () => {
+    let server: TestServer
+
+    beforeAll(async () => {
+      server = await target.start()
+    }, 30_000)
+    afterAll(async () => {
+      await server?.stop()
+    })
+
+    it("starts with _superusers and users, with PocketBase's ids", async () => {
+      const users = await server.admin.collections.getOne("users")
+      expect(users.id).toBe("_pb_users_auth_")
+      expect(users.type).toBe("auth")
+      expect(users.listRule).toBe("id = @request.auth.id")
+      expect(users.fields.map((f: { name: string }) => f.name)).toEqual(["id", "password", "tokenKey", "email", "emailVisibility", "verified", "name", "avatar", "created", "updated"])
+      const superusers = await server.admin.collections.getOne("_superusers")
+      expect(superusers.id).toBe("pbc_3142635823")
+      expect(superusers.system).toBe(true)
+      expect((superusers as Record<string, any>).authToken).toEqual({ duration: 86400 })
+    })
+
+    it("creates a base collection with every basic field type and a relation", async () => {
+      const collection = await server.admin.collections.create({
+        name: "articles",
+        type: "base",
+        listRule: "",
+        fields: [...fieldTypes, { name: "author", type: "relation", collectionId: "_pb_users_auth_", maxSelect: 1 }],
+      })
+      expect(collection.id).toMatch(/^pbc_\d+$/)
+      expect(collection.name).toBe("articles")
+      expect(collection.listRule).toBe("")
+      expect(collection.viewRule).toBeNull()
+      const byName = Object.fromEntries(collection.fields.map((f: Record<string, any>) => [f.name, f]))
+      expect(byName.id.primaryKey).toBe(true)
+      expect(byName.title).toMatchObject({ type: "text", required: true, max: 200, id: expect.stringMatching(/^text\d+$/) })
+      expect(byName.views).toMatchObject({ type: "number", onlyInt: true })
+      expect(byName.status).toMatchObject({ type: "select", values: ["draft", "live"], maxSelect: 1 })
+      expect(byName.author).toMatchObject({ type: "relation", collectionId: "_pb_users_auth_", cascadeDelete: false })
+      const list = await server.admin.collections.getList(1, 200)
+      expect(list.items.some((c) => c.name === "articles")).toBe(true)
+    })
+
+    it("adds a field and renames another without losing the collection", async () => {
+      const before = await server.admin.collections.getOne("articles")
+      const fields = before.fields.map((f: Record<string, any>) => (f.name === "title" ? { ...f, name: "headline" } : f))
+      fields.push({ name: "summary", type: "editor" })
+      const after = await server.admin.collections.update("articles", { fields })
+      const names = after.fields.map((f: { name: string }) => f.name)
+      expect(names).toContain("headline")
+      expect(names).toContain("summary")
+      expect(names).not.toContain("title")
+      const headline = after.fields.find((f: { name: string }) => f.name === "headline")
+      const title = before.fields.find((f: { name: string }) => f.name === "title")
+      expect(headline?.id).toBe(title?.id)
+    })
+
+    it("renames the collection", async () => {
+      const renamed = await server.admin.collections.update("articles", { name: "posts_renamed" })
+      expect(renamed.name).toBe("posts_renamed")
+      expect((await server.admin.collections.getOne("posts_renamed")).id).toBe(renamed.id)
+      expect((await failure(server.admin.collections.getOne("articles"))).status).toBe(404)
+    })
+
+    it("imports a schema and then deletes a collection", async () => {
+      const schema = [{ name: "imported", type: "base", fields: [{ name: "label", type: "text" }] }]
+      await server.admin.collections.import(schema as never, false)
+      const imported = await server.admin.collections.getOne("imported")
+      expect(imported.fields.map((f: { name: string }) => f.name)).toEqual(["id", "label"])
+      expect(await server.admin.collections.delete("imported")).toBe(true)
+      expect((await failure(server.admin.collections.getOne("imported"))).status).toBe(404)
+    })
+
+    it("rejects an empty import list", async () => {
+      const error = await failure(server.admin.collections.import([], false))
+      expect(error.status).toBe(400)
+      expect(error.response.data.collections.code).toBe("validation_required")
+    })
+
+    it("rejects invalid schemas with field-level errors", async () => {
+      const badName = await failure(server.admin.collections.create({ name: "bad name" }))
+      expect(badName.status).toBe(400)
+      expect(badName.response.message).toBe("Failed to create collection.")
+      expect(badName.response.data.name.code).toBe("validation_match_invalid")
+
+      const duplicate = await failure(server.admin.collections.create({ name: "dups", fields: [{ name: "a", type: "text" }, { name: "A", type: "number" }] }))
+      expect(duplicate.response.data.fields["2"].name.code).toBe("validation_duplicated_field_name")
+
+      const relation = await failure(server.admin.collections.create({ name: "rels", fields: [{ name: "r", type: "relation" }] }))
+      expect(relation.response.data.fields["1"].collectionId.code).toBe("validation_required")
+
+      const type = await failure(server.admin.collections.create({ name: "typed", type: "weird" }))
+      expect(type.response.data.type.code).toBe("validation_in_invalid")
+
+      const taken = await failure(server.admin.collections.create({ name: "USERS" }))
+      expect(taken.response.data.name.code).toBe("validation_collection_name_exists")
+
+      const index = await failure(server.admin.collections.create({ name: "indexed", indexes: ["not sql"] }))
+      expect(index.response.data.indexes["0"].code).toBe("validation_invalid_index_expression")
+    })
+
+    it("refuses to change a collection's type", async () => {
+      const error = await failure(server.admin.collections.update("posts_renamed", { type: "view" }))
+      expect(error.status).toBe(400)
+      expect(error.response.data.type.code).toBe("validation_collection_type_change")
+    })
+
+    it("refuses to delete system and referenced collections", async () => {
+      expect((await failure(server.admin.collections.delete("_superusers"))).status).toBe(400)
+      const referenced = await failure(server.admin.collections.delete("users"))
+      expect(referenced.status).toBe(400)
+      expect(referenced.response.message).toContain("posts_renamed")
+    })
+
+    it("answers 401 to guests and 404 for unknown collections", async () => {
+      const guest = server.client()
+      const error = await failure(guest.collections.getList())
+      expect(error.status).toBe(401)
+      expect(error.response).toEqual({ data: {}, message: "The request requires valid record authorization token.", status: 401 })
+      expect((await failure(server.admin.collections.getOne("nope_missing"))).status).toBe(404)
+    })
+
+    it("serves scaffolds for each type", async () => {
+      const scaffolds = await server.admin.collections.getScaffolds()
+      expect(Object.keys(scaffolds).sort()).toEqual(["auth", "base", "view"])
+      expect(scaffolds.auth!.fields.map((f: { name: string }) => f.name)).toContain("tokenKey")
+      expect(scaffolds.base!.name).toBe("")
+    })
+  })
+}
