@@ -1,0 +1,58 @@
+/**
+ * @module
+ * Compiles a parsed filter into an SQL boolean expression inside a {@link Scope}, including the
+ * "every value must match" NOT EXISTS wrapper for multi-valued operands (§4.7).
+ */
+import { baseOp, type Comparison, type FilterExpr, isAnyOp, type Operand } from "./ast.ts"
+import { compareSql, likeOperand } from "./compare-sql.ts"
+import { fromSql, joinsSql, type Scope, type SqlOperand } from "./query-context.ts"
+import { resolveOperand } from "./resolve-operand.ts"
+import { columnRef, quoteIdent } from "./sql-text.ts"
+
+/** SQL for the whole expression; `&&` groups are parenthesised inside `||`, as §4.2 requires. */
+export function compileExpr(scope: Scope, expr: FilterExpr): string {
+  switch (expr.kind) {
+    case "comparison":
+      return compileComparison(scope, expr)
+    case "and":
+      return `(${expr.items.map((item) => compileExpr(scope, item)).join(" AND ")})`
+    case "or":
+      return `(${expr.items.map((item) => compileExpr(scope, item)).join(" OR ")})`
+  }
+}
+
+function compileComparison(scope: Scope, cmp: Comparison): string {
+  const op = baseOp(cmp.op)
+  const isLike = op === "~" || op === "!~"
+  const left = resolveOperand(scope, cmp.left)
+  let right = resolveOperand(scope, cmp.right)
+  if (isLike) right = likeOperand(scope.ctx, right)
+  let sql = compareSql(op, left, right)
+
+  if (!isAnyOp(cmp.op) && (left.multi || right.multi)) {
+    const froms: string[] = []
+    const innerLeft = left.multi ? valuesSubquery(scope, cmp.left, false, froms) : left
+    const innerRight = right.multi ? valuesSubquery(scope, cmp.right, isLike, froms) : right
+    // every joined value must satisfy the comparison; values making it NULL are not violations
+    sql = `(${sql} AND NOT EXISTS (SELECT 1 FROM ${froms.join(", ")} WHERE NOT (${compareSql(op, innerLeft, innerRight)})))`
+  }
+  const guards = [...left.guards, ...right.guards]
+  return guards.length === 0 ? sql : `(${sql} AND ${guards.join(" AND ")})`
+}
+
+/**
+ * Re-resolves a multi-valued operand in a fresh subquery over the same base row and returns an
+ * operand reading its values (`<alias>.v`); the subquery is appended to `froms`.
+ */
+function valuesSubquery(scope: Scope, ast: Operand, asPattern: boolean, froms: string[]): SqlOperand {
+  const ctx = scope.ctx
+  const sub: Scope = { ...scope, alias: ctx.newAlias("mm"), joins: new Map(), checkJoins: false }
+  let operand = resolveOperand(sub, ast)
+  if (asPattern) operand = likeOperand(ctx, operand)
+  const valuesAlias = ctx.newAlias("mmv")
+  froms.push(
+    `(SELECT ${operand.sql} AS ${quoteIdent("v")} FROM ${fromSql(scope.collection, sub.alias)}${joinsSql(sub.joins)} ` +
+      `WHERE ${columnRef(sub.alias, "id")} = ${columnRef(scope.alias, "id")}) ${quoteIdent(valuesAlias)}`,
+  )
+  return { ...operand, sql: columnRef(valuesAlias, "v"), multi: false }
+}

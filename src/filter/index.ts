@@ -1,0 +1,13 @@
+/**
+ * @module
+ * PocketBase's filter language: parsing, compilation to bun:sqlite SQL (named `$pN` parameters),
+ * sort compilation and in-memory evaluation for realtime. See spec §4–§5.
+ */
+export type { CompareOp, Comparison, FilterExpr, Operand } from "./ast.ts"
+export { forEachComparison } from "./ast.ts"
+export { FilterResolveError, FilterSyntaxError, isFilterError } from "./errors.ts"
+export { MAX_COMPARISONS, MAX_FILTER_BYTES, parseFilter } from "./parser.ts"
+export type { SchemaLookup } from "./schema.ts"
+export { SelectBuilder } from "./select-builder.ts"
+export type { BuildOptions, BuiltQuery, SelectBuilderOptions, WhereOptions } from "./select-builder.ts"
+export type { BindValue } from "./query-context.ts"

@@ -1,0 +1,159 @@
+/**
+ * @module
+ * One SELECT over a collection, shared by list queries, rules and realtime checks: every `where`
+ * and `sort` compiles into the same join set, so a rule and a client filter that walk the same
+ * relation path use one join alias (§4.4).
+ */
+import type { Collection, RequestInfo } from "../core/types.ts"
+import { compileExpr } from "./compile-sql.ts"
+import { FilterResolveError } from "./errors.ts"
+import { parseFilter } from "./parser.ts"
+import { type BindValue, fromSql, type JoinEntry, joinsSql, QueryContext, type Scope } from "./query-context.ts"
+import type { SchemaLookup } from "./schema.ts"
+import { compileSort } from "./sort.ts"
+import { columnRef, quoteIdent } from "./sql-text.ts"
+
+/** Inputs of a {@link SelectBuilder}. */
+export interface SelectBuilderOptions {
+  collection: Collection
+  schema: SchemaLookup
+  /** Values for `@request.*`; null/undefined makes every `@request.*` NULL. */
+  request?: RequestInfo | null
+  /** Clock for the datetime macros. @default new Date() */
+  now?: Date
+}
+
+/** Whether a filter/sort is an API rule (trusted) or a non-superuser's client input (§4.4, §4.9). */
+export interface WhereOptions {
+  /** @default false */
+  restricted?: boolean
+}
+
+/** What to put around the WHERE clause. */
+export interface BuildOptions {
+  /** Select list. @default "`<collection>`.*" */
+  select?: string
+  limit?: number
+  offset?: number
+  /** Emit `SELECT COUNT(DISTINCT <table>._rowid_) AS total` (views and virtual rows count `id`). */
+  countOnly?: boolean
+  /**
+   * Evaluate against one virtual row instead of the table (create rules, §3.3): emits
+   * `WITH <collection> AS (SELECT $v AS col, ...)`. Values must already be in storage form.
+   */
+  virtualRow?: Record<string, BindValue>
+}
+
+/** SQL text plus named parameters, ready for `db.query(sql).all(params)` in bun:sqlite. */
+export interface BuiltQuery {
+  sql: string
+  /** Named parameters (`$p0`, `$p1`, ...), keys include the `$` prefix. */
+  params: Record<string, BindValue>
+}
+
+/**
+ * Builds a SELECT over one collection from API rules, client filters and sorts.
+ * @example
+ * const q = new SelectBuilder({ collection, schema, request })
+ * q.where(collection.listRule!, { restricted: false }).where(filter, { restricted: true }).sort("-created")
+ * const { sql, params } = q.build({ limit: 30, offset: 0 })
+ * db.query(sql).all(params)
+ */
+export class SelectBuilder {
+  readonly #ctx: QueryContext
+  readonly #collection: Collection
+  readonly #joins = new Map<string, JoinEntry>()
+  readonly #where: string[] = []
+  readonly #orderBy: string[] = []
+
+  constructor(options: SelectBuilderOptions) {
+    this.#collection = options.collection
+    this.#ctx = new QueryContext(options.schema, options.request ?? null, options.now ?? new Date())
+  }
+
+  /**
+   * ANDs a filter or rule onto the query. Empty text adds nothing (an empty rule means "anyone").
+   * Call rules before client filters: joins first made by a client filter get the §4.9 list-rule check.
+   * @throws FilterSyntaxError | FilterResolveError
+   */
+  where(text: string, options: WhereOptions = {}): this {
+    if (text.trim() === "") return this
+    const expr = parseFilter(text)
+    this.#where.push(compileExpr(this.#scope(options.restricted ?? false), expr))
+    this.#applyJoinedListRules()
+    return this
+  }
+
+  /** ANDs `<collection>.<column> = value` (value bound), e.g. the record id of a view/update. */
+  whereEquals(column: string, value: BindValue): this {
+    this.#where.push(`${columnRef(this.#collection.name, column)} = ${this.#ctx.bind(value)}`)
+    return this
+  }
+
+  /** Appends ORDER BY terms from a sort expression (§4.8). @throws FilterResolveError */
+  sort(text: string, options: WhereOptions = {}): this {
+    this.#orderBy.push(...compileSort(this.#scope(options.restricted ?? false), text))
+    this.#applyJoinedListRules()
+    return this
+  }
+
+  /** True when any join exists (rows are then de-duplicated with DISTINCT). */
+  get hasJoins(): boolean {
+    return this.#joins.size > 0
+  }
+
+  /** Renders the query; may be called several times (e.g. a page and its count). */
+  build(options: BuildOptions = {}): BuiltQuery {
+    const table = this.#collection.name
+    const virtual = options.virtualRow
+    let sql = virtual ? this.#virtualRowSql(virtual) : ""
+    if (options.countOnly) {
+      const key = virtual || this.#collection.type === "view" ? "id" : "_rowid_"
+      sql += `SELECT COUNT(DISTINCT ${columnRef(table, key)}) AS ${quoteIdent("total")}`
+    } else {
+      sql += `SELECT ${this.hasJoins ? "DISTINCT " : ""}${options.select ?? `${quoteIdent(table)}.*`}`
+    }
+    sql += ` FROM ${fromSql(this.#collection, table)}${joinsSql(this.#joins)}`
+    const where = [...this.#where, ...this.#ctx.extraWhere]
+    if (where.length > 0) sql += ` WHERE ${where.map((term) => `(${term})`).join(" AND ")}`
+    if (!options.countOnly) {
+      if (this.#orderBy.length > 0) sql += ` ORDER BY ${this.#orderBy.join(", ")}`
+      if (options.limit !== undefined) sql += ` LIMIT ${this.#ctx.bind(Math.trunc(options.limit))}`
+      if (options.offset !== undefined) {
+        if (options.limit === undefined) sql += " LIMIT -1"
+        sql += ` OFFSET ${this.#ctx.bind(Math.trunc(options.offset))}`
+      }
+    }
+    return { sql, params: usedParams(sql, this.#ctx.params) }
+  }
+
+  #scope(restricted: boolean): Scope {
+    return { ctx: this.#ctx, collection: this.#collection, alias: this.#collection.name, joins: this.#joins, restricted, checkJoins: true }
+  }
+
+  #virtualRowSql(row: Record<string, BindValue>): string {
+    const columns = Object.entries(row).map(([column, value]) => `${this.#ctx.bind(value)} AS ${quoteIdent(column)}`)
+    return `WITH ${quoteIdent(this.#collection.name)} AS (SELECT ${columns.join(", ") || "NULL AS `id`"}) `
+  }
+
+  /** §4.9: each collection joined by a client filter/sort must allow listing, and its listRule applies. */
+  #applyJoinedListRules(): void {
+    const pending = this.#ctx.restrictedJoins.splice(0)
+    for (const { alias, collection } of pending) {
+      if (collection.listRule === null) {
+        throw new FilterResolveError(`only superusers can filter by the '${collection.name}' collection`)
+      }
+      if (collection.listRule.trim() === "") continue
+      const scope: Scope = { ctx: this.#ctx, collection, alias, joins: this.#joins, restricted: false, checkJoins: false }
+      const rule = compileExpr(scope, parseFilter(collection.listRule))
+      const id = columnRef(alias, "id")
+      this.#ctx.extraWhere.push(`(${id} = '' OR ${id} IS NULL) OR ${rule}`)
+    }
+  }
+}
+
+function usedParams(sql: string, all: Record<string, BindValue>): Record<string, BindValue> {
+  const used: Record<string, BindValue> = {}
+  for (const match of sql.matchAll(/\$p\d+/g)) used[match[0]] = all[match[0]]!
+  return used
+}
