@@ -197,7 +197,7 @@ export class Hub {
    */
   applySubscriptions(request: SubscribeRequest): SubscribeOutcome {
     const body = bindSubscribeBody(request.body)
-    if (!("clientId" in body)) return { ok: false, error: body }
+    if (body instanceof ApiError) return { ok: false, error: body }
     const invalid = validateSubscribeBody(body)
     if (invalid) return { ok: false, error: invalid }
     const client = this.#clients.get(body.clientId)
@@ -270,6 +270,11 @@ export class Hub {
     if (change.collection.type !== "auth" && !(change.action === "update" && change.previous.type === "auth")) return 0
     if (change.action === "update" && !authSecretChanged(change.previous, change.collection)) return 0
     return demoteAuthCollection(this.#clients.values(), change.collection.id)
+  }
+
+  /** Hands an error from code around the hub (streams, callbacks) to the configured `onError`. */
+  reportError(error: unknown): void {
+    this.#onError(error)
   }
 
   /** Resolves once every record event scheduled so far has been delivered. */

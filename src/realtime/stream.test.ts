@@ -229,3 +229,21 @@ describe("realtime stream", () => {
     for (const g of guests) expect(g.reader.frames()[1]!.id).toBe(g.clientId)
   })
 })
+
+describe("stream close callback", () => {
+  it("runs onClose once after the client is unregistered", async () => {
+    let closedWith: string | null = null
+    let registeredAtClose = true
+    const url = start({
+      onClose: (client) => {
+        closedWith = client.id
+        registeredAtClose = hub.clientById(client.id) !== undefined
+      },
+    })
+    const { reader, clientId } = await connect(url)
+    await reader.cancel()
+    await eventually(() => closedWith !== null, "onClose to run")
+    expect(closedWith!).toBe(clientId)
+    expect(registeredAtClose).toBe(false)
+  })
+})

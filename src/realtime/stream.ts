@@ -26,6 +26,8 @@ export interface StreamOptions {
   signal?: AbortSignal
   /** A client prepared by the caller (e.g. a connect hook); a fresh one otherwise. */
   client?: Client
+  /** Runs once after the stream ended and the client was unregistered (PocketBase's "after next" connect-hook code). */
+  onClose?: (client: Client) => void
 }
 
 /** SSE response headers, as PocketBase sends them. */
@@ -71,6 +73,7 @@ class SseConnection implements ClientSink {
   readonly #heartbeatMs: number
   readonly #idleTimeoutMs: number
   readonly #maxLifetimeMs: number
+  readonly #onClose: ((client: Client) => void) | undefined
   #controller: DirectController | null = null
   #timers: { idle?: Timer; max?: Timer; heartbeat?: Timer } = {}
   #draining = false
@@ -84,6 +87,7 @@ class SseConnection implements ClientSink {
     this.#heartbeatMs = options.heartbeatMs ?? 25_000
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 300_000
     this.#maxLifetimeMs = options.maxLifetimeMs ?? 1_800_000
+    this.#onClose = options.onClose
   }
 
   /** Runs the stream; the returned promise settles when it ends. */
@@ -141,6 +145,11 @@ class SseConnection implements ClientSink {
     }
     this.#controller = null
     this.#finished()
+    try {
+      this.#onClose?.(this.#client)
+    } catch (error) {
+      this.#hub.reportError(error)
+    }
   }
 
   async #drain(): Promise<void> {
