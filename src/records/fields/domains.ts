@@ -30,7 +30,7 @@ const HOST_RE = new RegExp(String.raw`^(?:${LABEL}\.)*${LABEL}\.?$`, "u")
 /**
  * Splits a URL-ish string into its host, or returns `null` when it is not a valid URL in the
  * reference server's loose sense: the scheme is optional but, when given, must be a lowercase
- * http(s)/ftp/tcp/udp/ws(s); `x.com` and `mailto:a@b.c` pass, `HTTP://X.COM`, `//x.com`,
+ * http(s)/ftp/tcp/udp/ws(s); `x.com` and `mailto:a@b.c` pass, `bad`, `HTTP://X.COM`, `//x.com`,
  * `javascript:alert(1)` and anything with whitespace fail.
  */
 export function urlHost(text: string): string | null {
@@ -62,6 +62,8 @@ export function urlHost(text: string): string | null {
   }
   if (host === "") return null
   if (IPV4.test(host)) return host.split(".").every((part) => Number(part) <= 255) ? host : null
+  // without a scheme a single-label host is not a URL (reference: `bad` fails, `http://x` passes)
+  if (schemeEnd < 0 && !host.includes(".")) return null
   return HOST_RE.test(host) ? host : null
 }
 
