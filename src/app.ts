@@ -10,6 +10,10 @@ import { Store } from "./db/store.ts"
 import { CollectionRegistry } from "./records/collections.ts"
 import { RecordRepository } from "./records/repository.ts"
 import { LoginThrottle } from "./auth/throttle.ts"
+import { RuleEvaluator } from "./records/access.ts"
+import { RecordService } from "./records/service.ts"
+import type { SchemaLookup } from "./filter/index.ts"
+import type { Collection } from "./core/types.ts"
 import { ApiError, notFound } from "./core/errors.ts"
 import type { Services } from "./services.ts"
 import type { HttpEnv } from "./http/context.ts"
@@ -19,6 +23,7 @@ import { handleError, errorResponse } from "./http/error-handler.ts"
 import { healthRoutes } from "./http/routes/health.ts"
 import { collectionRoutes } from "./http/routes/collections.ts"
 import { recordAuthRoutes } from "./http/routes/record-auth.ts"
+import { recordRoutes } from "./http/routes/records.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
@@ -37,20 +42,31 @@ export interface AppOptions {
 export function createApp(config: Readonly<Config>, options: AppOptions = {}): App {
   if (!options.inMemory) mkdirSync(config.dir, { recursive: true })
   const store = new Store(openDatabase(options.inMemory ? ":memory:" : databasePath(config)))
-  const collections = new CollectionRegistry(store)
+  const collections: CollectionRegistry = new CollectionRegistry(store, (collection, rule, all): string | null => rules.check(collection, rule, schemaOf(all)))
+  const rules: RuleEvaluator = new RuleEvaluator(store, collections)
   collections.init()
+  const records = new RecordRepository(store)
   const services: Services = {
     config,
     store,
     collections,
-    records: new RecordRepository(store),
+    records,
     loginThrottle: new LoginThrottle(),
+    rules,
+    recordService: new RecordService({ store, collections, records, rules }),
   }
   const http = buildHttp(services)
   return {
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => store.close(),
+  }
+}
+
+// Rules are checked against the schema as it will be after the save, not as it is stored.
+function schemaOf(all: Collection[]): SchemaLookup {
+  return {
+    findCollection: (nameOrId) => all.find((c) => c.id === nameOrId) ?? all.find((c) => c.name.toLowerCase() === nameOrId.toLowerCase()),
   }
 }
 
@@ -65,6 +81,7 @@ function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/health", healthRoutes)
   app.route("/api/collections", collectionRoutes)
   app.route("/api/collections", recordAuthRoutes)
+  app.route("/api/collections", recordRoutes)
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
   app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
   app.onError((error) => handleError(error))

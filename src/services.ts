@@ -8,6 +8,8 @@ import type { Store } from "./db/store.ts"
 import type { CollectionRegistry } from "./records/collections.ts"
 import type { RecordRepository } from "./records/repository.ts"
 import type { LoginThrottle } from "./auth/throttle.ts"
+import type { RuleEvaluator } from "./records/access.ts"
+import type { RecordService } from "./records/service.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -15,4 +17,6 @@ export interface Services {
   collections: CollectionRegistry
   records: RecordRepository
   loginThrottle: LoginThrottle
+  rules: RuleEvaluator
+  recordService: RecordService
 }

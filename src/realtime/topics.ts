@@ -3,6 +3,9 @@
  * Subscription keys: parsing the `?options=` suffix into query/headers (spec §4.2) and matching
  * record events against keys by candidate prefix (spec §4.4). Pure; no client or hub state.
  */
+import { snakeCase } from "../core/snake-case.ts"
+
+export { snakeCase }
 
 /** Parsed `options` of one subscription; every value is already a string (spec §4.2 step 4). */
 export interface SubscriptionOptions {
@@ -131,28 +134,6 @@ function plainDecimal(n: number): string {
   if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`
   if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length)
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`
-}
-
-/**
- * Lower snake_case for header names: split on anything that is not a letter or digit (`_`
- * included), put `_` before an upper-case letter that follows a non-upper-case one, lowercase.
- * @example snakeCase("myTestDB") // "my_test_db"
- */
-export function snakeCase(name: string): string {
-  const words = name.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "")
-  return words
-    .map((word) => {
-      let out = ""
-      let prevUpper = true
-      for (const ch of word) {
-        const upper = ch !== ch.toLowerCase() && ch === ch.toUpperCase()
-        if (upper && !prevUpper && out !== "") out += "_"
-        out += ch.toLowerCase()
-        prevUpper = upper
-      }
-      return out
-    })
-    .join("_")
 }
 
 /**

@@ -74,6 +74,11 @@ export class CollectionRegistry {
     return undefined
   }
 
+  /** `find` under the name the filter compiler's `SchemaLookup` expects. */
+  findCollection(nameOrId: string): Collection | undefined {
+    return this.find(nameOrId)
+  }
+
   /** Like `find`, but a missing collection is a 404. */
   get(idOrName: string): Collection {
     const collection = this.find(idOrName)

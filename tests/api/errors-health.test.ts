@@ -28,7 +28,7 @@ for (const target of conformanceTargets()) {
       expect(await post.json()).toEqual({ data: {}, message: "The requested resource wasn't found.", status: 404 })
       const get = await fetch(`${server.url}/api/definitely/missing`)
       expect(get.status).toBe(404)
-      expect((await get.json()).status).toBe(404)
+      expect(((await get.json()) as { status: number }).status).toBe(404)
     })
 
     it("answers malformed JSON with 400 and keeps working", async () => {
@@ -38,7 +38,7 @@ for (const target of conformanceTargets()) {
         body: "{not json",
       })
       expect(response.status).toBe(400)
-      const body = await response.json()
+      const body = (await response.json()) as { status: number; data: unknown; message: unknown }
       expect(body.status).toBe(400)
       expect(body.data).toEqual({})
       expect(typeof body.message).toBe("string")

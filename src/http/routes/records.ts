@@ -1,0 +1,49 @@
+/**
+ * @module
+ * The records API: `/api/collections/:collection/records[/:id]`. Parse, call the service, answer.
+ */
+import { Hono } from "hono"
+import { ApiError } from "../../core/errors.ts"
+import { parseFormBody, FormBodyError } from "../../records/fields/index.ts"
+import { parseListParams } from "../../records/list-params.ts"
+import { parseBody } from "../body.ts"
+import type { HttpEnv } from "../context.ts"
+import { requestInfo } from "../request-info.ts"
+
+const responseOptions = (query: (key: string) => string | undefined) => ({ expand: query("expand"), fields: query("fields") })
+
+async function recordBody(request: Request, limit: number): Promise<Record<string, unknown>> {
+  const parsed = await parseBody(request, limit)
+  if (parsed.kind === "json") return parsed.value
+  try {
+    return parseFormBody(parsed.value as unknown as FormData).data
+  } catch (error) {
+    if (error instanceof FormBodyError) throw new ApiError(400, "Failed to read the submitted data.", {}, { cause: error })
+    throw error
+  }
+}
+
+export const recordRoutes = new Hono<HttpEnv>()
+  .get("/:collection/records", (c) => {
+    const query = (key: string) => c.req.query(key)
+    const service = c.get("services").recordService
+    return c.json(service.list(c.req.param("collection"), parseListParams(query), responseOptions(query), requestInfo(c)))
+  })
+  .get("/:collection/records/:id", (c) => {
+    const service = c.get("services").recordService
+    return c.json(service.view(c.req.param("collection"), c.req.param("id"), responseOptions((k) => c.req.query(k)), requestInfo(c)))
+  })
+  .post("/:collection/records", async (c) => {
+    const { recordService, config } = c.get("services")
+    const body = await recordBody(c.req.raw, config.bodyLimit)
+    return c.json(await recordService.create(c.req.param("collection"), body, responseOptions((k) => c.req.query(k)), requestInfo(c, body)))
+  })
+  .patch("/:collection/records/:id", async (c) => {
+    const { recordService, config } = c.get("services")
+    const body = await recordBody(c.req.raw, config.bodyLimit)
+    return c.json(await recordService.update(c.req.param("collection"), c.req.param("id"), body, responseOptions((k) => c.req.query(k)), requestInfo(c, body)))
+  })
+  .delete("/:collection/records/:id", (c) => {
+    c.get("services").recordService.delete(c.req.param("collection"), c.req.param("id"), requestInfo(c))
+    return c.body(null, 204)
+  })

@@ -1,0 +1,226 @@
+/**
+ * @module
+ * The records API's logic: list, view, create, update and delete with API rules, validation,
+ * expand/fields, and reference handling on delete. Routes only parse the request and call here.
+ */
+import type { SQLQueryBindings } from "bun:sqlite"
+import { ApiError, badRequest, fieldError, forbidden, notFound, type ErrorData } from "../core/errors.ts"
+import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
+import type { Store } from "../db/store.ts"
+import { quoteIdent } from "../db/sql.ts"
+import { hashPassword } from "../auth/passwords.ts"
+import { isFilterError, SelectBuilder } from "../filter/index.ts"
+import type { RuleEvaluator } from "./access.ts"
+import type { CollectionRegistry } from "./collections.ts"
+import { RecordRenderer } from "./expand.ts"
+import { parseExpand } from "./expand-paths.ts"
+import { PasswordValue, relationIds, errMissingRelRecords } from "./fields/index.ts"
+import { listEnvelope, type ListParams } from "./list-params.ts"
+import { FieldsParamError, pickResponse } from "./pick-fields.ts"
+import { buildRecord, checkAuthForm, validateRecord, type FormActor } from "./record-form.ts"
+import type { RecordRepository } from "./repository.ts"
+import { deleteWithReferences } from "./delete-references.ts"
+
+/** Options every read/write response honours. */
+export interface ResponseOptions {
+  expand?: string
+  fields?: string
+}
+
+interface Deps {
+  store: Store
+  collections: CollectionRegistry
+  records: RecordRepository
+  rules: RuleEvaluator
+}
+
+const onlySuperusers = () => forbidden("Only superusers can perform this action.")
+
+/** Records CRUD for one app. */
+export class RecordService {
+  #deps: Deps
+  readonly renderer: RecordRenderer
+
+  constructor(deps: Deps) {
+    this.#deps = deps
+    this.renderer = new RecordRenderer(deps)
+  }
+
+  /** GET …/records */
+  list(idOrName: string, params: ListParams, options: ResponseOptions, request: RequestInfo): unknown {
+    const collection = this.#collection(idOrName, "Missing collection context.")
+    const superuser = isSuperuser(request.auth)
+    if (!superuser && collection.listRule === null) throw onlySuperusers()
+    if (!superuser) {
+      const both = params.filter + params.sort
+      if (both.includes("@collection.")) throw forbidden("Only superusers can filter by @collection.")
+      if (both.includes("@request.")) throw forbidden("Only superusers can filter by @request.")
+    }
+    let query: SelectBuilder
+    try {
+      query = new SelectBuilder({ collection, schema: this.#deps.collections, request })
+      if (!superuser) query.where(collection.listRule ?? "")
+      query.where(params.filter, { restricted: !superuser })
+      query.sort(params.sort, { restricted: !superuser })
+    } catch (error) {
+      throw asBadRequest(error)
+    }
+    const page = query.build({ limit: params.perPage, offset: (params.page - 1) * params.perPage })
+    const rows = this.#deps.store.all(page.sql, page.params as Record<string, SQLQueryBindings>)
+    const records = rows.map((row) => this.#deps.records.decode(collection, row))
+    let total: number | null = null
+    if (!params.skipTotal) {
+      const count = query.build({ countOnly: true })
+      total = this.#deps.store.get<{ total: number }>(count.sql, count.params as Record<string, SQLQueryBindings>)?.total ?? 0
+    }
+    const items = this.#render(collection, records, request, options)
+    return this.#pick(listEnvelope(params, items, total), options)
+  }
+
+  /** GET …/records/:id */
+  view(idOrName: string, id: string, options: ResponseOptions, request: RequestInfo): unknown {
+    const collection = this.#collection(idOrName, "Missing collection context.")
+    if (!isSuperuser(request.auth) && collection.viewRule === null) throw onlySuperusers()
+    const record = this.#deps.records.findById(collection, id)
+    if (!record || !this.#deps.rules.allows(collection, collection.viewRule, id, request)) throw notFound()
+    return this.#pick(this.#render(collection, [record], request, options)[0], options)
+  }
+
+  /** POST …/records */
+  async create(idOrName: string, body: Record<string, unknown>, options: ResponseOptions, request: RequestInfo): Promise<unknown> {
+    const collection = this.#writable(idOrName, "Missing or invalid collection context.")
+    const superuser = isSuperuser(request.auth)
+    if (!superuser && collection.createRule === null) throw onlySuperusers()
+    const actor: FormActor = { superuser, manager: superuser }
+    const built = buildRecord(collection, null, body, actor)
+    const ruleRequest = { ...request, body: built.requestBody }
+    if (!superuser) {
+      if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
+        throw badRequest("Failed to create record.")
+      }
+      const manageRule = collection.manageRule as string | null | undefined
+      if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+        actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
+      }
+    }
+    await this.#validate(collection, null, built, body, actor, "Failed to create record.")
+    const saved = this.#save("Failed to create record.", collection, () => this.#deps.records.insert(collection, built.record))
+    return this.#respond(collection, saved, request, options, actor.manager)
+  }
+
+  /** PATCH …/records/:id */
+  async update(idOrName: string, id: string, body: Record<string, unknown>, options: ResponseOptions, request: RequestInfo): Promise<unknown> {
+    const collection = this.#writable(idOrName, "Missing or invalid collection context.")
+    const superuser = isSuperuser(request.auth)
+    if (!superuser && collection.updateRule === null) throw onlySuperusers()
+    const stored = this.#deps.records.findById(collection, id)
+    if (!stored) throw notFound()
+    const actor: FormActor = { superuser, manager: superuser }
+    const built = buildRecord(collection, stored, body, actor)
+    const ruleRequest = { ...request, body: built.requestBody }
+    if (!superuser) {
+      if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
+      const manageRule = collection.manageRule as string | null | undefined
+      if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+        actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+      }
+    }
+    await this.#validate(collection, stored, built, body, actor, "Failed to update record.")
+    const saved = this.#save("Failed to update record.", collection, () => this.#deps.records.update(collection, built.record, stored))
+    return this.#respond(collection, saved, request, options, actor.manager)
+  }
+
+  /** DELETE …/records/:id */
+  delete(idOrName: string, id: string, request: RequestInfo): void {
+    const collection = this.#writable(idOrName, "Missing collection context.")
+    if (!isSuperuser(request.auth) && collection.deleteRule === null) throw onlySuperusers()
+    const stored = this.#deps.records.findById(collection, id)
+    if (!stored || !this.#deps.rules.allows(collection, collection.deleteRule, id, request)) throw notFound()
+    if (collection.name === "_superusers" && this.#deps.records.count(collection) <= 1) {
+      throw badRequest("You can't delete the only existing superuser.")
+    }
+    deleteWithReferences(this.#deps, collection, stored)
+  }
+
+  #collection(idOrName: string, missing: string): Collection {
+    const collection = this.#deps.collections.find(idOrName)
+    if (!collection) throw notFound(missing)
+    return collection
+  }
+
+  #writable(idOrName: string, missing: string): Collection {
+    const collection = this.#collection(idOrName, missing)
+    if (collection.type === "view") throw badRequest("Unsupported collection type.")
+    return collection
+  }
+
+  async #validate(collection: Collection, stored: RecordData | null, built: ReturnType<typeof buildRecord>, body: Record<string, unknown>, actor: FormActor, message: string): Promise<void> {
+    const formErrors = await checkAuthForm(collection, stored, built, body, actor)
+    if (formErrors) throw badRequest(message, formErrors)
+    const errors: ErrorData = validateRecord(collection, stored, built.record) ?? {}
+    for (const field of collection.fields) {
+      if (field.type !== "relation" || errors[field.name]) continue
+      const ids = relationIds(built.record[field.name])
+      const target = this.#deps.collections.find(field.collectionId ?? "")
+      if (ids.length > 0 && (!target || this.#countExisting(target, ids) !== ids.length)) errors[field.name] = errMissingRelRecords()
+    }
+    if (stored === null && typeof built.record.id === "string" && !errors.id && this.#idTaken(collection, built.record.id)) {
+      errors.id = fieldError(collection.type === "auth" ? "validation_invalid_auth_id" : "validation_not_unique", collection.type === "auth" ? "Invalid or already existing auth record id." : "Value must be unique.")
+    }
+    if (Object.keys(errors).length > 0) throw badRequest(message, errors)
+    if (built.newPassword !== null) {
+      const passwordField = collection.fields.find((f) => f.name === "password")
+      built.record.password = new PasswordValue("", await hashPassword(built.newPassword, Number(passwordField?.cost) || undefined))
+    }
+  }
+
+  #countExisting(collection: Collection, ids: string[]): number {
+    const sql = `SELECT COUNT(*) AS n FROM ${quoteIdent(collection.name)} WHERE id IN (SELECT value FROM json_each(?))`
+    return this.#deps.store.get<{ n: number }>(sql, [JSON.stringify([...new Set(ids)])])?.n ?? 0
+  }
+
+  // Auth record ids must be unique across every auth collection.
+  #idTaken(collection: Collection, id: string): boolean {
+    const scope = collection.type === "auth" ? this.#deps.collections.all().filter((c) => c.type === "auth") : [collection]
+    return scope.some((c) => this.#deps.records.findById(c, id) !== null)
+  }
+
+  // SQLite enforces unique indexes; its error is turned into PocketBase's field error.
+  #save(message: string, collection: Collection, write: () => RecordData): RecordData {
+    try {
+      return write()
+    } catch (error) {
+      const unique = error instanceof Error ? /UNIQUE constraint failed: ([^\s]+)/.exec(error.message) : null
+      if (!unique) throw error
+      const data: ErrorData = {}
+      for (const column of unique[1]!.split(",")) {
+        const name = column.trim().split(".").pop()!
+        data[collection.fields.some((f) => f.name === name) ? name : "id"] = fieldError("validation_not_unique", "Value must be unique.")
+      }
+      throw new ApiError(400, message, data, { cause: error })
+    }
+  }
+
+  #respond(collection: Collection, record: RecordData, request: RequestInfo, options: ResponseOptions, manager: boolean): unknown {
+    return this.#pick(this.#render(collection, [record], request, options, manager)[0], options)
+  }
+
+  #render(collection: Collection, records: RecordData[], request: RequestInfo, options: ResponseOptions, forceEmail = false) {
+    return this.renderer.render(collection, records, request, options.expand ? parseExpand(options.expand) : null, forceEmail)
+  }
+
+  #pick(body: unknown, options: ResponseOptions): unknown {
+    try {
+      return pickResponse(body, options.fields)
+    } catch (error) {
+      if (error instanceof FieldsParamError) throw new ApiError(400, error.message, {}, { cause: error })
+      throw error
+    }
+  }
+}
+
+/** Filter/sort problems become a 400 that says what is wrong and where. */
+function asBadRequest(error: unknown): unknown {
+  if (isFilterError(error)) return new ApiError(400, `Invalid filter or sort: ${error.message}`, {}, { cause: error })
+  return error
+}
