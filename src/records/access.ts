@@ -1,13 +1,27 @@
 /**
  * @module
  * API rule evaluation over SQL: does a rule (plus, optionally, a client filter) hold for one stored
- * record, or for a would-be record that is not stored yet (create rules)?
+ * record, or for a record that is not stored (a create's would-be row, a deleted row)?
  */
 import type { SQLQueryBindings } from "bun:sqlite"
 import { isFilterError, SelectBuilder, type SchemaLookup } from "../filter/index.ts"
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
 import { toColumn } from "./fields/index.ts"
+
+/** One access question. */
+export interface AccessCheck {
+  collection: Collection
+  /** `null` denies everyone but superusers; `""` allows everyone; superusers skip the rule. */
+  rule: string | null
+  request: RequestInfo
+  /** The stored record's id, or the record itself when it is not (or no longer) stored. */
+  target: { id: string } | { record: RecordData }
+  /** A client filter ANDed with the rule. @default "" */
+  filter?: string
+  /** Resolve the filter in restricted mode even for superusers (realtime does). @default false */
+  restrictFilterForAll?: boolean
+}
 
 /** Evaluates rules for one collection's records. */
 export class RuleEvaluator {
@@ -19,19 +33,20 @@ export class RuleEvaluator {
     this.#schema = schema
   }
 
-  /**
-   * Whether the stored record `id` passes `rule` (and the client `filter`, if any) for `request`.
-   * `null` rules deny everyone but superusers; `""` allows everyone; rule errors deny.
-   */
-  allows(collection: Collection, rule: string | null, id: string, request: RequestInfo, filter = ""): boolean {
-    const superuser = isSuperuser(request.auth)
-    if (!superuser && rule === null) return false
-    const effectiveRule = superuser ? "" : rule ?? ""
-    if (effectiveRule === "" && filter === "") return true
+  /** Answers an access question; rule or filter errors deny. */
+  passes(check: AccessCheck): boolean {
+    const superuser = isSuperuser(check.request.auth)
+    if (!superuser && check.rule === null) return false
+    const rule = superuser ? "" : check.rule ?? ""
+    const filter = check.filter ?? ""
+    if (rule === "" && filter === "") return true
     try {
-      const query = new SelectBuilder({ collection, schema: this.#schema, request })
-      query.where(effectiveRule).where(filter, { restricted: !superuser }).whereEquals("id", id)
-      const { sql, params } = query.build({ select: "1", limit: 1 })
+      const query = new SelectBuilder({ collection: check.collection, schema: this.#schema, request: check.request })
+      query.where(rule).where(filter, { restricted: !superuser || check.restrictFilterForAll === true })
+      let virtualRow: Record<string, SQLQueryBindings> | undefined
+      if ("id" in check.target) query.whereEquals("id", check.target.id)
+      else virtualRow = storageRow(check.collection, check.target.record)
+      const { sql, params } = query.build({ select: "1", limit: 1, virtualRow: virtualRow as never })
       return this.#store.get(sql, params as Record<string, SQLQueryBindings>) !== null
     } catch (error) {
       if (isFilterError(error)) return false
@@ -39,20 +54,14 @@ export class RuleEvaluator {
     }
   }
 
-  /** Whether a not-yet-stored record passes `rule`, evaluated over a one-row virtual table. */
+  /** Whether the stored record `id` passes `rule` for `request`. */
+  allows(collection: Collection, rule: string | null, id: string, request: RequestInfo): boolean {
+    return this.passes({ collection, rule, request, target: { id } })
+  }
+
+  /** Whether a record that is not stored passes `rule`, evaluated over a one-row virtual table. */
   allowsVirtual(collection: Collection, rule: string, record: RecordData, request: RequestInfo): boolean {
-    if (rule === "") return true
-    const row: Record<string, SQLQueryBindings> = {}
-    for (const field of collection.fields) row[field.name] = toColumn(field, record[field.name])
-    try {
-      const query = new SelectBuilder({ collection, schema: this.#schema, request })
-      query.where(rule)
-      const { sql, params } = query.build({ select: "1", limit: 1, virtualRow: row as never })
-      return this.#store.get(sql, params as Record<string, SQLQueryBindings>) !== null
-    } catch (error) {
-      if (isFilterError(error)) return false
-      throw error
-    }
+    return this.passes({ collection, rule, request, target: { record } })
   }
 
   /** Compiles `rule` against `collection` to check it; returns the problem, or null when valid. */
@@ -65,4 +74,10 @@ export class RuleEvaluator {
       throw error
     }
   }
+}
+
+function storageRow(collection: Collection, record: RecordData): Record<string, SQLQueryBindings> {
+  const row: Record<string, SQLQueryBindings> = {}
+  for (const field of collection.fields) row[field.name] = toColumn(field, record[field.name])
+  return row
 }
