@@ -36,7 +36,8 @@ export async function parseBody(request: Request, limit: number, invalid: () => 
   if (bytes.byteLength === 0) return { kind: "json", value: {} }
   if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
     try {
-      const copy = new Request("http://body.local/", { method: "POST", headers: { "content-type": type }, body: bytes })
+      // The original header, not the lower-cased one: multipart boundaries are case-sensitive.
+      const copy = new Request("http://body.local/", { method: "POST", headers: { "content-type": request.headers.get("content-type")! }, body: bytes })
       return { kind: "form", value: await copy.formData() }
     } catch (error) {
       throw new ApiError(400, "Failed to read the submitted data.", {}, { cause: error })
