@@ -24,6 +24,10 @@ import { healthRoutes } from "./http/routes/health.ts"
 import { collectionRoutes } from "./http/routes/collections.ts"
 import { recordAuthRoutes } from "./http/routes/record-auth.ts"
 import { recordRoutes } from "./http/routes/records.ts"
+import { realtimeRoutes } from "./http/routes/realtime.ts"
+import { Hub, LocalBroker, connectBroker } from "./realtime/index.ts"
+import { createRecordAccess, publishCommittedChanges } from "./realtime/record-feed.ts"
+import { createRealtime, type Realtime } from "./realtime/service.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
@@ -46,6 +50,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const rules: RuleEvaluator = new RuleEvaluator(store, collections)
   collections.init()
   const records = new RecordRepository(store)
+  const recordService = new RecordService({ store, collections, records, rules })
+  const realtime = startRealtime(config, store, collections, rules, recordService)
   const services: Services = {
     config,
     store,
@@ -53,14 +59,27 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     records,
     loginThrottle: new LoginThrottle(),
     rules,
-    recordService: new RecordService({ store, collections, records, rules }),
+    recordService,
+    realtime,
   }
   const http = buildHttp(services)
   return {
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
-    close: () => store.close(),
+    close: () => {
+      realtime.hub.closeAll()
+      store.close()
+    },
   }
+}
+
+// Committed changes go to the broker once; the hub hears them back from it, like every process.
+function startRealtime(config: Readonly<Config>, store: Store, collections: CollectionRegistry, rules: RuleEvaluator, recordService: RecordService): Realtime {
+  const hub = new Hub({ bufferBytes: config.realtimeBuffer })
+  const broker = new LocalBroker()
+  connectBroker(hub, broker, createRecordAccess({ collections, rules, renderer: recordService.renderer }))
+  publishCommittedChanges(store, collections, broker)
+  return createRealtime(hub, broker)
 }
 
 // Rules are checked against the schema as it will be after the save, not as it is stored.
@@ -79,6 +98,7 @@ function buildHttp(services: Services): Hono<HttpEnv> {
   })
   app.use(resolveAuth)
   app.route("/api/health", healthRoutes)
+  app.route("/api/realtime", realtimeRoutes)
   app.route("/api/collections", collectionRoutes)
   app.route("/api/collections", recordAuthRoutes)
   app.route("/api/collections", recordRoutes)

@@ -10,6 +10,7 @@ import type { RecordRepository } from "./records/repository.ts"
 import type { LoginThrottle } from "./auth/throttle.ts"
 import type { RuleEvaluator } from "./records/access.ts"
 import type { RecordService } from "./records/service.ts"
+import type { Realtime } from "./realtime/service.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -19,4 +20,5 @@ export interface Services {
   loginThrottle: LoginThrottle
   rules: RuleEvaluator
   recordService: RecordService
+  realtime: Realtime
 }

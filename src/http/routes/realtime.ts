@@ -1,0 +1,34 @@
+/**
+ * @module
+ * `GET /api/realtime` opens the SSE stream; `POST /api/realtime` replaces a client's subscriptions.
+ */
+import { Hono } from "hono"
+import { openStream } from "../../realtime/index.ts"
+import { parseBody } from "../body.ts"
+import { clientIp } from "../client-ip.ts"
+import type { HttpEnv } from "../context.ts"
+
+export const realtimeRoutes = new Hono<HttpEnv>()
+  .get("/", (c) => {
+    const { config, realtime } = c.get("services")
+    // Bun ends responses quiet for 10 s; the stream's own idle and lifetime timers bound it instead.
+    c.env.server?.timeout(c.req.raw, 0)
+    return openStream(realtime.hub, {
+      ip: clientIp(c.req.raw, c.env),
+      heartbeatMs: config.realtimeHeartbeat * 1000,
+      idleTimeoutMs: config.realtimeIdleTimeout * 1000,
+      maxLifetimeMs: config.realtimeMaxLifetime * 1000,
+      bufferBytes: config.realtimeBuffer,
+      signal: c.req.raw.signal,
+    })
+  })
+  .post("/", async (c) => {
+    const { config, realtime } = c.get("services")
+    const parsed = await parseBody(c.req.raw, config.bodyLimit)
+    const body = parsed.kind === "json"
+      ? parsed.value
+      : { clientId: parsed.value.get("clientId"), subscriptions: parsed.value.getAll("subscriptions") }
+    const outcome = realtime.hub.applySubscriptions({ body, ip: clientIp(c.req.raw, c.env), auth: c.get("auth") })
+    if (!outcome.ok) throw outcome.error
+    return c.body(null, 204)
+  })
