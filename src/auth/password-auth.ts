@@ -9,11 +9,7 @@ import { dummyVerify, verifyPassword } from "./passwords.ts"
 import { PasswordValue } from "../records/fields/index.ts"
 import { signAuthToken } from "./tokens.ts"
 import type { LoginThrottle } from "./throttle.ts"
-
-/** What password auth needs from the records layer. */
-export interface AuthRecordLookup {
-  findByField(collection: Collection, field: string, value: string): RecordData | null
-}
+import { findByIdentity, type IdentitySource } from "./identity-lookup.ts"
 
 export interface PasswordAuthInput {
   identity: unknown
@@ -22,14 +18,15 @@ export interface PasswordAuthInput {
   ip: string
 }
 
-const EMAIL_SHAPE = /^[^@\s]+@[^@\s]+$/
-
-/** Issues a fresh auth token for a record of an auth collection. */
-export function issueAuthToken(collection: Collection, record: RecordData, refreshable = true): string {
+/**
+ * Issues a fresh auth token for a record of an auth collection. `duration` (seconds) overrides the
+ * collection's `authToken.duration` when positive (impersonation).
+ */
+export function issueAuthToken(collection: Collection, record: RecordData, refreshable = true, duration = 0): string {
   const options = collection.authToken as { secret: string; duration: number }
   return signAuthToken(
     { id: String(record.id), collectionId: collection.id, tokenKey: String(record.tokenKey) },
-    { secret: options.secret, duration: options.duration, refreshable },
+    { secret: options.secret, duration: duration > 0 ? duration : options.duration, refreshable },
   )
 }
 
@@ -37,11 +34,16 @@ export function issueAuthToken(collection: Collection, record: RecordData, refre
 export async function authenticateWithPassword(
   collection: Collection,
   input: PasswordAuthInput,
-  lookup: AuthRecordLookup,
+  lookup: IdentitySource,
   throttle: LoginThrottle,
 ): Promise<RecordData> {
   const passwordAuth = collection.passwordAuth as { enabled: boolean; identityFields: string[] }
   if (!passwordAuth.enabled) throw new ApiError(403, "The collection is not configured to allow password authentication.")
+  // Go binds these into string fields: null leaves them empty, any other non-string fails to load.
+  for (const key of ["identity", "password", "identityField"] as const) {
+    const value = input[key]
+    if (value !== undefined && value !== null && typeof value !== "string") throw badRequest("An error occurred while loading the submitted data.")
+  }
   const errors = validateInput(input, passwordAuth.identityFields)
   if (errors) throw badRequest("An error occurred while validating the submitted data.", errors)
   const identity = input.identity as string
@@ -50,15 +52,8 @@ export async function authenticateWithPassword(
   const attempt = { identity: `${collection.id}:${identity}`, ip: input.ip }
   if (!throttle.attempt(attempt).allowed) throw tooManyRequests()
 
-  const fields = typeof input.identityField === "string" && input.identityField !== ""
-    ? [input.identityField]
-    : [...passwordAuth.identityFields].sort((a, b) => (a === "email" ? -1 : b === "email" ? 1 : 0))
-  let record: RecordData | null = null
-  for (const field of fields) {
-    if (field === "email" && !EMAIL_SHAPE.test(identity) && fields.length > 1) continue
-    record = lookup.findByField(collection, field, identity)
-    if (record) break
-  }
+  const identityField = typeof input.identityField === "string" ? input.identityField : ""
+  const record = findByIdentity(lookup, collection, passwordAuth.identityFields, identity, identityField)
   // Equal work whether or not the identity exists, so timing does not reveal accounts.
   const ok = record ? await verifyPassword(password, storedHash(record.password)) : (await dummyVerify(password), false)
   if (!record || !ok) throw badRequest("Failed to authenticate.")

@@ -1,52 +1,95 @@
 /**
  * @module
- * Auth endpoints of auth collections: auth-with-password, auth-refresh, auth-methods.
+ * Auth endpoints of auth collections: auth-with-password, auth-refresh, auth-methods and
+ * impersonate. Each parses the request and hands the record to `authResponse`, which checks the
+ * authRule and renders `{token, record}`.
  */
-import { Hono } from "hono"
-import { ApiError } from "../../core/errors.ts"
-import { isSuperuser, type AuthContext, type Collection, type RecordData } from "../../core/types.ts"
+import { Hono, type Context } from "hono"
+import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
+import type { Collection } from "../../core/types.ts"
 import { authenticateWithPassword, issueAuthToken } from "../../auth/password-auth.ts"
-import { recordJSON } from "../../records/render.ts"
+import { authResponse, type AuthResponseDeps } from "../../auth/auth-response.ts"
+import { tokenFromAuthorization } from "../../auth/authorization.ts"
+import { decodeUnverified } from "../../auth/tokens.ts"
 import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { clientIp } from "../client-ip.ts"
+import { requireSuperuser } from "../guards.ts"
+import { requestInfo } from "../request-info.ts"
 
+const missingCollection = () => new ApiError(404, "Missing or invalid collection context.")
 const missingAuthCollection = () => new ApiError(404, "Missing or invalid auth collection context.")
+const loadingFailed = () => new ApiError(400, "An error occurred while loading the submitted data.")
 
-function authCollection(c: { get(key: "services"): HttpEnv["Variables"]["services"] }, idOrName: string): Collection {
-  const collection = c.get("services").collections.find(idOrName)
-  if (!collection || collection.type !== "auth") throw missingAuthCollection()
+// PocketBase's per-collection rate-limit middleware looks the collection up before the handler,
+// so an unknown name answers with its wording and a non-auth one with the handler's.
+function authCollection(c: Context<HttpEnv>): Collection {
+  const collection = c.get("services").collections.find(c.req.param("collection") ?? "")
+  if (!collection) throw missingCollection()
+  if (collection.type !== "auth") throw missingAuthCollection()
   return collection
 }
 
-function authResponse(collection: Collection, record: RecordData, token: string, viewer: AuthContext | null) {
-  return { token, record: recordJSON(collection, record, { showHidden: isSuperuser(viewer) || collection.name === "_superusers", showEmail: true }) }
+function deps(c: Context<HttpEnv>): AuthResponseDeps {
+  const services = c.get("services")
+  return { rules: services.rules, renderer: services.recordService.renderer }
+}
+
+const responseOptions = (c: Context<HttpEnv>) => ({ expand: c.req.query("expand"), fields: c.req.query("fields") })
+
+// golang-jwt claims are loosely typed: PocketBase reads `refreshable` with cast.ToBool.
+function isRefreshable(token: string): boolean {
+  const value = decodeUnverified(token)?.refreshable
+  return value === true || value === 1 || value === "true" || value === "1"
 }
 
 export const recordAuthRoutes = new Hono<HttpEnv>()
   .post("/:collection/auth-with-password", async (c) => {
-    const collection = authCollection(c, c.req.param("collection"))
+    const collection = authCollection(c)
     const services = c.get("services")
-    const body = await parseJsonObject(c.req.raw, services.config.bodyLimit, () => new ApiError(400, "An error occurred while loading the submitted data."))
+    const body = await parseJsonObject(c.req.raw, services.config.bodyLimit, loadingFailed)
     const record = await authenticateWithPassword(
       collection,
       { identity: body.identity, password: body.password, identityField: body.identityField, ip: clientIp(c.req.raw, c.env) },
-      { findByField: (col, field, value) => services.records.findByField(col, field, value) },
+      services.records,
       services.loginThrottle,
     )
-    return c.json(authResponse(collection, record, issueAuthToken(collection, record), c.get("auth")))
+    const request = { ...requestInfo(c, body), context: "password" as const }
+    return c.json(authResponse(deps(c), { collection, record, token: issueAuthToken(collection, record) }, request, responseOptions(c)))
   })
   .post("/:collection/auth-refresh", (c) => {
+    const collection = c.get("services").collections.find(c.req.param("collection"))
+    if (!collection) throw missingCollection()
     const auth = c.get("auth")
     if (!auth) throw new ApiError(401, "The request requires valid record authorization token.")
-    const collection = c.get("services").collections.find(c.req.param("collection"))
-    if (!collection || collection.id !== auth.collection.id) {
+    if (collection.id !== auth.collection.id) {
       throw new ApiError(403, `The request requires auth record from ${auth.collection.name} collection.`)
     }
-    return c.json(authResponse(collection, auth.record, issueAuthToken(collection, auth.record), auth))
+    // Non-refreshable (impersonation) tokens are echoed back unchanged.
+    const current = tokenFromAuthorization(c.req.header("authorization"))
+    const token = isRefreshable(current) ? issueAuthToken(collection, auth.record) : current
+    return c.json(authResponse(deps(c), { collection, record: auth.record, token }, requestInfo(c), responseOptions(c)))
+  })
+  .post("/:collection/impersonate/:id", async (c) => {
+    requireSuperuser(c.get("auth"))
+    const services = c.get("services")
+    const collection = services.collections.find(c.req.param("collection"))
+    if (!collection || collection.type !== "auth") throw missingAuthCollection()
+    const record = services.records.findById(collection, c.req.param("id"))
+    if (!record) throw new ApiError(404, "The requested resource wasn't found.")
+    const body = await parseJsonObject(c.req.raw, services.config.bodyLimit, loadingFailed)
+    const duration = body.duration ?? 0
+    if (typeof duration !== "number" || !Number.isInteger(duration)) throw loadingFailed()
+    if (duration < 0) {
+      throw badRequest("An error occurred while validating the submitted data.", {
+        duration: fieldError("validation_min_greater_equal_than_required", "Must be no less than 0.", { threshold: 0 }),
+      })
+    }
+    const token = issueAuthToken(collection, record, false, duration)
+    return c.json(authResponse(deps(c), { collection, record, token }, requestInfo(c, body), responseOptions(c)))
   })
   .get("/:collection/auth-methods", (c) => {
-    const collection = authCollection(c, c.req.param("collection"))
+    const collection = authCollection(c)
     const passwordAuth = collection.passwordAuth as { enabled: boolean; identityFields: string[] }
     const identityFields = passwordAuth.enabled ? passwordAuth.identityFields : []
     const mfa = collection.mfa as { enabled: boolean; duration: number }

@@ -1,0 +1,54 @@
+/**
+ * @module
+ * The `{token, record}` answer every auth flow ends with (password, refresh, impersonate): the
+ * collection's authRule is checked first, then the record is rendered as the authenticated record
+ * sees itself (email always, hidden fields only for superusers), expanded and picked.
+ * @see /work/shared/spec/records-auth-rules.md §5.3, §6.3, §6.4
+ */
+import { ApiError, badRequest, forbidden } from "../core/errors.ts"
+import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
+import type { RuleEvaluator } from "../records/access.ts"
+import type { RecordRenderer } from "../records/expand.ts"
+import { parseExpand } from "../records/expand-paths.ts"
+import { FieldsParamError, pickResponse } from "../records/pick-fields.ts"
+
+/** What an auth response needs from the records layer. */
+export interface AuthResponseDeps {
+  rules: RuleEvaluator
+  renderer: RecordRenderer
+}
+
+/** The `expand` and `fields` query parameters of the auth request. */
+export interface AuthResponseOptions {
+  expand?: string
+  fields?: string
+}
+
+/** PocketBase's answer when the authRule (or a locked `null` authRule) refuses the record. */
+export const authRuleDenied = (): ApiError => forbidden("The request doesn't satisfy the collection requirements to authenticate.")
+
+/**
+ * Checks `collection.authRule` for `record` and builds `{token, record}`.
+ * The rule sees the request as it came in: `@request.auth` is the requester's previous auth
+ * (a superuser requester bypasses it), `@request.context` whatever the flow set. The rendering
+ * and expansion then see the authenticated record as the requester, as PocketBase's do.
+ */
+export function authResponse(
+  deps: AuthResponseDeps,
+  auth: { collection: Collection; record: RecordData; token: string },
+  request: RequestInfo,
+  options: AuthResponseOptions,
+): unknown {
+  const { collection, record, token } = auth
+  const rule = collection.authRule === undefined ? "" : collection.authRule
+  if (!deps.rules.allows(collection, rule, String(record.id), request)) throw authRuleDenied()
+  const viewer: RequestInfo = { ...request, auth: { collection, record } }
+  const tree = options.expand ? parseExpand(options.expand) : null
+  const [rendered] = deps.renderer.render(collection, [record], viewer, tree, true)
+  try {
+    return pickResponse({ token, record: rendered }, options.fields)
+  } catch (error) {
+    if (error instanceof FieldsParamError) throw new ApiError(400, badRequest().message, {}, { cause: error })
+    throw error
+  }
+}
