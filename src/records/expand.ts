@@ -36,9 +36,10 @@ export class RecordRenderer {
 
   /** Renders a batch of records of one collection (visibility per viewer, expand applied). */
   render(collection: Collection, records: RecordData[], request: RequestInfo, tree: ExpandTree | null = null, forceEmail = false): Rendered[] {
+    const managed = forceEmail ? new Set<string>() : this.#managedIds(collection, records, request)
     const rendered = records.map((record) => recordJSON(collection, record, {
       showHidden: isSuperuser(request.auth),
-      showEmail: forceEmail || canSeeEmail(collection, record, request.auth),
+      showEmail: forceEmail || canSeeEmail(collection, record, request.auth) || managed.has(String(record.id)),
     }))
     if (tree && tree.size > 0) this.#expand(collection, records, rendered, tree, request)
     return rendered
@@ -90,6 +91,20 @@ export class RecordRenderer {
     })
   }
 
+  // Records whose email the requester may see because the collection's manageRule matches them
+  // (PocketBase evaluates it for guests too; an empty manageRule is not allowed on auth collections).
+  #managedIds(collection: Collection, records: RecordData[], request: RequestInfo): Set<string> {
+    const rule = collection.manageRule
+    const managed = new Set<string>()
+    if (collection.type !== "auth" || typeof rule !== "string" || rule === "" || isSuperuser(request.auth)) return managed
+    for (const record of records) {
+      if (record.emailVisibility === true) continue
+      const id = String(record.id)
+      if (this.#deps.rules.allows(collection, rule, id, request)) managed.add(id)
+    }
+    return managed
+  }
+
   #mayView(collection: Collection, request: RequestInfo): boolean {
     return isSuperuser(request.auth) || collection.viewRule !== null
   }
@@ -105,7 +120,7 @@ export class RecordRenderer {
   }
 }
 
-/** Email shows for superusers, the record itself, or where emailVisibility is on (manageRule aside). */
+/** Email shows for superusers and the record itself (emailVisibility and manageRule are checked by the renderer). */
 export function canSeeEmail(collection: Collection, record: RecordData, auth: AuthContext | null): boolean {
   if (collection.type !== "auth") return true
   if (isSuperuser(auth)) return true
