@@ -13,3 +13,4 @@ export type { BuildOptions, BuiltQuery, SelectBuilderOptions, WhereOptions } fro
 export type { BindValue } from "./query-context.ts"
 export { compileMatcher } from "./matcher.ts"
 export type { MatcherOptions, RecordMatcher } from "./matcher.ts"
+export { referencedRequestFields } from "./request-refs.ts"

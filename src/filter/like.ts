@@ -79,5 +79,6 @@ export function likeToRegExp(pattern: string): RegExp | null {
 
 function literalSource(ch: string): string {
   if (/[a-z]/i.test(ch)) return `[${ch.toLowerCase()}${ch.toUpperCase()}]`
-  return ch.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&")
+  // only syntax characters may be escaped under the "u" flag
+  return ch.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")
 }

@@ -118,3 +118,11 @@ describe("parser", () => {
     expect(syntaxError(`a = '${"é".repeat(1749)}'`).message).toContain("too long")
   })
 })
+
+describe("referencedRequestFields", () => {
+  it("lists @request paths without modifiers", async () => {
+    const { referencedRequestFields } = await import("./request-refs.ts")
+    const expr = parseFilter("author = @request.auth.id && @request.body.title:changed = true || geoDistance(@request.query.lon, 1, 2, 3) < 1 || @request.auth.id != ''")
+    expect(referencedRequestFields(expr)).toEqual(["@request.auth.id", "@request.body.title", "@request.query.lon"])
+  })
+})
