@@ -108,3 +108,16 @@ describe("sort", () => {
     expect(sorted("secret")).toHaveLength(5)
   })
 })
+
+describe("query size", () => {
+  it("fails with a filter error instead of exceeding SQLite's 64-table join limit", () => {
+    const filter = Array.from({ length: 70 }, (_, i) => `@collection.tags:a${i}.name ?= 'x'`).join(" || ")
+    expect(() => builder().where(filter)).toThrow(FilterResolveError)
+  })
+
+  it("runs 200 multi-valued comparisons within the size limit", () => {
+    const filter = Array.from({ length: 200 }, () => "labels:each!=''").join("&&")
+    const { sql, params } = builder().where(filter).build({ select: "`posts`.`id`" })
+    expect(db.query(sql).all(params)).toHaveLength(4) // p2 has no labels: its NULL item is not != 
+  })
+})

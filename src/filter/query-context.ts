@@ -5,6 +5,7 @@
  * into the same context share joins (§4.4) and parameter names never collide.
  */
 import type { Collection, RequestInfo } from "../core/types.ts"
+import { FilterResolveError } from "./errors.ts"
 import type { SchemaLookup } from "./schema.ts"
 import { formatReal, quoteIdent } from "./sql-text.ts"
 
@@ -78,13 +79,24 @@ export class QueryContext {
   }
 }
 
+/** Most tables (base + joins) in one FROM clause; SQLite's hard limit is 64. */
+export const MAX_JOINED_TABLES = 60
+
+const countTables = (joinSql: string): number => joinSql.split("LEFT JOIN ").length - 1
+
 /** Adds (or reuses) a join in the scope; `make` receives the new alias and returns the JOIN clause. */
 export function ensureJoin(scope: Scope, path: string, hint: string, make: (alias: string) => string): { alias: string; created: boolean } {
   const key = `${scope.alias}|${path}`
   const existing = scope.joins.get(key)
   if (existing) return { alias: existing.alias, created: false }
   const alias = scope.ctx.newAlias(hint)
-  scope.joins.set(key, { alias, sql: make(alias) })
+  const sql = make(alias)
+  // SQLite refuses more than 64 tables in one FROM clause; fail as a filter error instead
+  const tables = [...scope.joins.values()].reduce((n, join) => n + countTables(join.sql), 1)
+  if (tables + countTables(sql) > MAX_JOINED_TABLES) {
+    throw new FilterResolveError(`the filter needs too many joins (max ${MAX_JOINED_TABLES} tables)`)
+  }
+  scope.joins.set(key, { alias, sql })
   return { alias, created: true }
 }
 
