@@ -3,8 +3,9 @@
  * `GET /api/realtime` opens the SSE stream; `POST /api/realtime` replaces a client's subscriptions.
  */
 import { Hono } from "hono"
+import { ApiError, badRequest } from "../../core/errors.ts"
 import { openStream } from "../../realtime/index.ts"
-import { parseBody } from "../body.ts"
+import { parseBody, type ParsedBody } from "../body.ts"
 import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
 
@@ -24,7 +25,7 @@ export const realtimeRoutes = new Hono<HttpEnv>()
   })
   .post("/", async (c) => {
     const { config, realtime } = c.get("services")
-    const parsed = await parseBody(c.req.raw, config.bodyLimit)
+    const parsed = await bindBody(c.req.raw, config.bodyLimit)
     const body = parsed.kind === "json"
       ? parsed.value
       : { clientId: parsed.value.get("clientId"), subscriptions: parsed.value.getAll("subscriptions") }
@@ -32,3 +33,14 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     if (!outcome.ok) throw outcome.error
     return c.body(null, 204)
   })
+
+// PocketBase answers every bind failure here (unsupported type, unreadable form) with its generic
+// 400 and empty data; only the body limit keeps its own status.
+async function bindBody(request: Request, limit: number): Promise<ParsedBody> {
+  try {
+    return await parseBody(request, limit)
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400) throw new ApiError(400, badRequest().message, {}, { cause: error })
+    throw error
+  }
+}
