@@ -20,10 +20,11 @@ export function recordJSON(collection: Collection, record: RecordData, visibilit
   const output: Record<string, unknown> = { collectionId: collection.id, collectionName: collection.name }
   const isAuth = collection.type === "auth"
   for (const field of collection.fields) {
-    if (field.type === "password" || (isAuth && NEVER_OUTPUT.has(field.name))) continue
+    if (isAuth && (field.type === "password" || NEVER_OUTPUT.has(field.name))) continue
     if (field.hidden && !visibility.showHidden) continue
     if (!(field.name in record)) continue
-    output[field.name] = record[field.name]
+    // PocketBase renders a visible password field of a base collection as "" (checked on v0.40.6).
+    output[field.name] = field.type === "password" ? "" : record[field.name]
   }
   if (isAuth && !visibility.showEmail && record.emailVisibility !== true) delete output.email
   if (record.expand !== undefined) output.expand = record.expand
