@@ -3,6 +3,7 @@
  * Wiring only: builds the services of one app instance and the HTTP handler on top of them.
  */
 import { mkdirSync } from "node:fs"
+import { hostname } from "node:os"
 import { Hono } from "hono"
 import { databasePath, type Config } from "./config.ts"
 import { openDatabase } from "./db/open.ts"
@@ -28,6 +29,7 @@ import { realtimeRoutes } from "./http/routes/realtime.ts"
 import { Hub, LocalBroker, connectBroker } from "./realtime/index.ts"
 import { createRecordAccess, publishCommittedChanges } from "./realtime/record-feed.ts"
 import { createRealtime, type Realtime } from "./realtime/service.ts"
+import type { RedisBroker } from "./realtime/redis-broker.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
@@ -40,6 +42,8 @@ export interface App {
 export interface AppOptions {
   /** Use an in-memory database instead of `DIR/data.db` (tests). @default false */
   inMemory?: boolean
+  /** A connected Redis broker for cross-process realtime; in-process delivery without one. */
+  cluster?: RedisBroker
 }
 
 /** Opens the database, loads the schema, and builds the HTTP handler. */
@@ -51,7 +55,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   collections.init()
   const records = new RecordRepository(store)
   const recordService = new RecordService({ store, collections, records, rules })
-  const realtime = startRealtime(config, store, collections, rules, recordService)
+  const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const services: Services = {
     config,
     store,
@@ -68,18 +72,36 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
       realtime.hub.closeAll()
+      void options.cluster?.close()
       store.close()
     },
   }
 }
 
 // Committed changes go to the broker once; the hub hears them back from it, like every process.
-function startRealtime(config: Readonly<Config>, store: Store, collections: CollectionRegistry, rules: RuleEvaluator, recordService: RecordService): Realtime {
-  const hub = new Hub({ bufferBytes: config.realtimeBuffer })
-  const broker = new LocalBroker()
-  connectBroker(hub, broker, createRecordAccess({ collections, rules, renderer: recordService.renderer }))
-  publishCommittedChanges(store, collections, broker)
-  return createRealtime(hub, broker)
+interface RealtimeDeps {
+  config: Readonly<Config>
+  store: Store
+  collections: CollectionRegistry
+  rules: RuleEvaluator
+  records: RecordRepository
+  recordService: RecordService
+  cluster?: RedisBroker
+}
+
+function startRealtime(deps: RealtimeDeps): Realtime {
+  const { store, collections, cluster } = deps
+  const hub = new Hub({ bufferBytes: deps.config.realtimeBuffer })
+  const broker = cluster ?? new LocalBroker()
+  const nodeId = cluster?.nodeId ?? `${hostname()}:${process.pid}`
+  connectBroker(hub, broker, createRecordAccess({ collections, rules: deps.rules, renderer: deps.recordService.renderer }))
+  publishCommittedChanges(store, collections, broker, nodeId)
+  const loadAuth = (collectionId: string, recordId: string) => {
+    const collection = collections.find(collectionId)
+    const record = collection?.type === "auth" ? deps.records.findById(collection, recordId) : null
+    return collection && record ? { collection, record } : null
+  }
+  return createRealtime(hub, broker, { nodeId, cluster, loadAuth })
 }
 
 // Rules are checked against the schema as it will be after the save, not as it is stored.

@@ -4,7 +4,8 @@
  * The command line, spelled as PocketBase's: `serve`, `superuser upsert|create|delete`,
  * `migrate up|down`. The only place that reads argv and env or starts a server.
  */
-import { buildConfig, splitArgs, UsageError, type Config } from "./config.ts"
+import { BOOLEAN_KEYS, buildConfig, splitArgs, UsageError, type Config } from "./config.ts"
+import { BrokerUnavailableError, connectCluster, runWorkers } from "./cluster.ts"
 import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
 import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
@@ -13,18 +14,19 @@ import { createSuperuser, deleteSuperuser, SuperuserInputError, upsertSuperuser 
 const USAGE = `usage:
   pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=./migrations]
                   [--realtimeHeartbeat=25] [--realtimeIdleTimeout=300] [--realtimeMaxLifetime=1800]
-                  [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--bodyLimit=33554432]
+                  [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
+                  [--workers=N] [--reusePort] [--bodyLimit=33554432]
   pocketbun superuser upsert|create EMAIL PASSWORD [--dir=./pb_data]
   pocketbun superuser delete EMAIL [--dir=./pb_data]
   pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=./migrations]`
 
 const SERVE_FLAGS: Array<keyof Config> = [
   "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
-  "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker",
+  "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort",
 ]
 
 async function main(argv: string[]): Promise<number> {
-  const { positional, flags } = splitArgs(argv)
+  const { positional, flags } = splitArgs(argv, BOOLEAN_KEYS)
   const [command, ...rest] = positional
   switch (command) {
     case "serve":
@@ -47,7 +49,18 @@ async function applyMigrations(app: App): Promise<void> {
 }
 
 async function serve(config: Readonly<Config>): Promise<number> {
-  const app = createApp(config)
+  if (config.workers > 1) {
+    // Migrations run once, here, before any worker opens the database.
+    const app = createApp(config)
+    try {
+      await applyMigrations(app)
+    } finally {
+      app.close()
+    }
+    return runWorkers(config, Bun.argv.slice(2))
+  }
+  const cluster = await connectCluster(config)
+  const app = createApp(config, { cluster: cluster ?? undefined })
   try {
     await applyMigrations(app)
   } catch (error) {
@@ -55,8 +68,8 @@ async function serve(config: Readonly<Config>): Promise<number> {
     throw error
   }
   const separator = config.http.lastIndexOf(":")
-  const running = serveApp(app, config.http.slice(0, separator) || "127.0.0.1", Number(config.http.slice(separator + 1)))
-  console.log(`Server started at ${running.url}\n├─ REST API:  ${running.url}/api/\n└─ Data dir:  ${config.dir}`)
+  const running = serveApp(app, config.http.slice(0, separator) || "127.0.0.1", Number(config.http.slice(separator + 1)), config.reusePort)
+  console.log(`Server started at ${running.url} (pid ${process.pid})\n├─ REST API:  ${running.url}/api/\n└─ Data dir:  ${config.dir}`)
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve()
     process.once("SIGINT", shutdown)
@@ -116,7 +129,7 @@ main(Bun.argv.slice(2)).then(
       console.error(`Error: ${error.message}\n${USAGE}`)
       process.exit(2)
     }
-    if (error instanceof MigrationError || error instanceof SuperuserInputError) {
+    if (error instanceof MigrationError || error instanceof SuperuserInputError || error instanceof BrokerUnavailableError) {
       console.error(`Error: ${error.message}`)
       process.exit(1)
     }

@@ -24,6 +24,12 @@ export interface Config {
   realtimeBuffer: number
   /** Redis URL for cross-process realtime delivery; empty = in-process only. @default "" */
   realtimeBroker: string
+  /** Start in local-only mode (with a warning) when the broker is unreachable, instead of exiting. @default false */
+  realtimeBrokerOptional: boolean
+  /** Number of server processes sharing the port (needs `realtimeBroker` when above 1). @default 1 */
+  workers: number
+  /** Share the listening port with other processes (SO_REUSEPORT). @default false */
+  reusePort: boolean
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -36,12 +42,18 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   realtimeMaxLifetime: 1800,
   realtimeBuffer: 1024 * 1024,
   realtimeBroker: "",
+  realtimeBrokerOptional: false,
+  workers: 1,
+  reusePort: false,
 })
 
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer"])
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers"])
+
+/** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
+export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort"])
 
 /** Environment variables read when no flag is given, e.g. `POCKETBUN_HTTP`. */
 const ENV_NAMES: Record<keyof Config, string> = {
@@ -54,6 +66,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   realtimeMaxLifetime: "POCKETBUN_REALTIME_MAX_LIFETIME",
   realtimeBuffer: "POCKETBUN_REALTIME_BUFFER",
   realtimeBroker: "POCKETBUN_REALTIME_BROKER",
+  realtimeBrokerOptional: "POCKETBUN_REALTIME_BROKER_OPTIONAL",
+  workers: "POCKETBUN_WORKERS",
+  reusePort: "POCKETBUN_REUSE_PORT",
 }
 
 /** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */
@@ -89,13 +104,20 @@ export function buildConfig(flags: Map<string, string>, env: Record<string, stri
   for (const key of allowed) {
     const raw = flags.get(key) ?? env[ENV_NAMES[key]]
     if (raw === undefined) continue
-    if (NUMERIC_KEYS.has(key)) {
+    if (BOOLEAN_KEYS.has(key)) {
+      if (raw !== "true" && raw !== "false") throw new UsageError(`--${key} takes true or false, got "${raw}"`)
+      ;(config as unknown as Record<string, boolean>)[key] = raw === "true"
+    } else if (NUMERIC_KEYS.has(key)) {
       const value = Number(raw)
       if (raw.trim() === "" || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${key} must be a positive number, got "${raw}"`)
       ;(config as unknown as Record<string, number>)[key] = value
     } else {
       ;(config as unknown as Record<string, string>)[key] = raw
     }
+  }
+  if (!Number.isInteger(config.workers)) throw new UsageError(`--workers must be a whole number, got "${config.workers}"`)
+  if (config.workers > 1 && config.realtimeBroker === "") {
+    throw new UsageError("--workers above 1 needs --realtimeBroker=redis://HOST:PORT so every process delivers every event")
   }
   if (!/^[^:]*:\d+$/.test(config.http)) throw new UsageError(`--http must be host:port, got "${config.http}"`)
   config.dir = resolve(config.dir)

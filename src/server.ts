@@ -14,10 +14,11 @@ export interface RunningServer {
 }
 
 /** Starts listening; `port` 0 picks a free one. */
-export function serveApp(app: App, hostname: string, port: number): RunningServer {
+export function serveApp(app: App, hostname: string, port: number, reusePort = false): RunningServer {
   const server = Bun.serve({
     hostname,
     port,
+    reusePort,
     // PocketBase's default body limit is enforced by the app (for its 413 body); this is only a backstop.
     maxRequestBodySize: app.services.config.bodyLimit * 2,
     fetch: (request, server) => app.fetch(request, { server }),

@@ -12,7 +12,17 @@ export interface RecordChange {
   collection: Collection
   record: RecordData
   previous?: RecordData
+  /**
+   * Position in the database's commit order, shared by every process on this data directory
+   * (the counter is bumped inside the writing transaction, so a rollback leaves no gap).
+   */
+  seq: number
 }
+
+const SEQUENCE_SCHEMA = [
+  "CREATE TABLE IF NOT EXISTS _change_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
+  "INSERT OR IGNORE INTO _change_sequence (id, value) VALUES (1, 0)",
+]
 
 export type ChangeListener = (change: RecordChange) => void
 
@@ -29,6 +39,7 @@ export class Store {
 
   constructor(db: Database) {
     this.db = db
+    for (const sql of SEQUENCE_SCHEMA) db.run(sql)
   }
 
   /** A prepared statement, cached by its SQL text. */
@@ -122,9 +133,10 @@ export class Store {
   }
 
   /** Queues a record change for the feed; it is delivered after the surrounding transaction commits. */
-  recordChanged(change: RecordChange): void {
+  recordChanged(change: Omit<RecordChange, "seq">): void {
     if (this.#depth === 0) throw new Error("recordChanged outside a transaction")
-    this.#pending.push(change)
+    const { value } = this.statement("UPDATE _change_sequence SET value = value + 1 WHERE id = 1 RETURNING value").get() as { value: number }
+    this.#pending.push({ ...change, seq: value })
   }
 
   /** Runs `callback` once the surrounding transaction commits (at once when none is open). */

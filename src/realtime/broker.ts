@@ -11,10 +11,12 @@ import type { RecordAccess, RecordEvent } from "./record-fanout.ts"
 
 /** Everything a hub needs to hear about, as plain JSON-serialisable data. */
 export type RealtimeEvent =
-  | ({ type: "record" } & RecordEvent)
+  | ({ type: "record"; seq?: number } & RecordEvent)
   | { type: "custom"; topic: string; data: unknown }
   | { type: "collection"; action: "update"; collection: Collection; previous: Collection }
   | { type: "collection"; action: "delete"; collection: Collection }
+  /** Some process changed the schema; the others re-read their collection caches. */
+  | { type: "schema"; node: string }
 
 /** Receives broker events. */
 export type RealtimeEventHandler = (event: RealtimeEvent) => void
@@ -70,6 +72,8 @@ export function connectBroker(hub: Hub, broker: RealtimeBroker, access: RecordAc
         return
       case "collection":
         hub.applyCollectionChange(event)
+        return
+      case "schema":
         return
     }
   })

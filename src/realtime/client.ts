@@ -69,6 +69,8 @@ export interface ClientOptions {
 /** A realtime client: subscriptions plus a bounded FIFO that never blocks producers. */
 export class Client {
   readonly id: string
+  /** When the client was created (unix ms), for presence listings. */
+  readonly connectedAt = Date.now()
   readonly #store = new Map<string, unknown>()
   readonly #subs = new Map<string, Subscription>()
   /** base → raw keys with that base; record fan-out looks keys up by candidate base instead of scanning. */

@@ -6,6 +6,7 @@
  */
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
+import { compileMatcher, isFilterError } from "../filter/index.ts"
 import type { RuleEvaluator } from "../records/access.ts"
 import type { CollectionRegistry } from "../records/collections.ts"
 import type { RecordRenderer } from "../records/expand.ts"
@@ -26,6 +27,22 @@ interface AccessDeps {
 const FORBIDDEN_IN_OPTIONS = ["@collection.", "@request."]
 
 /**
+ * Decides without SQL when both the rule and the filter touch only the record's own fields and
+ * `@request` values (the usual case); null when SQL is needed. Filter errors deny, as in SQL.
+ */
+function matchInMemory(collection: Collection, rule: string, filter: string, record: RecordData, info: RequestInfo): boolean | null {
+  try {
+    const ruleMatch = compileMatcher(rule, { collection })
+    const filterMatch = ruleMatch && compileMatcher(filter, { collection, restricted: true })
+    if (!ruleMatch || !filterMatch) return null
+    return ruleMatch(record, info) && filterMatch(record, info)
+  } catch (error) {
+    if (isFilterError(error)) return false
+    throw error
+  }
+}
+
+/**
  * Record access for realtime subscribers: the collection's list/view rule for the subscriber's
  * auth plus the subscription's `filter` (restricted for everyone), evaluated against the record
  * as the event carries it, so a deleted row is judged as it was before deletion.
@@ -35,16 +52,14 @@ export function createRecordAccess(deps: AccessDeps): RecordAccess {
     canSee(kind: RuleKind, eventCollection: Collection, record: RecordData, info: RequestInfo): boolean {
       // Rules may have changed since the event was produced (or on another process): use ours.
       const collection = deps.collections.find(eventCollection.id) ?? eventCollection
+      const superuser = isSuperuser(info.auth)
       const filter = info.query.filter ?? ""
-      if (!isSuperuser(info.auth) && FORBIDDEN_IN_OPTIONS.some((s) => filter.includes(s) || (info.query.sort ?? "").includes(s))) return false
-      return deps.rules.passes({
-        collection,
-        rule: kind === "list" ? collection.listRule : collection.viewRule,
-        request: info,
-        target: { record },
-        filter,
-        restrictFilterForAll: true,
-      })
+      if (!superuser && FORBIDDEN_IN_OPTIONS.some((s) => filter.includes(s) || (info.query.sort ?? "").includes(s))) return false
+      const rule = kind === "list" ? collection.listRule : collection.viewRule
+      if (!superuser && rule === null) return false
+      const inMemory = matchInMemory(collection, superuser ? "" : rule ?? "", filter, record, info)
+      if (inMemory !== null) return inMemory
+      return deps.rules.passes({ collection, rule, request: info, target: { record }, filter, restrictFilterForAll: true })
     },
     render(eventCollection: Collection, record: RecordData, info: RequestInfo): unknown {
       const collection = deps.collections.find(eventCollection.id) ?? eventCollection
@@ -62,19 +77,25 @@ export function createRecordAccess(deps: AccessDeps): RecordAccess {
 }
 
 /** Publishes every committed record and collection change to the broker, once; returns the stopper. */
-export function publishCommittedChanges(store: Store, collections: CollectionRegistry, broker: RealtimeBroker): () => void {
+export function publishCommittedChanges(store: Store, collections: CollectionRegistry, broker: RealtimeBroker, nodeId: string): () => void {
   const stopRecords = store.onChange((change) => {
-    void broker.publish({ type: "record", action: change.action, collection: change.collection, record: change.record })
+    void broker.publish({ type: "record", seq: change.seq, action: change.action, collection: change.collection, record: change.record })
   })
   const stopCollections = collections.onChange((change) => {
+    void broker.publish({ type: "schema", node: nodeId })
     if (change.action === "update" && change.previous) {
       void broker.publish({ type: "collection", action: "update", collection: change.collection, previous: change.previous })
     } else if (change.action === "delete") {
       void broker.publish({ type: "collection", action: "delete", collection: change.collection })
     }
   })
+  // Another process changed the schema in the shared database: drop our cached definitions.
+  const stopSchema = broker.subscribe((event) => {
+    if (event.type === "schema" && event.node !== nodeId) collections.reload()
+  })
   return () => {
     stopRecords()
     stopCollections()
+    stopSchema()
   }
 }

@@ -8,6 +8,7 @@ import { openStream } from "../../realtime/index.ts"
 import { parseBody, type ParsedBody } from "../body.ts"
 import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
+import { requireSuperuser } from "../guards.ts"
 
 export const realtimeRoutes = new Hono<HttpEnv>()
   .get("/", (c) => {
@@ -29,9 +30,18 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     const body = parsed.kind === "json"
       ? parsed.value
       : { clientId: parsed.value.get("clientId"), subscriptions: parsed.value.getAll("subscriptions") }
-    const outcome = realtime.hub.applySubscriptions({ body, ip: clientIp(c.req.raw, c.env), auth: c.get("auth") })
-    if (!outcome.ok) throw outcome.error
-    return c.body(null, 204)
+    const result = await realtime.subscribe({ body, ip: clientIp(c.req.raw, c.env), auth: c.get("auth") })
+    return "body" in result ? c.json(result.body, result.status as 400) : c.body(null, 204)
+  })
+  // Beyond PocketBase: presence and counters across every process, for superusers.
+  .get("/clients", async (c) => {
+    requireSuperuser(c.get("auth"))
+    const clients = await c.get("services").realtime.clients()
+    return c.json({ totalItems: clients.length, items: clients })
+  })
+  .get("/stats", async (c) => {
+    requireSuperuser(c.get("auth"))
+    return c.json(await c.get("services").realtime.stats())
   })
 
 // PocketBase answers every bind failure here (unsupported type, unreadable form) with its generic
