@@ -83,10 +83,11 @@ export class RecordRenderer {
     const condition = multiple ? `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ?)` : `${column} = ?`
     const unique = source.indexes.some((index) => new RegExp(`^\\s*CREATE\\s+UNIQUE\\s+INDEX\\s+\\S+\\s+ON\\s+\\S+\\s*\\(\\s*[\`"]?${field.name}[\`"]?\\s*\\)`, "i").test(index))
     records.forEach((record, index) => {
+      // Like PocketBase, a resolvable path gives every record an `expand` key, even with no match.
+      const expand = ((rendered[index]!.expand as Rendered | undefined) ??= {})
       const back = this.#visible(source, this.#deps.records.findWhere(source, `${condition} LIMIT ${MAX_BACK_RELATIONS}`, [String(record.id)]), request)
       if (back.length === 0) return
       const children = this.render(source, back, request, subtree)
-      const expand = ((rendered[index]!.expand as Rendered | undefined) ??= {})
       expand[segment] = unique && !multiple ? children[0] : children
     })
   }
