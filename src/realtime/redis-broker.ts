@@ -27,7 +27,7 @@ export interface RedisBrokerOptions {
   log?: (line: string) => void
 }
 
-/** Answers a cluster request addressed to every node; `undefined` means "not mine, no reply". */
+/** Answers a cluster request addressed to every node; `undefined` sends no reply. */
 export type ClusterRequestHandler = (kind: string, payload: unknown) => unknown | Promise<unknown>
 
 interface Envelope {
@@ -141,14 +141,14 @@ export class RedisBroker implements RealtimeBroker {
   }
 
   /**
-   * Asks every other node. With `first`, resolves with the first answer (or none by the
-   * timeout); otherwise collects answers until every live node replied or the timeout passed.
+   * Asks every other live node and collects their answers until all have answered, `until`
+   * accepts one, or the timeout passes (nodes that died recently may never answer).
    */
-  async ask(kind: string, payload: unknown, options: { timeoutMs: number; first?: boolean }): Promise<unknown[]> {
+  async ask(kind: string, payload: unknown, options: { timeoutMs: number; until?: (answer: unknown) => boolean }): Promise<unknown[]> {
     const id = `${this.nodeId}:${++this.#counter}`
-    const expected = options.first ? 1 : Math.max(0, (await this.liveNodes()).filter((n) => n !== this.nodeId).length)
+    const expected = (await this.liveNodes()).filter((n) => n !== this.nodeId).length
     const results: unknown[] = []
-    if (expected === 0 && !options.first) return results
+    if (expected === 0) return results
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer)
@@ -158,7 +158,7 @@ export class RedisBroker implements RealtimeBroker {
       const timer = setTimeout(finish, options.timeoutMs)
       this.#waiting.set(id, (reply) => {
         results.push(reply.result)
-        if (results.length >= expected) finish()
+        if (results.length >= expected || options.until?.(reply.result)) finish()
       })
       const request: Request = { id, from: this.nodeId, kind, payload }
       if (!this.#send(this.#channels.control, request)) finish()

@@ -83,7 +83,7 @@ export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { node
     if (kind === "stats") return localStats()
     if (kind !== "subscribe") return undefined
     const forwarded = payload as ForwardedSubscribe & { clientId: string }
-    if (!hub.clientById(forwarded.clientId)) return undefined
+    if (!hub.clientById(forwarded.clientId)) return { notHere: true }
     const auth = forwarded.auth ? loadAuth(forwarded.auth.collectionId, forwarded.auth.recordId) : null
     return applyLocally(hub, { body: forwarded.body, ip: forwarded.ip, auth })
   })
@@ -103,8 +103,10 @@ export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { node
       if (!missing || !cluster) return local
       const clientId = String((request.body as { clientId?: unknown }).clientId)
       const auth = request.auth ? { collectionId: request.auth.collection.id, recordId: String(request.auth.record.id) } : null
-      const [answer] = await cluster.ask("subscribe", { clientId, body: request.body, ip: request.ip, auth }, { timeoutMs: FORWARD_TIMEOUT_MS, first: true })
-      if (answer) return answer as SubscribeResult
+      const isOwner = (answer: unknown) => typeof (answer as SubscribeResult).status === "number"
+      const answers = await cluster.ask("subscribe", { clientId, body: request.body, ip: request.ip, auth }, { timeoutMs: FORWARD_TIMEOUT_MS, until: isOwner })
+      const owner = answers.find(isOwner)
+      if (owner) return owner as SubscribeResult
       const error = notFound("Missing or invalid client id.")
       return { status: 404, body: error.toJSON() }
     },
