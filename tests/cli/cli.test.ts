@@ -91,6 +91,7 @@ describe("cli", () => {
     const pb = new PocketBase(first.url)
     await pb.collection("_superusers").authWithPassword("admin@example.com", "password-123")
     await pb.collections.create({ name: "notes", fields: [{ name: "body", type: "text" }] })
+    const note = await pb.collection("notes").create({ body: "written before the restart" })
     first.child.kill("SIGINT")
     expect(await first.child.exited).toBe(0)
 
@@ -100,6 +101,7 @@ describe("cli", () => {
       await again.collection("_superusers").authWithPassword("admin@example.com", "password-123")
       const notes = await again.collections.getOne("notes")
       expect(notes.fields.map((f: { name: string }) => f.name)).toEqual(["id", "body"])
+      expect((await again.collection("notes").getOne(note.id)).body).toBe("written before the restart")
     } finally {
       second.child.kill("SIGINT")
       await second.child.exited
