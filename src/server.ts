@@ -5,6 +5,9 @@
 import type { Server } from "bun"
 import type { App } from "./app.ts"
 
+/** How long a stopping server waits for in-flight requests before cutting them. @default 2000 */
+const STOP_GRACE_MS = 2_000
+
 export interface RunningServer {
   server: Server<unknown>
   /** `http://host:port` the server listens on. */
@@ -27,6 +30,9 @@ export function serveApp(app: App, hostname: string, port: number, reusePort = f
     server,
     url: `http://${hostname}:${server.port}`,
     async stop() {
+      // End every SSE stream cleanly first, then let in-flight requests finish (bounded).
+      app.services.realtime.hub.closeAll()
+      await Promise.race([server.stop(false), Bun.sleep(STOP_GRACE_MS)])
       await server.stop(true)
       app.close()
     },
