@@ -2,20 +2,13 @@
  * @module
  * PocketBase datetimes: always UTC, always `2006-01-02 15:04:05.000Z` on the wire and in storage.
  */
+import { formatDateTime } from "../../core/clock.ts"
 
 /** Go's zero `time.Time` (0001-01-01 00:00:00 UTC), which PocketBase treats as "no date". */
 const GO_ZERO_TIME = new Date(0).setUTCFullYear(1, 0, 1)
 
-const pad = (n: number, width = 2) => String(n).padStart(width, "0")
-
 /** Formats `date` as `YYYY-MM-DD HH:MM:SS.sssZ` in UTC (PocketBase's `types.DateTime` layout). */
-export function formatDate(date: Date): string {
-  return (
-    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.` +
-    `${pad(date.getUTCMilliseconds(), 3)}Z`
-  )
-}
+export const formatDate = formatDateTime
 
 // Date, then optionally `T`/space + time with seconds, fraction (`.` or `,`), and a zone:
 // `Z`, `±hh:mm`, `±hhmm`, optionally after a space and followed by a zone name (Go's `time.Time.String()`).
@@ -75,5 +68,5 @@ export function goRFC3339(date: Date): string {
 
 const goFraction = (date: Date) => {
   const ms = date.getUTCMilliseconds()
-  return ms === 0 ? "" : `.${pad(ms, 3).replace(/0+$/, "")}`
+  return ms === 0 ? "" : `.${String(ms).padStart(3, "0").replace(/0+$/, "")}`
 }
