@@ -5,7 +5,7 @@
 import { Hono } from "hono"
 import { ApiError, badRequest } from "../../core/errors.ts"
 import { openStream } from "../../realtime/index.ts"
-import { parseBody, type ParsedBody } from "../body.ts"
+import { parseBody, readLimited, type ParsedBody } from "../body.ts"
 import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
@@ -44,11 +44,16 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     return c.json(await c.get("services").realtime.stats())
   })
 
-// PocketBase answers every bind failure here (unsupported type, unreadable form) with its generic
-// 400 and empty data; only the body limit keeps its own status.
+// PocketBase answers every bind failure here (unsupported or missing type, unreadable form) with
+// its generic 400 and empty data; only the body limit keeps its own status. A JSON `null` binds
+// nothing (Go leaves the struct as it was), so validation reports the blank clientId.
 async function bindBody(request: Request, limit: number): Promise<ParsedBody> {
+  const bytes = await readLimited(request, limit)
+  const type = request.headers.get("content-type") ?? ""
+  if (bytes.byteLength > 0 && type === "") throw badRequest()
+  if (type.toLowerCase().startsWith("application/json") && new TextDecoder().decode(bytes).trim() === "null") return { kind: "json", value: {} }
   try {
-    return await parseBody(request, limit)
+    return await parseBody(new Request(request.url, { method: "POST", headers: request.headers, body: bytes }), limit)
   } catch (error) {
     if (error instanceof ApiError && error.status === 400) throw new ApiError(400, badRequest().message, {}, { cause: error })
     throw error
