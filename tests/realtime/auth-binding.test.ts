@@ -178,6 +178,24 @@ for (const target of conformanceTargets()) {
       expect(await own.find(about("update", ann.id), "Ann's own update")).toMatchObject({ record: { email: ann.email, name: "Ann again" } })
     })
 
+    it("demotes the clients of a deleted auth collection and leaves other collections' clients bound", async () => {
+      await server.admin.collections.create({ name: "clients", type: "auth", listRule: "", fields: [] })
+      const password = "client-password-1"
+      await server.admin.collection("clients").create({ email: "c@example.com", password, passwordConfirm: password })
+      const pb = server.client()
+      await pb.collection("clients").authWithPassword("c@example.com", password)
+      const client = await bound(pb.authStore.token, ["members/*", "pings/*"])
+      const user = await bound(annToken, ["members/*", "pings/*"])
+      await server.admin.collections.delete("clients")
+      const member = await server.admin.collection("members").create({ n: 7 })
+      await user.reader.until((t) => t.includes(member.id), "the members record for the users client")
+      const ping = await server.admin.collection("pings").create({ n: 7 })
+      await client.reader.until((t) => t.includes(ping.id), "the ping for the demoted client")
+      expect(client.reader.text).not.toContain(member.id)
+      expect((await post(client, undefined)).status).toBe(204)
+      expect((await post(user, undefined)).json).toEqual(MISMATCH)
+    })
+
     // Last: a new secret invalidates every users token, including those above.
     it("demotes every client of a collection whose token secret changes, and no other", async () => {
       const a = await bound(annToken, ["members/*", "pings/*"])

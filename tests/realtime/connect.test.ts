@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test"
 import { conformanceTargets, startPocketbun, type PocketbunServer, type TestServer } from "../support/servers.ts"
-import { EventCollector, openRawStream, SdkClients, waitFor, type RawStream, type RecordEventData } from "../support/realtime.ts"
+import { EventCollector, openRawStream, postRealtime, SdkClients, SseReader, waitFor, type RawStream, type RecordEventData } from "../support/realtime.ts"
 
 for (const target of conformanceTargets()) {
   describe(`realtime connect (${target.name})`, () => {
@@ -109,6 +109,47 @@ describe("realtime connect (pocketbun only)", () => {
     expect(hub.totalClients()).toBe(1)
     abort.abort()
     await waitFor(() => hub.totalClients() === 0, 3000, "the aborted client to be unregistered")
+  })
+
+  it("ends the connection with an empty 200 and unregisters the client when a send hook throws on PB_CONNECT", async () => {
+    server = await startPocketbun()
+    const hub = server.app.services.realtime.hub
+    const errors: unknown[] = []
+    server.app.services.realtime.onMessageSend((_client, message) => {
+      if (message.name === "PB_CONNECT") {
+        errors.push(message)
+        throw new Error("refused by a hook")
+      }
+    })
+    const originalError = console.error
+    console.error = () => {}
+    try {
+      const response = await fetch(`${server.url}/api/realtime`)
+      expect(response.status).toBe(200)
+      expect(await response.text()).toBe("")
+    } finally {
+      console.error = originalError
+    }
+    expect(errors).toHaveLength(1)
+    await waitFor(() => hub.totalClients() === 0, 1000, "the refused client to be unregistered")
+  })
+
+  it("keeps the connection open when a send hook skips PB_CONNECT, until the peer goes away", async () => {
+    server = await startPocketbun()
+    const hub = server.app.services.realtime.hub
+    server.app.services.realtime.onMessageSend((_client, message) => (message.name === "PB_CONNECT" ? null : undefined))
+    const abort = new AbortController()
+    const pending = fetch(`${server.url}/api/realtime`, { signal: abort.signal }).catch(() => null)
+    await waitFor(() => hub.totalClients() === 1, 2000, "the client to register")
+    const [client] = hub.clients().values()
+    expect((await postRealtime(server.url, { clientId: client!.id, subscriptions: ["later"] })).status).toBe(204)
+    server.app.services.realtime.publish("later", { ok: true })
+    const response = await pending
+    const reader = new SseReader(response!.body!)
+    await reader.until((t) => t.includes("event:later"), "the message published after the skipped PB_CONNECT")
+    expect(reader.text).toBe(`id:${client!.id}\nevent:later\ndata:{"ok":true}\n\n`)
+    abort.abort()
+    await waitFor(() => hub.totalClients() === 0, 2000, "the client to be unregistered after the abort")
   })
 
   it("sends heartbeat comments every realtimeHeartbeat seconds, which do not count as activity", async () => {

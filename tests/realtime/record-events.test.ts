@@ -210,6 +210,76 @@ for (const target of conformanceTargets()) {
       expect(twoOthers.pending).toEqual([])
     })
 
+    it("sends nothing for writes that fail: an invalid create and a delete blocked by a required reference", async () => {
+      await server.admin.collections.create({
+        name: "pins",
+        ...OPEN,
+        fields: [
+          { name: "post", type: "relation", collectionId: postsId, maxSelect: 1, required: true, cascadeDelete: false },
+          { name: "code", type: "text", pattern: "^[a-z]+$" },
+        ],
+      })
+      const post = await create("posts", { title: "pinned" })
+      await create("pins", { post: post.id, code: "ok" })
+      const pb = await sdk.make(server)
+      const posts = new EventCollector<RecordEventData>("posts/*")
+      const pins = new EventCollector<RecordEventData>("pins/*")
+      await pb.collection("posts").subscribe("*", posts.push)
+      await pb.collection("pins").subscribe("*", pins.push)
+      const invalid = await create("pins", { post: post.id, code: "NOT VALID" }).then(() => null, (error) => error)
+      expect(invalid?.status).toBe(400)
+      const blocked = await server.admin.collection("posts").delete(post.id).then(() => null, (error) => error)
+      expect(blocked?.status).toBe(400)
+      const sentinel = await create("posts", { title: "sentinel" })
+      await posts.find(about("create", sentinel.id), "the sentinel")
+      expect(posts.all.map((e) => `${e.action}:${e.record.id}`)).toEqual([`create:${sentinel.id}`])
+      expect(pins.all).toEqual([])
+    })
+
+    it("sends delete events for records removed by a cascade", async () => {
+      await server.admin.collections.create({
+        name: "comments",
+        ...OPEN,
+        fields: [
+          { name: "text", type: "text" },
+          { name: "post", type: "relation", collectionId: postsId, maxSelect: 1, cascadeDelete: true },
+        ],
+      })
+      const post = await create("posts", { title: "with comments" })
+      const c1 = await create("comments", { text: "one", post: post.id })
+      const c2 = await create("comments", { text: "two", post: post.id })
+      const pb = await sdk.make(server)
+      const comments = new EventCollector<RecordEventData>("comments/*")
+      const posts = new EventCollector<RecordEventData>("posts/*")
+      await pb.collection("comments").subscribe("*", comments.push)
+      await pb.collection("posts").subscribe("*", posts.push)
+      await server.admin.collection("posts").delete(post.id)
+      await posts.find(about("delete", post.id), "the post's delete")
+      await comments.find(about("delete", c1.id), "the first comment's cascade delete")
+      await comments.find(about("delete", c2.id), "the second comment's cascade delete")
+      expect(comments.all.find(about("delete", c1.id))!.record).toMatchObject({ text: "one", post: post.id })
+    })
+
+    it("an update that changes nothing still emits, and an id topic subscribed before the create receives it", async () => {
+      const pb = await sdk.make(server)
+      const id = "presetid0000001"
+      const byId = new EventCollector<RecordEventData>(`posts/${id}`)
+      await pb.collection("posts").subscribe(id, byId.push)
+      await create("posts", { id, title: "same" })
+      expect(await byId.next()).toMatchObject({ action: "create", record: { id, title: "same" } })
+      await server.admin.collection("posts").update(id, { title: "same" })
+      expect(await byId.next()).toMatchObject({ action: "update", record: { id, title: "same" } })
+    })
+
+    it("expands and picks fields on delete events too", async () => {
+      const post = await create("posts", { title: "bye", author: ann })
+      const pb = await sdk.make(server)
+      const events = new EventCollector<RecordEventData>("posts/<id> expand + fields")
+      await pb.collection("posts").subscribe(post.id, events.push, { expand: "author", fields: "id,expand.author.name,title:excerpt(2,true)" })
+      await server.admin.collection("posts").delete(post.id)
+      expect(await events.next()).toEqual({ action: "delete", record: { id: post.id, title: "by...", expand: { author: { name: "Ann" } } } })
+    })
+
     it("delivers records created by many writers to many clients, each exactly once", async () => {
       const clients: PocketBase[] = await Promise.all(Array.from({ length: 5 }, () => sdk.make(server)))
       const collectors = clients.map((_, i) => new EventCollector<RecordEventData>(`client ${i}`))

@@ -192,6 +192,65 @@ for (const target of conformanceTargets()) {
       expect(a.events.all).toEqual([])
     })
 
+    it("shows options.query and options.headers to rules, but never authenticates with a header", async () => {
+      await server.admin.collections.create({
+        name: "gated",
+        listRule: "@request.headers.x_token = 'open-sesame' && @request.query.lang = 'en'",
+        fields: [{ name: "n", type: "number" }],
+      })
+      await server.admin.collections.create({ name: "private", listRule: "@request.auth.id != ''", fields: [{ name: "n", type: "number" }] })
+      const right = await watch("right options", null, "gated", "*", { query: { lang: "en" }, headers: { "X-Token": "open-sesame" } } as Record<string, any>)
+      const wrong = await watch("wrong options", null, "gated", "*", { query: { lang: "fr" }, headers: { "X-Token": "open-sesame" } } as Record<string, any>)
+      const token = (await sdk.make(server, ann)).authStore.token
+      const header = await watch("guest with an Authorization option", null, "private", "*", { headers: { Authorization: token } } as Record<string, any>)
+      const item = await server.admin.collection("gated").create({ n: 1 })
+      expect(await right.events.next()).toMatchObject({ action: "create", record: { id: item.id } })
+      await server.admin.collection("private").create({ n: 1 })
+      await ping(right, wrong, header)
+      expect(wrong.events.all).toEqual([])
+      expect(header.events.all).toEqual([])
+    })
+
+    it("restricts subscription filters for superusers too: a hidden field gives nothing", async () => {
+      await server.admin.collections.create({
+        name: "tagged",
+        listRule: "",
+        fields: [
+          { name: "label", type: "text" },
+          { name: "tag", type: "text", hidden: true },
+        ],
+      })
+      const admin = await sdk.make(server)
+      admin.authStore.save(server.admin.authStore.token, server.admin.authStore.record)
+      const hidden = new EventCollector<RecordEventData>("superuser tagged/* filter on hidden")
+      const visible = new EventCollector<RecordEventData>("superuser tagged/* filter on label")
+      await admin.collection("tagged").subscribe("*", hidden.push, { filter: "tag = 'x'" })
+      await admin.collection("tagged").subscribe("*", visible.push, { filter: "label = 'a'" })
+      const item = await server.admin.collection("tagged").create({ label: "a", tag: "x" })
+      expect(await visible.next()).toMatchObject({ action: "create", record: { id: item.id, tag: "x" } })
+      const other = await server.admin.collection("tagged").create({ label: "a", tag: "y" })
+      expect(await visible.next()).toMatchObject({ record: { id: other.id } })
+      expect(hidden.all).toEqual([])
+    })
+
+    it("gives nothing to a filter that joins into a collection a subscriber may not list", async () => {
+      await server.admin.collections.create({
+        name: "links",
+        listRule: "",
+        fields: [
+          { name: "label", type: "text" },
+          { name: "target", type: "relation", collectionId: (await server.admin.collections.getOne("docs")).id, maxSelect: 1 },
+        ],
+      })
+      const doc = await server.admin.collection("docs").create({ title: "ann's doc", owner: ann.id })
+      const a = await watch("ann", ann, "links", "*", { filter: "target.title = \"ann's doc\"" })
+      const b = await watch("bob", bob, "links", "*", { filter: "target.title = \"ann's doc\"" })
+      const link = await server.admin.collection("links").create({ label: "to ann's doc", target: doc.id })
+      expect(await a.events.next()).toMatchObject({ action: "create", record: { id: link.id } })
+      await ping(a, b)
+      expect(b.events.all).toEqual([])
+    })
+
     it("expands a relation only where the subscriber may view the related record", async () => {
       await server.admin.collections.create({
         name: "notes",

@@ -87,6 +87,18 @@ for (const target of conformanceTargets()) {
       expect(answer.json).toEqual({ data: { clientId: CLIENT_ID_REQUIRED }, message: GENERIC, status: 400 })
     })
 
+    it("treats a JSON null body as {} and a body without Content-Type as unbindable", async () => {
+      const s = await stream()
+      const nullBody = await postRealtime(server.url, "null")
+      expect(nullBody.status).toBe(400)
+      expect(nullBody.json).toEqual({ data: { clientId: CLIENT_ID_REQUIRED }, message: GENERIC, status: 400 })
+      const untyped = await postRealtime(server.url, JSON.stringify({ clientId: s.clientId, subscriptions: [] }), { contentType: "" })
+      expect(untyped.status).toBe(400)
+      expect(untyped.json).toEqual(BIND_FAILED)
+      const charset = await postRealtime(server.url, JSON.stringify({ clientId: s.clientId, subscriptions: [null, "x"] }), { contentType: "application/json; charset=utf-8" })
+      expect(charset.status).toBe(204)
+    })
+
     it("answers 400 with empty data for malformed JSON, a type mismatch and an unsupported content type", async () => {
       const s = await stream()
       expect((await postRealtime(server.url, "{not json")).json).toEqual(BIND_FAILED)

@@ -108,7 +108,9 @@ export interface RawAnswer {
 
 /** POSTs to `/api/realtime`; a string body is sent as is, anything else as JSON. */
 export async function postRealtime(url: string, body: unknown, options: { token?: string; contentType?: string } = {}): Promise<RawAnswer> {
-  const headers: Record<string, string> = { "Content-Type": options.contentType ?? "application/json" }
+  // An empty contentType sends no Content-Type header at all.
+  const headers: Record<string, string> = {}
+  if (options.contentType !== "") headers["Content-Type"] = options.contentType ?? "application/json"
   if (options.token) headers.Authorization = options.token
   const response = await fetch(`${url}/api/realtime`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) })
   const text = await response.text()
