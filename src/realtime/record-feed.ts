@@ -23,7 +23,7 @@ interface AccessDeps {
 }
 
 // PocketBase silently gives nothing to non-superusers whose subscription filter or sort reaches
-// for other collections or request data.
+// for other collections or request data; it looks only when a filter is set.
 const FORBIDDEN_IN_OPTIONS = ["@collection.", "@request."]
 
 /**
@@ -54,7 +54,7 @@ export function createRecordAccess(deps: AccessDeps): RecordAccess {
       const collection = deps.collections.find(eventCollection.id) ?? eventCollection
       const superuser = isSuperuser(info.auth)
       const filter = info.query.filter ?? ""
-      if (!superuser && FORBIDDEN_IN_OPTIONS.some((s) => filter.includes(s) || (info.query.sort ?? "").includes(s))) return false
+      if (!superuser && filter !== "" && FORBIDDEN_IN_OPTIONS.some((s) => filter.includes(s) || (info.query.sort ?? "").includes(s))) return false
       const rule = kind === "list" ? collection.listRule : collection.viewRule
       if (!superuser && rule === null) return false
       const inMemory = matchInMemory(collection, superuser ? "" : rule ?? "", filter, record, info)
