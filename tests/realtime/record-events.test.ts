@@ -280,6 +280,52 @@ for (const target of conformanceTargets()) {
       expect(await events.next()).toEqual({ action: "delete", record: { id: post.id, title: "by...", expand: { author: { name: "Ann" } } } })
     })
 
+    it("sends each field type exactly as the records API renders it", async () => {
+      await server.admin.collections.create({
+        name: "kinds",
+        ...OPEN,
+        fields: [
+          { name: "text", type: "text" },
+          { name: "num", type: "number" },
+          { name: "flag", type: "bool" },
+          { name: "mail", type: "email" },
+          { name: "link", type: "url" },
+          { name: "when", type: "date" },
+          { name: "choice", type: "select", values: ["a", "b", "c"], maxSelect: 1 },
+          { name: "choices", type: "select", values: ["a", "b", "c"], maxSelect: 3 },
+          { name: "data", type: "json" },
+          { name: "rich", type: "editor" },
+          { name: "authors", type: "relation", collectionId: (await server.admin.collections.getOne("authors")).id, maxSelect: 5 },
+          { name: "point", type: "geoPoint" },
+          { name: "created", type: "autodate", onCreate: true, onUpdate: false },
+          { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
+        ],
+      })
+      const pb = await sdk.make(server)
+      const events = new EventCollector<RecordEventData>("kinds/*")
+      await pb.collection("kinds").subscribe("*", events.push)
+      const record = await create("kinds", {
+        text: "t <&> \u2028",
+        num: 1.5,
+        flag: true,
+        mail: "x@example.com",
+        link: "https://example.com/a?b=c",
+        when: "2024-01-02 03:04:05.678Z",
+        choice: "b",
+        choices: ["c", "a"],
+        data: { nested: [1, "two", null], html: "<b>" },
+        rich: "<p>hi</p>",
+        authors: [ann],
+        point: { lon: 1.25, lat: -2.5 },
+      })
+      const created = await events.next()
+      expect(created.record).toEqual(await server.admin.collection("kinds").getOne(record.id))
+      await server.admin.collection("kinds").update(record.id, { "choices+": "b", "num+": 1, data: null })
+      const updated = await events.next()
+      expect(updated.record).toEqual(await server.admin.collection("kinds").getOne(record.id))
+      expect(updated.record).toMatchObject({ choices: ["c", "a", "b"], num: 2.5, data: null })
+    })
+
     it("delivers records created by many writers to many clients, each exactly once", async () => {
       const clients: PocketBase[] = await Promise.all(Array.from({ length: 5 }, () => sdk.make(server)))
       const collectors = clients.map((_, i) => new EventCollector<RecordEventData>(`client ${i}`))

@@ -192,6 +192,15 @@ for (const target of conformanceTargets()) {
       expect(a.events.all).toEqual([])
     })
 
+    it("looks for @request in the sort only when a filter is set", async () => {
+      const sortOnly = await watch("ann, sort only", ann, "docs", "*", { sort: "@request.auth.id" })
+      const withFilter = await watch("ann, filter + sort", ann, "docs", "*", { filter: "title != ''", sort: "@request.auth.id" })
+      const doc = await server.admin.collection("docs").create({ title: "sorted", owner: ann.id })
+      expect(await sortOnly.events.next()).toMatchObject({ action: "create", record: { id: doc.id } })
+      await ping(sortOnly, withFilter)
+      expect(withFilter.events.all).toEqual([])
+    })
+
     it("shows options.query and options.headers to rules, but never authenticates with a header", async () => {
       await server.admin.collections.create({
         name: "gated",
