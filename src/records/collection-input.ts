@@ -8,6 +8,7 @@ import { nowDateTime } from "../core/clock.ts"
 import type { Collection, CollectionType, Field } from "../core/types.ts"
 import { authIndexes, authSystemFields, blankCollection, idField, TOKEN_OPTIONS } from "./collection-defaults.ts"
 import { indexName } from "./schema-sql.ts"
+import { newTokenSecret } from "../auth/random.ts"
 import { defaultFieldId, withFieldDefaults } from "./fields/index.ts"
 
 const RULE_KEYS = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule", "authRule", "manageRule"]
@@ -45,6 +46,10 @@ export function collectionFromInput(input: unknown, existing: Collection | null)
   ensureSystemFields(base)
   if (base.type === "auth") {
     mergeAuthOptions(base, input)
+    // A new authRule could lock out records whose tokens are already out: all of them die.
+    if (existing && existing.authRule !== base.authRule) {
+      base.authToken = { ...(base.authToken as Record<string, unknown>), secret: newTokenSecret() }
+    }
     const names = new Set(base.indexes.map((i) => indexName(i)))
     for (const index of authIndexes(base)) {
       if (!names.has(indexName(index))) base.indexes.push(index)

@@ -6,6 +6,7 @@
 import { fieldError, type ErrorData } from "../core/errors.ts"
 import type { Collection, Field } from "../core/types.ts"
 import { indexName } from "./schema-sql.ts"
+import { hasSingleColumnUniqueIndex } from "../filter/index.ts"
 
 const NAME = /^\w+$/
 const FIELD_TYPES = new Set(["text", "number", "bool", "email", "url", "editor", "date", "autodate", "select", "json", "relation", "file", "password", "geoPoint"])
@@ -38,6 +39,8 @@ export function validateCollection(candidate: Collection, ctx: ValidationContext
   if (fieldErrors) errors.fields = fieldErrors
   const indexErrors = validateIndexes(candidate)
   if (indexErrors) errors.indexes = indexErrors
+  const identityError = candidate.type === "auth" ? validateIdentityFields(candidate) : null
+  if (identityError) errors.passwordAuth = { identityFields: identityError }
   if (!errors.fields) {
     for (const key of RULES) {
       const rule = candidate[key]
@@ -110,6 +113,21 @@ function validateField(field: Field, candidate: Collection, seen: Set<string>, p
   }
   if (field.type === "autodate" && !field.onCreate && !field.onUpdate) {
     return { onUpdate: fieldError("validation_required", "Either onCreate or onUpdate must be enabled.") }
+  }
+  return null
+}
+
+// Logins look identities up by these fields, so each must exist and be unique on its own.
+function validateIdentityFields(candidate: Collection) {
+  const identityFields = (candidate.passwordAuth as { identityFields?: unknown } | undefined)?.identityFields
+  if (!Array.isArray(identityFields)) return null
+  for (const name of identityFields) {
+    if (!candidate.fields.some((f) => f.name === name)) {
+      return fieldError("validation_missing_field", `Invalid or missing field ${String(name)}.`, { fieldName: name })
+    }
+    if (!hasSingleColumnUniqueIndex(candidate, String(name))) {
+      return fieldError("validation_missing_unique_constraint", `The field ${String(name)} doesn't have a UNIQUE constraint.`, { fieldName: name })
+    }
   }
   return null
 }

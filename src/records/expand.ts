@@ -6,6 +6,7 @@
  */
 import { isSuperuser, type AuthContext, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import { quoteIdent } from "../db/sql.ts"
+import { hasSingleColumnUniqueIndex } from "../filter/index.ts"
 import type { Store } from "../db/store.ts"
 import type { RuleEvaluator } from "./access.ts"
 import type { CollectionRegistry } from "./collections.ts"
@@ -81,7 +82,7 @@ export class RecordRenderer {
     const multiple = isMultiple(field)
     const column = quoteIdent(field.name)
     const condition = multiple ? `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ?)` : `${column} = ?`
-    const unique = source.indexes.some((index) => new RegExp(`^\\s*CREATE\\s+UNIQUE\\s+INDEX\\s+\\S+\\s+ON\\s+\\S+\\s*\\(\\s*[\`"]?${field.name}[\`"]?\\s*\\)`, "i").test(index))
+    const unique = hasSingleColumnUniqueIndex(source, field.name)
     records.forEach((record, index) => {
       // Like PocketBase, a resolvable path gives every record an `expand` key, even with no match.
       const expand = ((rendered[index]!.expand as Rendered | undefined) ??= {})

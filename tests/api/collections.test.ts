@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import { ClientResponseError } from "pocketbase"
-import { conformanceTargets, type TestServer } from "../support/servers.ts"
+import { conformanceTargets, startPocketbun, type TestServer } from "../support/servers.ts"
 
 async function failure(promise: Promise<unknown>): Promise<ClientResponseError> {
   try {
@@ -155,3 +155,33 @@ for (const target of conformanceTargets()) {
     })
   })
 }
+
+describe("auth collection options (pocketbun)", () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startPocketbun()
+  }, 30_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it("refuses identity fields that are missing or not unique", async () => {
+    const missing = await failure(server.admin.collections.create({ name: "members", type: "auth", passwordAuth: { enabled: true, identityFields: ["nope"] } }))
+    expect(missing.response.data.passwordAuth.identityFields.code).toBe("validation_missing_field")
+    const notUnique = await failure(server.admin.collections.create({
+      name: "members", type: "auth", fields: [{ name: "username", type: "text" }],
+      passwordAuth: { enabled: true, identityFields: ["email", "username"] },
+    }))
+    expect(notUnique.response.data.passwordAuth.identityFields.code).toBe("validation_missing_unique_constraint")
+  })
+
+  it("invalidates every token of the collection when its authRule changes", async () => {
+    await server.admin.collection("users").create({ email: "rule@example.com", password: "password-123", passwordConfirm: "password-123" })
+    const user = server.client()
+    await user.collection("users").authWithPassword("rule@example.com", "password-123")
+    await user.collection("users").authRefresh()
+    await server.admin.collections.update("users", { authRule: "verified = false" })
+    const error = await failure(user.collection("users").authRefresh())
+    expect(error.status).toBe(401)
+  })
+})
