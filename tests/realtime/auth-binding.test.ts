@@ -144,6 +144,21 @@ for (const target of conformanceTargets()) {
       expect((await post(other, undefined)).json).toEqual(MISMATCH)
     })
 
+    it("a deleted user still receives its own delete event before it is demoted", async () => {
+      const doomed = await freshUser()
+      const pb = server.client()
+      pb.autoCancellation(false)
+      await pb.collection("users").authWithPassword(doomed.email, doomed.password)
+      const own = new EventCollector<RecordEventData>("users/* of the deleted user")
+      await pb.collection("users").subscribe("*", own.push)
+      try {
+        await server.admin.collection("users").delete(doomed.id)
+        expect(await own.next()).toMatchObject({ action: "delete", record: { id: doomed.id, email: doomed.email } })
+      } finally {
+        await pb.realtime.unsubscribe()
+      }
+    })
+
     it("demotes a client when its user's tokenKey changes (password change)", async () => {
       const user = await freshUser()
       const stream = await bound(user.token, ["members/*", "pings/*"])

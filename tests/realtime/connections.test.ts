@@ -120,6 +120,19 @@ describe("realtime connections (pocketbun only)", () => {
     expect((await blobs.next()).record.id).toBe(last.id)
   }, 30_000)
 
+  it("still delivers a single frame larger than realtimeBuffer when nothing else is queued", async () => {
+    server = await startPocketbun({ realtimeBuffer: 1024 })
+    await server.admin.collections.create({ name: "blobs", ...OPEN, fields: [{ name: "body", type: "text", max: 100_000 }] })
+    const pb = await sdk.make(server)
+    const blobs = new EventCollector<RecordEventData>("blobs/*")
+    await pb.collection("blobs").subscribe("*", blobs.push)
+    const record = await server.admin.collection("blobs").create({ body: "y".repeat(20_000) })
+    const event = await blobs.next()
+    expect(event.record.id).toBe(record.id)
+    expect(event.record.body).toHaveLength(20_000)
+    expect(server.app.services.realtime.hub.stats().droppedSlowClients).toBe(0)
+  })
+
   it("delivers one client's events in commit order, even in a quick burst", async () => {
     server = await startPocketbun()
     await server.admin.collections.create({ name: "counters", ...OPEN, fields: [{ name: "n", type: "number" }] })

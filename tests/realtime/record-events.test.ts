@@ -326,6 +326,23 @@ for (const target of conformanceTargets()) {
       expect(updated.record).toMatchObject({ choices: ["c", "a", "b"], num: 2.5, data: null })
     })
 
+    it("ends with the right set after a burst of subscribes and unsubscribes that cancels POSTs in flight", async () => {
+      const pb = await sdk.make(server)
+      // The SDK's default: a newer realtime POST aborts the one still in flight.
+      pb.autoCancellation(true)
+      const names = ["posts", "others", "authors"]
+      const collectors = new Map(names.map((n) => [n, new EventCollector<RecordEventData>(`${n}/*`)]))
+      const unsubscribers = await Promise.all(names.map((n) => pb.collection(n).subscribe("*", collectors.get(n)!.push)))
+      await Promise.all([unsubscribers[0]!(), unsubscribers[2]!()])
+      await pb.collection("authors").subscribe("*", collectors.get("authors")!.push)
+      const post = await create("posts", { title: "unwatched" })
+      const author = await create("authors", { name: "watched" })
+      const other = await create("others", { title: "watched" })
+      await collectors.get("authors")!.find(about("create", author.id), "the author")
+      await collectors.get("others")!.find(about("create", other.id), "the other")
+      expect(collectors.get("posts")!.all.some((e) => e.record.id === post.id)).toBe(false)
+    })
+
     it("delivers records created by many writers to many clients, each exactly once", async () => {
       const clients: PocketBase[] = await Promise.all(Array.from({ length: 5 }, () => sdk.make(server)))
       const collectors = clients.map((_, i) => new EventCollector<RecordEventData>(`client ${i}`))

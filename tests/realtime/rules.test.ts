@@ -113,6 +113,17 @@ for (const target of conformanceTargets()) {
       expect(guest.events.all).toEqual([])
     })
 
+    it("judges each event with the collection's rules as they are now, not as they were at subscribe time", async () => {
+      await server.admin.collections.create({ name: "board", listRule: "", fields: [{ name: "n", type: "number" }] })
+      const guest = await watch("guest", null, "board", "*")
+      const first = await server.admin.collection("board").create({ n: 1 })
+      expect(await guest.events.next()).toMatchObject({ record: { id: first.id } })
+      await server.admin.collections.update("board", { listRule: "@request.auth.id != ''" })
+      await server.admin.collection("board").create({ n: 2 })
+      await ping(guest)
+      expect(guest.events.pending).toEqual([])
+    })
+
     it("a null rule admits superusers only, and they receive hidden fields", async () => {
       await server.admin.collections.create({
         name: "vault",
