@@ -111,8 +111,9 @@ describe("realtime connections (pocketbun only)", () => {
       expect(event.record.id).toBe(record.id)
       latencies.push(Date.now() - createdAt)
     }
-    // The kernel buffers took several records before the 64 KiB queue could overflow.
-    expect(latencies.length).toBeGreaterThan(3)
+    // The socket buffers took at least one 200 KB record before the 64 KiB queue could overflow
+    // (how many depends on the machine's TCP buffer sizes).
+    expect(latencies.length).toBeGreaterThanOrEqual(2)
     expect(Math.max(...latencies)).toBeLessThan(1000)
     expect(hub.clientById(stalledId)).toBeUndefined()
     expect(hub.totalClients()).toBe(1)
