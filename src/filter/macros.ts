@@ -37,12 +37,11 @@ function utc(year: number, month: number, day: number): Date {
 }
 
 /** True when `name` is a datetime macro or a date part. */
-export const isMacro = (name: string): boolean => name in DATE_MACROS || name in DATE_PARTS
+// Own keys only: names come from user filters, and `toString` or `__proto__` are not macros.
+export const isMacro = (name: string): boolean => Object.hasOwn(DATE_MACROS, name) || Object.hasOwn(DATE_PARTS, name)
 
 /** The macro's value at `now`: a datetime string, a date-part integer, or undefined for other names. */
 export function macroValue(name: string, now: Date): string | number | undefined {
-  const macro = DATE_MACROS[name]
-  if (macro) return formatDate(macro(now))
-  const part = DATE_PARTS[name]
-  return part ? part(now) : undefined
+  if (Object.hasOwn(DATE_MACROS, name)) return formatDate(DATE_MACROS[name]!(now))
+  return Object.hasOwn(DATE_PARTS, name) ? DATE_PARTS[name]!(now) : undefined
 }

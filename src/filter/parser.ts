@@ -91,10 +91,8 @@ class Parser {
   #parseItem(depth: number): FilterExpr | null {
     const token = this.#next("an expression")
     if (token.kind === "lparen") {
-      if (this.peek()?.kind === "rparen") {
-        this.#i++
-        return null // an empty group "()" is skipped (§4.1)
-      }
+      // The spec (§4.1) says an empty group is skipped; PocketBase v0.40.6 rejects it, and it wins.
+      if (this.peek()?.kind === "rparen") throw new FilterSyntaxError("empty group '()'", token.pos)
       const inner = this.parseExpr(depth + 1)
       const close = this.#next("')'")
       if (close.kind !== "rparen") throw new FilterSyntaxError(`expected ')' but found '${close.value}'`, close.pos)

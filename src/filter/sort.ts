@@ -16,7 +16,9 @@ const SORT_NAME = /^[@#\p{L}_][\p{L}\p{Nd}_.:]*$/u
 
 /** ORDER BY terms for a sort expression; throws {@link FilterResolveError} on bad entries. */
 export function compileSort(scope: Scope, text: string): string[] {
-  const entries = text.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "")
+  if (text.trim() === "") return []
+  const entries = text.split(",").map((entry) => entry.trim())
+  if (entries.includes("")) throw new FilterResolveError("empty entry in the sort list")
   if (entries.length > MAX_SORT_FIELDS) {
     throw new FilterResolveError(`too many sort fields (${entries.length}, max ${MAX_SORT_FIELDS})`)
   }

@@ -139,7 +139,7 @@ export const CASES: FilterCase[] = [
   { filter: "title = 'Hello World' || views < 0 && published = false", ids: ["p1", "p4"] },
   { filter: "title = 'Hello World' || views < 0 && published = true", ids: ["p1"] },
   { filter: "views > 0 && views < 50 || status = '' && published = false || id = 'p5'", ids: ["p1", "p2", "p3", "p5"] },
-  { filter: "// comment\n(((id = 'p1'))) || () || (id = 'p2' // two\n)", ids: ["p1", "p2"] },
+  { filter: "// comment\n(((id = 'p1'))) || (id = 'p2' // two\n)", ids: ["p1", "p2"] },
   // relations and back-relations
   { filter: "author.name = 'Ann'", ids: ["p1", "p4"] },
   { filter: "author.name != 'Ann'", ids: ["p2", "p3", "p5"] },
