@@ -11,6 +11,7 @@ import { initialCollections } from "./collection-defaults.ts"
 import { collectionFromInput } from "./collection-input.ts"
 import { validateCollection } from "./collection-validate.ts"
 import { alterTableSql, createTableSql, indexName } from "./schema-sql.ts"
+import { deriveViewFields } from "./view-fields.ts"
 
 /** A committed change to a collection, for listeners such as the realtime hub. */
 export interface CollectionChange {
@@ -181,6 +182,7 @@ export class CollectionRegistry {
 
   #insert(collection: Collection): Collection {
     if (collection.type === "view") {
+      collection.fields = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.")
       this.#store.exec(`CREATE VIEW ${quoteIdent(collection.name)} AS ${collection.viewQuery ?? ""}`)
     } else {
       this.#store.exec(createTableSql(collection))
@@ -194,6 +196,7 @@ export class CollectionRegistry {
 
   #replace(existing: Collection, candidate: Collection): Collection {
     if (candidate.type === "view") {
+      candidate.fields = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.")
       this.#store.exec(`DROP VIEW IF EXISTS ${quoteIdent(existing.name)}`)
       this.#store.exec(`CREATE VIEW ${quoteIdent(candidate.name)} AS ${candidate.viewQuery ?? ""}`)
     } else {

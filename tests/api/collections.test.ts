@@ -185,3 +185,28 @@ describe("auth collection options (pocketbun)", () => {
     expect(error.status).toBe(401)
   })
 })
+
+describe("view collections (pocketbun)", () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startPocketbun()
+  }, 30_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it("derives typed fields from the view query and refuses a query without id", async () => {
+    await server.admin.collections.create({ name: "scores", listRule: "", fields: [{ name: "player", type: "text" }, { name: "points", type: "number" }] })
+    const view = await server.admin.collections.create({ name: "top_scores", type: "view", listRule: "", viewQuery: "SELECT id, player, points FROM scores WHERE points > 10" })
+    expect(view.fields.map((f: { name: string; type: string }) => [f.name, f.type])).toEqual([["id", "text"], ["player", "text"], ["points", "number"]])
+    await server.admin.collection("scores").create({ player: "ann", points: 12 })
+    await server.admin.collection("scores").create({ player: "bob", points: 3 })
+    const rows = await server.client().collection("top_scores").getFullList()
+    expect(rows.map((r) => [r.player, r.points])).toEqual([["ann", 12]])
+    const noId = await failure(server.admin.collections.create({ name: "bad_view", type: "view", viewQuery: "SELECT player FROM scores" }))
+    expect(noId.status).toBe(400)
+    expect(noId.response.data.viewQuery.code).toBe("validation_invalid_view_query")
+    const broken = await failure(server.admin.collections.create({ name: "bad_view", type: "view", viewQuery: "SELECT id FROM nowhere" }))
+    expect(broken.status).toBe(400)
+  })
+})
