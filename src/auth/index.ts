@@ -11,7 +11,7 @@ export {
   dummyVerify,
   hashPassword,
   verifyPassword,
-} from "./passwords.ts"
+} from "../core/passwords.ts"
 export {
   ALPHANUMERIC,
   TOKEN_KEY_LENGTH,
@@ -19,7 +19,7 @@ export {
   newTokenKey,
   newTokenSecret,
   randomString,
-} from "./random.ts"
+} from "../core/random.ts"
 export {
   DEFAULT_THROTTLE_CONFIG,
   LoginThrottle,

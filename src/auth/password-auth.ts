@@ -5,7 +5,7 @@
  */
 import { ApiError, badRequest, fieldError, tooManyRequests, type ErrorData } from "../core/errors.ts"
 import type { Collection, RecordData } from "../core/types.ts"
-import { dummyVerify, verifyPassword } from "./passwords.ts"
+import { dummyVerify, verifyPassword } from "../core/passwords.ts"
 import { PasswordValue } from "../records/fields/index.ts"
 import { signAuthToken } from "./tokens.ts"
 import type { LoginThrottle } from "./throttle.ts"

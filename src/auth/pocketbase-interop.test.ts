@@ -7,7 +7,7 @@ import { Database } from "bun:sqlite"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { verifyPassword, hashPassword } from "./passwords.ts"
+import { verifyPassword, hashPassword } from "../core/passwords.ts"
 import {
   AUTH_TOKEN_DURATION,
   EMAIL_CHANGE_TOKEN_DURATION,

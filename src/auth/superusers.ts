@@ -8,9 +8,9 @@ import { newRecordId } from "../core/ids.ts"
 import type { CollectionRegistry } from "../records/collections.ts"
 import type { RecordRepository } from "../records/repository.ts"
 import { SUPERUSERS } from "../records/collection-defaults.ts"
-import { hashPassword } from "./passwords.ts"
+import { hashPassword } from "../core/passwords.ts"
 import { PasswordValue } from "../records/fields/index.ts"
-import { newTokenKey } from "./random.ts"
+import { newTokenKey } from "../core/random.ts"
 
 /** A problem with the command's input, reported to the operator as is. */
 export class SuperuserInputError extends Error {}

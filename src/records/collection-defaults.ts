@@ -5,7 +5,7 @@
  */
 import { defaultCollectionId, crc32 } from "../core/ids.ts"
 import { nowDateTime } from "../core/clock.ts"
-import { randomString, TOKEN_SECRET_LENGTH } from "../auth/random.ts"
+import { randomString, TOKEN_SECRET_LENGTH } from "../core/random.ts"
 import type { Collection, CollectionType, Field } from "../core/types.ts"
 
 export const SUPERUSERS = "_superusers"

@@ -8,7 +8,7 @@ import { nowDateTime } from "../core/clock.ts"
 import type { Collection, CollectionType, Field } from "../core/types.ts"
 import { authIndexes, authSystemFields, blankCollection, idField, TOKEN_OPTIONS } from "./collection-defaults.ts"
 import { indexName } from "./schema-sql.ts"
-import { newTokenSecret } from "../auth/random.ts"
+import { newTokenSecret } from "../core/random.ts"
 import { defaultFieldId, withFieldDefaults } from "./fields/index.ts"
 
 const RULE_KEYS = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule", "authRule", "manageRule"]

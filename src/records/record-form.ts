@@ -6,8 +6,8 @@
  */
 import { fieldError, type ErrorData } from "../core/errors.ts"
 import type { Collection, RecordData } from "../core/types.ts"
-import { newTokenKey } from "../auth/random.ts"
-import { verifyPassword } from "../auth/passwords.ts"
+import { newTokenKey } from "../core/random.ts"
+import { verifyPassword } from "../core/passwords.ts"
 import { applyModifiers, prepareValue, PasswordValue, validateField, zeroValue } from "./fields/index.ts"
 
 /** Who submits the form, as far as the form rules care. */

@@ -8,7 +8,7 @@ import { ApiError, badRequest, fieldError, forbidden, notFound, type ErrorData }
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
 import { quoteIdent } from "../db/sql.ts"
-import { hashPassword } from "../auth/passwords.ts"
+import { hashPassword, PasswordTooLongError } from "../core/passwords.ts"
 import { isFilterError, SelectBuilder } from "../filter/index.ts"
 import type { RuleEvaluator } from "./access.ts"
 import type { CollectionRegistry } from "./collections.ts"
@@ -170,7 +170,12 @@ export class RecordService {
     if (Object.keys(errors).length > 0) throw badRequest(message, errors)
     if (built.newPassword !== null) {
       const passwordField = collection.fields.find((f) => f.name === "password")
-      built.record.password = new PasswordValue("", await hashPassword(built.newPassword, Number(passwordField?.cost) || undefined))
+      try {
+        built.record.password = new PasswordValue("", await hashPassword(built.newPassword, Number(passwordField?.cost) || undefined))
+      } catch (error) {
+        if (!(error instanceof PasswordTooLongError)) throw error
+        throw badRequest(message, { password: fieldError("validation_max_text_constraint", "The password is longer than bcrypt's 72 bytes.") })
+      }
     }
   }
 

@@ -23,7 +23,7 @@ export {
   checkUpload, DEFAULT_FILE_MAX_SIZE, errFileSizeLimit, errInvalidFiles, errInvalidMimeType, errTooManyFiles,
   fileMaxSize, invalidFileNames,
 } from "./file.ts"
-export { DEFAULT_PASSWORD_COST, DEFAULT_PASSWORD_MAX, hashPassword, PasswordValue, toPasswordValue, verifyPassword } from "./password.ts"
+export { DEFAULT_PASSWORD_COST, DEFAULT_PASSWORD_MAX, PasswordValue, toPasswordValue } from "./password.ts"
 export { toGeoPoint, type GeoPoint } from "./geo-point.ts"
 export { domainAllowed, isEmail, urlHost } from "./domains.ts"
 export { errInvalidFormat, errMaxText, errMinText, errPkChange, errRequired } from "./field-errors.ts"

@@ -4,6 +4,7 @@
  */
 
 import { fieldError } from "../../core/errors.ts"
+import { hashPasswordSync } from "../../core/passwords.ts"
 import type { Field } from "../../core/types.ts"
 import { errInvalidFormat, errRequired } from "./field-errors.ts"
 import { compilePattern, numOption, runeLength, type FieldHandler } from "./handler.ts"
@@ -40,27 +41,12 @@ export function toPasswordValue(value: unknown): PasswordValue {
   return new PasswordValue("", "")
 }
 
-/** bcrypt hash with PocketBase's `$2a$` prefix (Bun emits `$2b$`, the same algorithm for ≤ 72 bytes). */
-export function hashPassword(field: Field, plain: string): string {
-  const cost = numOption(field.cost) || DEFAULT_PASSWORD_COST
-  return Bun.password.hashSync(plain, { algorithm: "bcrypt", cost }).replace(/^\$2b\$/, "$2a$")
-}
-
-/** Checks `plain` against a stored bcrypt hash (empty hash never matches). */
-export function verifyPassword(plain: string, hash: string): boolean {
-  if (hash === "" || plain === "") return false
-  try {
-    return Bun.password.verifySync(plain, hash, "bcrypt")
-  } catch {
-    return false
-  }
-}
-
 export const passwordField: FieldHandler = {
   normalize: (_field, value) => toPasswordValue(value),
   toColumn(field, value) {
     const password = toPasswordValue(value)
-    if (password.plain !== "") return hashPassword(field, password.plain)
+    // The records service hashes new passwords off the thread before saving; this is the fallback.
+    if (password.plain !== "") return hashPasswordSync(password.plain, numOption(field.cost) || DEFAULT_PASSWORD_COST)
     return password.hash
   },
   fromColumn: (_field, raw) => new PasswordValue("", typeof raw === "string" ? raw : ""),

@@ -36,6 +36,13 @@ export async function hashPassword(password: string, cost: number = BCRYPT_DEFAU
   return Bun.password.hash(bytes, { algorithm: "bcrypt", cost: cost || BCRYPT_DEFAULT_COST })
 }
 
+/** {@link hashPassword} for synchronous call sites (it blocks the thread for the whole hash). */
+export function hashPasswordSync(password: string, cost: number = BCRYPT_DEFAULT_COST): string {
+  const bytes = encoder.encode(password)
+  if (bytes.length > BCRYPT_MAX_BYTES) throw new PasswordTooLongError()
+  return Bun.password.hashSync(bytes, { algorithm: "bcrypt", cost: cost || BCRYPT_DEFAULT_COST })
+}
+
 /**
  * True when `password` matches the bcrypt `hash`. Never throws: an empty or malformed hash is a mismatch.
  * Input past 72 bytes is cut off, matching Go's bcrypt, which ignores it (`Bun.password` would
