@@ -2,18 +2,8 @@
  * Collections API conformance: runs against pocketbun and, where installed, the reference PocketBase.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import { ClientResponseError } from "pocketbase"
 import { conformanceTargets, startPocketbun, type TestServer } from "../support/servers.ts"
-
-async function failure(promise: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error
-    throw error
-  }
-  throw new Error("expected the request to fail, but it succeeded")
-}
+import { failure } from "../support/records-fixture.ts"
 
 const fieldTypes = [
   { name: "title", type: "text", required: true, max: 200 },

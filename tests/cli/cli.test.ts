@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import PocketBase from "pocketbase"
+import { freePort } from "../support/servers.ts"
 
 const CLI = join(import.meta.dir, "../../src/cli.ts")
 const roots: string[] = []
@@ -19,13 +20,6 @@ function tempRoot(): string {
 function run(...args: string[]) {
   const result = Bun.spawnSync(["bun", CLI, ...args], { stdout: "pipe", stderr: "pipe" })
   return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() }
-}
-
-async function freePort(): Promise<number> {
-  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() })
-  const port = probe.port!
-  await probe.stop(true)
-  return port
 }
 
 /** Starts `serve` and resolves once it prints its address; the deadline fails the test clearly. */

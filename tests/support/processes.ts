@@ -4,6 +4,9 @@
  */
 import type { Subprocess } from "bun"
 import PocketBase from "pocketbase"
+import { freePort } from "./servers.ts"
+
+export { freePort }
 
 const CLI = `${import.meta.dir}/../../src/cli.ts`
 
@@ -14,13 +17,6 @@ export interface ServerProcess {
   /** Output so far, for failure messages. */
   output(): string
   kill(signal?: NodeJS.Signals): Promise<number>
-}
-
-export async function freePort(): Promise<number> {
-  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() })
-  const port = probe.port!
-  await probe.stop(true)
-  return port
 }
 
 /** Runs a CLI command to completion. */

