@@ -35,6 +35,8 @@ export interface GeneratorReport {
   frames: number
   /** Frames whose record `owner` is not the client's own user (rows with a per-user rule). */
   excluded: number
+  /** CPU seconds this process used since the last reset. */
+  cpu: number
   firstFrameAt: number
   lastFrameAt: number
   /** Latency histogram: 0.1 ms buckets up to 30 s. */
@@ -70,6 +72,11 @@ let firstFrameAt = 0
 let lastFrameAt = 0
 let maxLatency = 0
 let latencyCount = 0
+let cpuAtReset = 0
+const cpuNow = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
 
 /** Reads a JSON number starting at `at` (digits, one dot, optional minus). */
 function readNumber(buf: Uint8Array, at: number, end: number): number {
@@ -238,6 +245,7 @@ function report(): GeneratorReport {
     closedEarly,
     frames,
     excluded,
+    cpu: cpuNow() - cpuAtReset,
     firstFrameAt,
     lastFrameAt,
     latency: { count: latencyCount, p50: latencyCount ? percentile(0.5) : 0, p99: latencyCount ? percentile(0.99) : 0, max: maxLatency },
@@ -247,6 +255,7 @@ function report(): GeneratorReport {
 function reset(): void {
   frames = excluded = latencyCount = maxLatency = firstFrameAt = lastFrameAt = 0
   histogram.fill(0)
+  cpuAtReset = cpuNow()
 }
 
 process.on("message", async (message: GeneratorCommand) => {

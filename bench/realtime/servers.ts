@@ -97,6 +97,23 @@ export async function rssBytes(pid: number): Promise<number> {
   return m ? Number(m[1]) * 1024 : NaN
 }
 
+/** CPU seconds (user + system) the process has used so far, from `/proc/<pid>/stat`; NaN if it is gone. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Bun.file(`/proc/${pid}/stat`).text().catch(() => "")
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+  return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / 100 : NaN
+}
+
+/** Busy and total CPU seconds of the whole machine so far (all cores), from `/proc/stat`. */
+export async function machineCpu(): Promise<{ busy: number; total: number }> {
+  const line = (await Bun.file("/proc/stat").text()).split("\n", 1)[0]!
+  const v = line.trim().split(/\s+/).slice(1).map(Number)
+  const idle = v[3]! + v[4]!
+  const total = v.reduce((a, b) => a + b, 0)
+  return { busy: (total - idle) / 100, total: total / 100 }
+}
+
 async function api<T>(baseUrl: string, path: string, body: unknown, token = "", method = "POST"): Promise<T> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
