@@ -59,7 +59,9 @@ export async function startTarget(target: Target, port: number): Promise<Running
   if (target === "pocketbun") {
     await run(["bun", "src/cli.ts", "superuser", "upsert", EMAIL, PASSWORD, `--dir=${dir}`])
     // Defaults throughout (heartbeat timers included): the configuration a user would run.
-    argv = ["bun", "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`]
+    // RTBENCH_PROFILE=DIR writes a markdown CPU profile of the server there when it stops.
+    const profile = process.env.RTBENCH_PROFILE ? ["--cpu-prof-md", `--cpu-prof-dir=${process.env.RTBENCH_PROFILE}`] : []
+    argv = ["bun", ...profile, "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`]
   } else if (target === "pocketbase") {
     const migrations = join(dir, "migrations")
     await run(["pocketbase", "superuser", "upsert", EMAIL, PASSWORD, "--dir", dir, "--migrationsDir", migrations])

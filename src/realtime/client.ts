@@ -12,6 +12,8 @@ export const STORE_AUTH = "auth"
 /** Store key of the IP the stream was opened from; POSTs from another IP are refused. */
 export const STORE_IP = "pbRealtimeClientIP"
 
+const NO_SUBSCRIPTIONS: readonly Subscription[] = Object.freeze([])
+
 /** Default cap on bytes queued but not yet taken by the transport. */
 export const DEFAULT_BUFFER_BYTES = 1 << 20
 
@@ -73,8 +75,12 @@ export class Client {
   readonly connectedAt = Date.now()
   readonly #store = new Map<string, unknown>()
   readonly #subs = new Map<string, Subscription>()
-  /** base → raw keys with that base; record fan-out looks keys up by candidate base instead of scanning. */
-  readonly #byBase = new Map<string, Set<string>>()
+  /**
+   * base → the subscriptions with that base, in subscription order; record fan-out reads them by
+   * candidate base instead of scanning. Every key here matches its base's candidate prefix
+   * (`key + "?"` starts with `base + "?"`), so no per-key check is needed.
+   */
+  readonly #byBase = new Map<string, Subscription[]>()
   readonly #bufferBytes: number
   readonly #head: Uint8Array
   #queue: Frame[] = []
@@ -119,10 +125,14 @@ export class Client {
     for (const raw of topics) {
       if (raw === "") continue
       const sub = parseSubscription(raw)
+      const previous = this.#subs.get(raw)
       this.#subs.set(raw, sub)
-      let keys = this.#byBase.get(sub.base)
-      if (!keys) this.#byBase.set(sub.base, (keys = new Set()))
-      keys.add(raw)
+      let list = this.#byBase.get(sub.base)
+      if (!list) this.#byBase.set(sub.base, (list = []))
+      // An overwritten key keeps its place, as it does in `#subs`.
+      const at = previous ? list.indexOf(previous) : -1
+      if (at === -1) list.push(sub)
+      else list[at] = sub
     }
   }
 
@@ -137,9 +147,10 @@ export class Client {
       const sub = this.#subs.get(raw)
       if (!sub) continue
       this.#subs.delete(raw)
-      const keys = this.#byBase.get(sub.base)
-      keys?.delete(raw)
-      if (keys?.size === 0) this.#byBase.delete(sub.base)
+      const list = this.#byBase.get(sub.base)
+      const at = list ? list.indexOf(sub) : -1
+      if (at !== -1) list!.splice(at, 1)
+      if (list?.length === 0) this.#byBase.delete(sub.base)
     }
   }
 
@@ -167,11 +178,15 @@ export class Client {
 
   /** Stored subscriptions that a candidate prefix (ending in `?`) matches, found through the base index. */
   subscriptionsMatching(prefix: string): Subscription[] {
-    const keys = this.#byBase.get(baseOf(prefix))
-    if (!keys) return []
-    const out: Subscription[] = []
-    for (const raw of keys) if (keyMatchesPrefix(raw, prefix)) out.push(this.#subs.get(raw)!)
-    return out
+    return [...this.subscriptionsWithBase(baseOf(prefix))]
+  }
+
+  /**
+   * The stored subscriptions whose base is `base` (what a candidate with that base matches), as a
+   * live read-only view: fan-out reads it once per client per event without copying.
+   */
+  subscriptionsWithBase(base: string): readonly Subscription[] {
+    return this.#byBase.get(base) ?? NO_SUBSCRIPTIONS
   }
 
   /** Whether the client was discarded. */

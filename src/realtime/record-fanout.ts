@@ -73,11 +73,9 @@ export function groupSubscribers(clients: Iterable<Client>, event: RecordEvent):
   for (const client of clients) {
     if (client.isDiscarded() || client.subscriptionCount === 0) continue
     let identity: string | null = null
-    const seen = new Set<string>()
+    // Candidates have distinct bases and a key has one base, so no key is seen twice.
     for (const candidate of candidates) {
-      for (const sub of client.subscriptionsMatching(candidate.prefix)) {
-        if (seen.has(sub.raw)) continue
-        seen.add(sub.raw)
+      for (const sub of client.subscriptionsWithBase(candidate.base)) {
         identity ??= authKey(client)
         const renderKey = `${identity}\u0000${sub.optionsKey}`
         const groupKey = `${candidate.kind}\u0000${renderKey}`
