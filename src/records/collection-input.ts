@@ -9,13 +9,45 @@ import type { Collection, CollectionType, Field } from "../core/types.ts"
 import { authIndexes, authSystemFields, blankCollection, idField, TOKEN_OPTIONS } from "./collection-defaults.ts"
 import { indexName } from "./schema-sql.ts"
 import { newTokenSecret } from "../core/random.ts"
-import { defaultFieldId, withFieldDefaults } from "./fields/index.ts"
+import { defaultFieldId, FIELD_TYPE_DEFAULTS, withFieldDefaults } from "./fields/index.ts"
 
 const RULE_KEYS = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule", "authRule", "manageRule"]
 const AUTH_OBJECT_KEYS = [
   "authAlert", "oauth2", "passwordAuth", "mfa", "otp", ...TOKEN_OPTIONS,
   "verificationTemplate", "resetPasswordTemplate", "confirmEmailChangeTemplate",
 ]
+
+type OptionKind = "integer" | "number" | "string" | "boolean" | "strings"
+
+/** The JSON type of each field option; a value of another type fails to decode, as in PocketBase. */
+const OPTION_KINDS: Record<string, Record<string, OptionKind>> = {
+  "*": { id: "string", name: "string", required: "boolean", hidden: "boolean", presentable: "boolean", system: "boolean", help: "string" },
+  text: { min: "integer", max: "integer", pattern: "string", autogeneratePattern: "string", primaryKey: "boolean" },
+  password: { min: "integer", max: "integer", cost: "integer", pattern: "string" },
+  number: { onlyInt: "boolean" },
+  email: { onlyDomains: "strings", exceptDomains: "strings" },
+  url: { onlyDomains: "strings", exceptDomains: "strings" },
+  editor: { maxSize: "integer", convertURLs: "boolean" },
+  date: { min: "string", max: "string" },
+  autodate: { onCreate: "boolean", onUpdate: "boolean" },
+  select: { maxSelect: "integer", values: "strings" },
+  json: { maxSize: "integer" },
+  relation: { maxSelect: "integer", minSelect: "integer", collectionId: "string", cascadeDelete: "boolean" },
+  file: { maxSelect: "integer", maxSize: "integer", mimeTypes: "strings", thumbs: "strings", protected: "boolean" },
+}
+
+const OPTION_CHECKS: Record<OptionKind, (value: unknown) => boolean> = {
+  integer: (v) => Number.isSafeInteger(v),
+  number: (v) => typeof v === "number" && Number.isFinite(v),
+  string: (v) => typeof v === "string",
+  boolean: (v) => typeof v === "boolean",
+  strings: (v) => Array.isArray(v) && v.every((item) => typeof item === "string"),
+}
+
+function optionsDecode(raw: Record<string, unknown>): boolean {
+  const kinds = { ...OPTION_KINDS["*"], ...OPTION_KINDS[String(raw.type)] }
+  return Object.entries(kinds).every(([option, kind]) => raw[option] === undefined || raw[option] === null || OPTION_CHECKS[kind](raw[option]))
+}
 
 const invalidFormat = () => new ApiError(400, "Failed to load the submitted data due to invalid formatting.")
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -62,12 +94,14 @@ export function collectionFromInput(input: unknown, existing: Collection | null)
 function fieldsFromInput(value: unknown, collection: Collection): Field[] {
   if (!Array.isArray(value) || value.some((f) => !isObject(f))) throw invalidFormat()
   return (value as Array<Record<string, unknown>>).map((raw) => {
+    if (!optionsDecode(raw)) throw invalidFormat()
     const field = { ...raw } as Field
     if (typeof field.id !== "string" || field.id === "") {
       const existing = collection.fields.find((f) => f.name === field.name && f.type === field.type)
       field.id = existing?.id ?? defaultFieldId(String(field.type), String(field.name ?? ""))
     }
-    return withFieldDefaults(field)
+    // An unknown type is kept as sent so validation can report it on that field.
+    return Object.hasOwn(FIELD_TYPE_DEFAULTS, String(field.type)) && typeof field.name === "string" ? withFieldDefaults(field) : field
   })
 }
 

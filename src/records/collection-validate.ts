@@ -7,6 +7,7 @@ import { fieldError, type ErrorData } from "../core/errors.ts"
 import type { Collection, Field } from "../core/types.ts"
 import { indexName } from "./schema-sql.ts"
 import { hasSingleColumnUniqueIndex } from "../filter/index.ts"
+import { generateFromPattern } from "./fields/index.ts"
 
 const NAME = /^\w+$/
 const FIELD_TYPES = new Set(["text", "number", "bool", "email", "url", "editor", "date", "autodate", "select", "json", "relation", "file", "password", "geoPoint"])
@@ -111,6 +112,14 @@ function validateField(field: Field, candidate: Collection, seen: Set<string>, p
   if (field.type === "select" && (!Array.isArray(field.values) || field.values.length === 0)) {
     return { values: fieldError("validation_required", "Cannot be blank.") }
   }
+  for (const option of ["pattern", "autogeneratePattern"] as const) {
+    const problem = typeof field[option] === "string" && field[option] !== "" ? regexProblem(field[option] as string, option) : null
+    if (problem) return { [option]: fieldError("validation_invalid_regex", `Error parsing regexp: ${problem}.`) }
+  }
+  if (field.type === "password" && field.cost) {
+    if (field.cost < 4) return { cost: fieldError("validation_min_greater_equal_than_required", "Must be no less than 4.", { threshold: 4 }) }
+    if (field.cost > 31) return { cost: fieldError("validation_max_less_equal_than_required", "Must be no greater than 31.", { threshold: 31 }) }
+  }
   if (field.type === "autodate" && !field.onCreate && !field.onUpdate) {
     return { onUpdate: fieldError("validation_required", "Either onCreate or onUpdate must be enabled.") }
   }
@@ -130,6 +139,17 @@ function validateIdentityFields(candidate: Collection) {
     }
   }
   return null
+}
+
+// `pattern` must be a valid regular expression; `autogeneratePattern` must also be one we can generate from.
+function regexProblem(pattern: string, option: "pattern" | "autogeneratePattern"): string | null {
+  try {
+    new RegExp(pattern)
+    if (option === "autogeneratePattern") generateFromPattern(pattern)
+    return null
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
 }
 
 function validateIndexes(candidate: Collection): ErrorData | null {
