@@ -4,10 +4,10 @@
  * of which reports to the store's committed-changes feed. Every record write goes through here.
  */
 import type { SQLQueryBindings } from "bun:sqlite"
-import type { Collection, RecordData } from "../core/types.ts"
+import type { Collection, Field, RecordData } from "../core/types.ts"
 import { quoteIdent } from "../db/sql.ts"
 import type { Store } from "../db/store.ts"
-import { fromColumn, toColumn } from "./fields/index.ts"
+import { fromColumn, toColumn, type ColumnValue } from "./fields/index.ts"
 
 type Row = Record<string, unknown>
 
@@ -53,8 +53,9 @@ export class RecordRepository {
       const fields = collection.fields.filter((f) => f.name in record)
       const columns = fields.map((f) => quoteIdent(f.name)).join(", ")
       const marks = fields.map(() => "?").join(", ")
-      this.#store.run(`INSERT INTO ${quoteIdent(collection.name)} (${columns}) VALUES (${marks})`, fields.map((f) => toColumn(f, record[f.name])))
-      const stored = this.findById(collection, String(record.id))!
+      const values = fields.map((f) => toColumn(f, record[f.name]))
+      this.#store.run(`INSERT INTO ${quoteIdent(collection.name)} (${columns}) VALUES (${marks})`, values)
+      const stored = this.#written(collection, fields, values, null)
       this.#store.recordChanged({ action: "create", collection, record: stored })
       return stored
     })
@@ -69,7 +70,7 @@ export class RecordRepository {
       if (fields.length > 0) {
         this.#store.run(`UPDATE ${quoteIdent(collection.name)} SET ${assignments} WHERE id = ?`, [...values, String(previous.id)])
       }
-      const stored = this.findById(collection, String(record.id ?? previous.id))!
+      const stored = this.#written(collection, fields, values, previous)
       this.#store.recordChanged({ action: "update", collection, record: stored, previous })
       return stored
     })
@@ -81,6 +82,18 @@ export class RecordRepository {
       this.#store.run(`DELETE FROM ${quoteIdent(collection.name)} WHERE id = ?`, [String(record.id)])
       this.#store.recordChanged({ action: "delete", collection, record, previous: record })
     })
+  }
+
+  // The row as stored, decoded from the column values just written (no read back): the same
+  // conversion a SELECT would go through. Columns not written keep their previous values.
+  #written(collection: Collection, fields: Field[], values: ColumnValue[], previous: RecordData | null): RecordData {
+    const row: Row = {}
+    fields.forEach((field, index) => (row[field.name] = values[index]))
+    const written = this.decode(collection, row)
+    if (!previous) return written
+    const merged: RecordData = {}
+    for (const field of collection.fields) merged[field.name] = field.name in written ? written[field.name] : previous[field.name]
+    return merged
   }
 
   /** How many records a collection holds. */

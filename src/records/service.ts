@@ -164,7 +164,9 @@ export class RecordService {
       const target = this.#deps.collections.find(field.collectionId ?? "")
       if (ids.length > 0 && (!target || this.#countExisting(target, ids) !== ids.length)) errors[field.name] = errMissingRelRecords()
     }
-    if (stored === null && typeof built.record.id === "string" && !errors.id && this.#idTaken(collection, built.record.id)) {
+    // Only a client-chosen id can clash in practice; a generated one is still caught by the primary key.
+    const chosenId = stored === null && typeof body.id === "string" && body.id !== ""
+    if (chosenId && !errors.id && this.#idTaken(collection, String(built.record.id))) {
       errors.id = fieldError(collection.type === "auth" ? "validation_invalid_auth_id" : "validation_not_unique", collection.type === "auth" ? "Invalid or already existing auth record id." : "Value must be unique.")
     }
     if (Object.keys(errors).length > 0) throw badRequest(message, errors)
