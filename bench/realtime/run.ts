@@ -18,9 +18,9 @@
  * just before its create request, and the generator subtracts it from the frame's arrival time.
  * So it spans the create request, the commit, the fan-out and the socket write.
  */
-import type { Subprocess } from "bun"
-import type { GeneratorCommand, GeneratorReport, SubscribePlan } from "./clients.ts"
-import { cpuSeconds, machineCpu, rssBytes, setUp, spawnRaised, startTarget, type Fixture, type RunningTarget, type Target } from "./servers.ts"
+import type { SubscribePlan } from "./clients.ts"
+import { drain as drainFrames, Generator, now, selfCpu, waitQuiet as waitQuietFor } from "./generator.ts"
+import { cpuSeconds, machineCpu, rssBytes, setUp, startTarget, type Fixture, type RunningTarget, type Target } from "./servers.ts"
 
 const args = Object.fromEntries(
   Bun.argv.slice(2).map((a) => {
@@ -43,43 +43,7 @@ const QUIET_WAIT_S = Number(args.quietWait ?? 30)
 /** The whole run is bounded: past this everything started is killed. */
 const HARD_LIMIT_MS = Number(args.limit ?? 25 * 60_000)
 
-const now = () => performance.timeOrigin + performance.now()
 const live = new Set<{ stop(): Promise<void> | void }>()
-
-type WithoutSeq<C> = C extends unknown ? Omit<C, "seq"> : never
-
-/** The generator child process, driven by request/reply over IPC. */
-class Generator {
-  #proc: Subprocess
-  #seq = 0
-  #waiting = new Map<number, (reply: any) => void>()
-  ready: Promise<void>
-
-  constructor() {
-    let onReady: () => void = () => {}
-    this.ready = new Promise((r) => (onReady = r))
-    this.#proc = spawnRaised(["bun", "bench/realtime/clients.ts"], {
-      ipc: (message: { seq: number; reply: unknown }) => {
-        if (message.seq === 0) return onReady()
-        this.#waiting.get(message.seq)?.(message.reply)
-        this.#waiting.delete(message.seq)
-      },
-    })
-  }
-
-  call<T>(command: WithoutSeq<GeneratorCommand>): Promise<T> {
-    const seq = ++this.#seq
-    return new Promise<T>((resolve) => {
-      this.#waiting.set(seq, resolve)
-      this.#proc.send({ ...command, seq })
-    })
-  }
-
-  async stop(): Promise<void> {
-    this.#proc.kill("SIGKILL")
-    await this.#proc.exited
-  }
-}
 
 interface Started {
   running: RunningTarget
@@ -202,41 +166,8 @@ async function createRecords(s: Started, owners: string[], rate: number, seconds
   return { created, ms: performance.now() - started }
 }
 
-function selfCpu(): number {
-  const u = process.cpuUsage()
-  return (u.user + u.system) / 1e6
-}
-
-/**
- * The machine is shared (other benchmarks and test suites may be running): wait, up to
- * `--quietWait` seconds, for a second in which less than 0.25 core is busy, so a phase starts
- * from a quiet machine when one comes. The phase reports what others used during it either way.
- */
-async function waitQuiet(): Promise<void> {
-  const deadline = performance.now() + QUIET_WAIT_S * 1000
-  while (performance.now() < deadline) {
-    const a = await machineCpu()
-    await Bun.sleep(1_000)
-    const b = await machineCpu()
-    if ((b.busy - a.busy) / (b.total - a.total) * navigator.hardwareConcurrency < 0.25) return
-  }
-}
-
-/** Waits until `expected` frames arrived, progress stalls for 3 s, or 30 s pass. */
-async function drain(s: Started, expected: number): Promise<GeneratorReport> {
-  const deadline = performance.now() + 30_000
-  let last = -1
-  let lastChange = performance.now()
-  for (;;) {
-    const r = await s.gen.call<GeneratorReport>({ cmd: "report" })
-    if (r.frames >= expected || performance.now() > deadline) return r
-    if (r.frames !== last) {
-      last = r.frames
-      lastChange = performance.now()
-    } else if (performance.now() - lastChange > 3_000) return r
-    await Bun.sleep(250)
-  }
-}
+const waitQuiet = () => waitQuietFor(QUIET_WAIT_S)
+const drain = (s: Started, expected: number) => drainFrames(s.gen, expected)
 
 async function phase(s: Started, owners: string[], perRecord: number, rate: number, seconds: number): Promise<PhaseResult> {
   await waitQuiet()

@@ -51,8 +51,11 @@ async function run(argv: string[]): Promise<void> {
   if ((await proc.exited) !== 0) throw new Error(`${argv.join(" ")} failed: ${await new Response(proc.stderr).text()}`)
 }
 
-/** Starts a server on `port` with a fresh data directory and a superuser; resolves once healthy. */
-export async function startTarget(target: Target, port: number): Promise<RunningTarget> {
+/**
+ * Starts a server on `port` with a fresh data directory and a superuser; resolves once healthy.
+ * `serveArgs` are extra flags for pocketbun's `serve` (the cluster benchmark's `--workers=2 …`).
+ */
+export async function startTarget(target: Target, port: number, options: { serveArgs?: string[] } = {}): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), `rtbench-${target}-`))
   const http = `127.0.0.1:${port}`
   let argv: string[]
@@ -61,7 +64,7 @@ export async function startTarget(target: Target, port: number): Promise<Running
     // Defaults throughout (heartbeat timers included): the configuration a user would run.
     // RTBENCH_PROFILE=DIR writes a markdown CPU profile of the server there when it stops.
     const profile = process.env.RTBENCH_PROFILE ? ["--cpu-prof-md", `--cpu-prof-dir=${process.env.RTBENCH_PROFILE}`] : []
-    argv = ["bun", ...profile, "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`]
+    argv = ["bun", ...profile, "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`, ...(options.serveArgs ?? [])]
   } else if (target === "pocketbase") {
     const migrations = join(dir, "migrations")
     await run(["pocketbase", "superuser", "upsert", EMAIL, PASSWORD, "--dir", dir, "--migrationsDir", migrations])
