@@ -21,7 +21,7 @@ export interface RedisBrokerOptions {
   nodeId: string
   /** Prefix of every channel and key. @default "pocketbun" */
   prefix?: string
-  /** How long to wait for a missing earlier record event. @default 100 */
+  /** How long to wait for a missing earlier record event. @default 1000 */
   gapTimeoutMs?: number
   /** One line per connection state change. @default console.log */
   log?: (line: string) => void
@@ -82,7 +82,11 @@ export class RedisBroker implements RealtimeBroker {
     const clientOptions = { autoReconnect: true, maxRetries: 4_294_967_295, enableOfflineQueue: false, connectionTimeout: 3_000 }
     this.#pub = new RedisClient(options.url, clientOptions)
     this.#sub = new RedisClient(options.url, clientOptions)
-    this.#sequencer = new CommitSequencer((event) => this.#dispatch(event), options.gapTimeoutMs ?? DEFAULT_GAP_TIMEOUT_MS)
+    this.#sequencer = new CommitSequencer(
+      (event) => this.#dispatch(event),
+      (event) => (event.type === "record" ? `${event.collection.id}/${String(event.record.id)}` : ""),
+      options.gapTimeoutMs ?? DEFAULT_GAP_TIMEOUT_MS,
+    )
   }
 
   /** Connects and subscribes; rejects when Redis cannot be reached. */
@@ -100,6 +104,11 @@ export class RedisBroker implements RealtimeBroker {
     return broker
   }
 
+  /** Record events delivered after later ones (late), and dropped because superseded. */
+  get orderStats(): { late: number; superseded: number } {
+    return { late: this.#sequencer.late, superseded: this.#sequencer.superseded }
+  }
+
   /** True while the last Redis operation succeeded. */
   get healthy(): boolean {
     return this.#healthy
@@ -111,7 +120,12 @@ export class RedisBroker implements RealtimeBroker {
     this.#sub.onconnect = () => {
       // Bun's client does not reliably restore subscriptions after a reconnect; envelopes are
       // de-duplicated, so subscribing again is always safe.
-      if (this.#connects++ > 0) this.#subscribeAll().then(() => this.#setHealthy(true), () => this.#setHealthy(false))
+      if (this.#connects++ > 0) {
+        // A drop we had not noticed as an outage: Redis cut us off for falling behind (its pub/sub
+        // output-buffer limit). Messages sent meanwhile are gone; say so once.
+        if (this.#healthy) this.#log("realtime broker: Redis dropped the subscriber connection; re-subscribed, messages sent meanwhile are lost")
+        this.#subscribeAll().then(() => this.#setHealthy(true), () => this.#setHealthy(false))
+      }
     }
     this.#connects = 1
     await this.#refreshNode()

@@ -9,44 +9,67 @@ async function waitFor(predicate: () => boolean, ms: number, message: string): P
   }
 }
 
+interface Item {
+  seq: number
+  record: string
+}
+
+const item = (seq: number, record = `r${seq}`): Item => ({ seq, record })
+
+function sequencer(out: number[], gapMs = 1000) {
+  return new CommitSequencer<Item>((i) => out.push(i.seq), (i) => i.record, gapMs)
+}
+
 describe("commit sequencer", () => {
   it("delivers in order when items arrive in order", () => {
     const out: number[] = []
-    const sequencer = new CommitSequencer<number>((n) => out.push(n))
-    for (const n of [5, 6, 7]) sequencer.push(n, n)
+    const s = sequencer(out)
+    for (const n of [5, 6, 7]) s.push(n, item(n))
     expect(out).toEqual([5, 6, 7])
   })
 
   it("holds a later item until the earlier one arrives", () => {
-    const out: string[] = []
-    const sequencer = new CommitSequencer<string>((s) => out.push(s))
-    sequencer.push(1, "a")
-    sequencer.push(3, "c")
-    expect(out).toEqual(["a"])
-    sequencer.push(2, "b")
-    expect(out).toEqual(["a", "b", "c"])
-    sequencer.close()
+    const out: number[] = []
+    const s = sequencer(out)
+    s.push(1, item(1))
+    s.push(3, item(3))
+    expect(out).toEqual([1])
+    s.push(2, item(2))
+    expect(out).toEqual([1, 2, 3])
+    s.close()
   })
 
-  it("skips a gap that never fills after the timeout", async () => {
+  it("moves past a gap that does not fill within the timeout", async () => {
     const out: number[] = []
-    const sequencer = new CommitSequencer<number>((n) => out.push(n), 20)
-    sequencer.push(1, 1)
-    sequencer.push(3, 3)
-    sequencer.push(4, 4)
+    const s = sequencer(out, 20)
+    s.push(1, item(1))
+    s.push(3, item(3))
+    s.push(4, item(4))
     await waitFor(() => out.length === 3, 1000, `gap was not skipped: ${out}`)
     expect(out).toEqual([1, 3, 4])
   })
 
-  it("drops late and repeated items instead of delivering them twice or out of order", async () => {
+  it("still delivers a late item about another record, once", async () => {
     const out: number[] = []
-    const sequencer = new CommitSequencer<number>((n) => out.push(n), 10)
-    sequencer.push(10, 10)
-    sequencer.push(12, 12)
+    const s = sequencer(out, 10)
+    s.push(10, item(10, "a"))
+    s.push(12, item(12, "b"))
     await waitFor(() => out.length === 2, 1000, "gap was not skipped")
-    sequencer.push(11, 11) // arrives after 12 was delivered
-    sequencer.push(12, 12) // a repeat
-    expect(out).toEqual([10, 12])
-    expect(sequencer.dropped).toBe(2)
+    s.push(11, item(11, "c"))
+    expect(out).toEqual([10, 12, 11])
+    expect(s.late).toBe(1)
+    s.push(12, item(12, "b")) // a repeat of something already delivered
+    expect(out).toEqual([10, 12, 11])
+  })
+
+  it("drops a late item when a newer one about the same record went first", async () => {
+    const out: number[] = []
+    const s = sequencer(out, 10)
+    s.push(20, item(20, "x"))
+    s.push(22, item(22, "x"))
+    await waitFor(() => out.length === 2, 1000, "gap was not skipped")
+    s.push(21, item(21, "x"))
+    expect(out).toEqual([20, 22])
+    expect(s.superseded).toBe(1)
   })
 })

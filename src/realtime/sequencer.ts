@@ -3,39 +3,55 @@
  * Puts record events from several processes back into commit order. Every committed change
  * carries the database's commit sequence number; events arrive from the local process at once
  * and from others through the broker a little later. The sequencer holds an event while an
- * earlier number is missing, for at most `gapTimeoutMs`, and never delivers an event older than
- * one already delivered (so a late or repeated publish is dropped, not delivered twice).
+ * earlier number is missing, for at most `gapTimeoutMs`, then moves on.
+ *
+ * An event that arrives after the sequencer moved past it (its process was slow, or busy fanning
+ * out) is still delivered, unless a later event for the same record already was: per-record order
+ * is never broken, and an event is only lost when a newer one about the same record went first.
  */
 
-/** Default wait for a missing earlier event before skipping past it. @default 100 */
-export const DEFAULT_GAP_TIMEOUT_MS = 100
+/** Default wait for a missing earlier event before moving on. @default 1000 */
+export const DEFAULT_GAP_TIMEOUT_MS = 1_000
 
-/** Orders items by sequence number; `deliver` sees them in strictly increasing order. */
+/** How many records' last delivered sequence numbers are remembered. @default 100_000 */
+const REMEMBERED_KEYS = 100_000
+
+/** Orders items by sequence number; per key (record), `deliver` sees them in increasing order. */
 export class CommitSequencer<T> {
   readonly #deliver: (item: T) => void
+  readonly #keyOf: (item: T) => string
   readonly #gapTimeoutMs: number
   readonly #pending = new Map<number, T>()
+  readonly #lastByKey = new Map<string, number>()
   #next: number | null = null
   #timer: Timer | null = null
-  #dropped = 0
+  #late = 0
+  #superseded = 0
 
-  constructor(deliver: (item: T) => void, gapTimeoutMs = DEFAULT_GAP_TIMEOUT_MS) {
+  constructor(deliver: (item: T) => void, keyOf: (item: T) => string, gapTimeoutMs = DEFAULT_GAP_TIMEOUT_MS) {
     this.#deliver = deliver
+    this.#keyOf = keyOf
     this.#gapTimeoutMs = gapTimeoutMs
   }
 
-  /** Items dropped because something later was already delivered. */
-  get dropped(): number {
-    return this.#dropped
+  /** Items delivered after the sequencer had moved past them. */
+  get late(): number {
+    return this.#late
+  }
+
+  /** Items dropped because a later item for the same key was delivered first. */
+  get superseded(): number {
+    return this.#superseded
   }
 
   /** Accepts the item numbered `seq`. */
   push(seq: number, item: T): void {
     if (this.#next === null) this.#next = seq
-    if (seq < this.#next || this.#pending.has(seq)) {
-      this.#dropped++
+    if (seq < this.#next) {
+      this.#deliverLate(seq, item)
       return
     }
+    if (this.#pending.has(seq)) return
     this.#pending.set(seq, item)
     this.#drain()
   }
@@ -46,12 +62,31 @@ export class CommitSequencer<T> {
     this.#timer = null
   }
 
+  #deliverLate(seq: number, item: T): void {
+    const key = this.#keyOf(item)
+    if ((this.#lastByKey.get(key) ?? -1) >= seq) {
+      this.#superseded++
+      return
+    }
+    this.#late++
+    this.#emit(seq, item)
+  }
+
+  #emit(seq: number, item: T): void {
+    const key = this.#keyOf(item)
+    this.#lastByKey.delete(key)
+    this.#lastByKey.set(key, seq)
+    if (this.#lastByKey.size > REMEMBERED_KEYS) this.#lastByKey.delete(this.#lastByKey.keys().next().value!)
+    this.#deliver(item)
+  }
+
   #drain(): void {
     while (this.#next !== null && this.#pending.has(this.#next)) {
-      const item = this.#pending.get(this.#next)!
-      this.#pending.delete(this.#next)
+      const seq = this.#next
+      const item = this.#pending.get(seq)!
+      this.#pending.delete(seq)
       this.#next++
-      this.#deliver(item)
+      this.#emit(seq, item)
     }
     if (this.#pending.size === 0) {
       this.close()
@@ -60,7 +95,7 @@ export class CommitSequencer<T> {
     }
   }
 
-  // The missing events were lost (a publisher could not reach the broker): move on.
+  // The missing events are slow or lost (a publisher could not reach the broker): move on.
   #skipGap(): void {
     this.#timer = null
     if (this.#pending.size === 0) return

@@ -15,6 +15,9 @@ import type { RedisBroker } from "./redis-broker.ts"
 export const FORWARD_TIMEOUT_MS = 2_000
 const GATHER_TIMEOUT_MS = 1_000
 
+/** One process's counters; `late`/`superseded` count cross-process ordering outcomes (cluster only). */
+export type NodeStats = HubStats & { node: string; late?: number; superseded?: number }
+
 /** A connected client as presence lists it. */
 export interface ClientInfo {
   id: string
@@ -47,7 +50,7 @@ export interface Realtime {
   /** Every connected client on every process. */
   clients(): Promise<ClientInfo[]>
   /** Counters per process and in total. */
-  stats(): Promise<{ total: HubStats; nodes: Array<HubStats & { node: string }> }>
+  stats(): Promise<{ total: HubStats; nodes: Array<NodeStats> }>
 }
 
 interface ForwardedSubscribe {
@@ -75,7 +78,8 @@ function applyLocally(hub: Hub, request: SubscribeRequest): SubscribeResult {
 /** Builds the facade; `cluster` is the Redis broker when running several processes. */
 export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { nodeId: string; cluster?: RedisBroker; loadAuth: AuthLoader }): Realtime {
   const { nodeId, cluster, loadAuth } = options
-  const localStats = () => ({ ...hub.stats(), node: nodeId })
+  // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
+  const localStats = () => ({ ...hub.stats(), node: nodeId, ...(cluster ? cluster.orderStats : {}) })
   const localClients = () => [...hub.clients().values()].map((c) => clientInfo(c, nodeId))
 
   cluster?.handleRequests((kind, payload) => {
@@ -115,7 +119,7 @@ export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { node
       return [localClients(), ...remote].flat()
     },
     async stats() {
-      const remote = cluster ? ((await cluster.ask("stats", null, { timeoutMs: GATHER_TIMEOUT_MS })) as Array<HubStats & { node: string }>) : []
+      const remote = cluster ? ((await cluster.ask("stats", null, { timeoutMs: GATHER_TIMEOUT_MS })) as NodeStats[]) : []
       const nodes = [localStats(), ...remote]
       const total: HubStats = { clients: 0, subscriptions: 0, eventsIn: 0, framesOut: 0, droppedSlowClients: 0 }
       for (const node of nodes) for (const key of Object.keys(total) as Array<keyof HubStats>) total[key] += node[key]
