@@ -8,6 +8,7 @@ import { Hono } from "hono"
 import { databasePath, type Config } from "./config.ts"
 import { openDatabase } from "./db/open.ts"
 import { Store } from "./db/store.ts"
+import { ReadPool, type ReadQueries } from "./db/read-pool.ts"
 import { CollectionRegistry } from "./records/collections.ts"
 import { RecordRepository } from "./records/repository.ts"
 import { LoginThrottle } from "./auth/throttle.ts"
@@ -54,7 +55,9 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const rules: RuleEvaluator = new RuleEvaluator(store, collections)
   collections.init()
   const records = new RecordRepository(store)
-  const recordService = new RecordService({ store, collections, records, rules })
+  const readPool = !options.inMemory && config.readWorkers > 0 ? new ReadPool(databasePath(config), config.readWorkers) : null
+  const reads: ReadQueries = readPool ?? { all: (sql, params) => store.all(sql, params) }
+  const recordService = new RecordService({ store, collections, records, rules, reads })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const services: Services = {
     config,
@@ -72,6 +75,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
       realtime.hub.closeAll()
+      readPool?.close()
       void options.cluster?.close()
       store.close()
     },

@@ -15,14 +15,14 @@ const USAGE = `usage:
   pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=./migrations]
                   [--realtimeHeartbeat=25] [--realtimeIdleTimeout=300] [--realtimeMaxLifetime=1800]
                   [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
-                  [--workers=N] [--reusePort] [--bodyLimit=33554432]
+                  [--workers=N] [--reusePort] [--readWorkers=2] [--bodyLimit=33554432]
   pocketbun superuser upsert|create EMAIL PASSWORD [--dir=./pb_data]
   pocketbun superuser delete EMAIL [--dir=./pb_data]
   pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=./migrations]`
 
 const SERVE_FLAGS: Array<keyof Config> = [
   "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
-  "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort",
+  "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
 ]
 
 async function main(argv: string[]): Promise<number> {

@@ -30,6 +30,8 @@ export interface Config {
   workers: number
   /** Share the listening port with other processes (SO_REUSEPORT). @default false */
   reusePort: boolean
+  /** Threads that run record-list queries; 0 runs them on the main thread. @default 2 */
+  readWorkers: number
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -45,12 +47,13 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   realtimeBrokerOptional: false,
   workers: 1,
   reusePort: false,
+  readWorkers: 2,
 })
 
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers"])
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
 export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort"])
@@ -69,6 +72,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   realtimeBrokerOptional: "POCKETBUN_REALTIME_BROKER_OPTIONAL",
   workers: "POCKETBUN_WORKERS",
   reusePort: "POCKETBUN_REUSE_PORT",
+  readWorkers: "POCKETBUN_READ_WORKERS",
 }
 
 /** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */
@@ -109,13 +113,16 @@ export function buildConfig(flags: Map<string, string>, env: Record<string, stri
       ;(config as unknown as Record<string, boolean>)[key] = raw === "true"
     } else if (NUMERIC_KEYS.has(key)) {
       const value = Number(raw)
-      if (raw.trim() === "" || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${key} must be a positive number, got "${raw}"`)
+      const floor = key === "readWorkers" ? 0 : Number.MIN_VALUE
+      if (raw.trim() === "" || !Number.isFinite(value) || value < floor) throw new UsageError(`--${key} must be a positive number, got "${raw}"`)
       ;(config as unknown as Record<string, number>)[key] = value
     } else {
       ;(config as unknown as Record<string, string>)[key] = raw
     }
   }
-  if (!Number.isInteger(config.workers)) throw new UsageError(`--workers must be a whole number, got "${config.workers}"`)
+  for (const key of ["workers", "readWorkers"] as const) {
+    if (!Number.isInteger(config[key])) throw new UsageError(`--${key} must be a whole number, got "${config[key]}"`)
+  }
   if (config.workers > 1 && config.realtimeBroker === "") {
     throw new UsageError("--workers above 1 needs --realtimeBroker=redis://HOST:PORT so every process delivers every event")
   }

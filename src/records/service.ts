@@ -7,6 +7,7 @@ import type { SQLQueryBindings } from "bun:sqlite"
 import { ApiError, badRequest, fieldError, forbidden, notFound, type ErrorData } from "../core/errors.ts"
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
+import type { ReadQueries } from "../db/read-pool.ts"
 import { quoteIdent } from "../db/sql.ts"
 import { hashPassword, PasswordTooLongError } from "../core/passwords.ts"
 import { isFilterError, SelectBuilder } from "../filter/index.ts"
@@ -32,6 +33,8 @@ interface Deps {
   collections: CollectionRegistry
   records: RecordRepository
   rules: RuleEvaluator
+  /** Where list queries run (reader threads, or the main connection). */
+  reads: ReadQueries
 }
 
 const onlySuperusers = () => forbidden("Only superusers can perform this action.")
@@ -47,7 +50,7 @@ export class RecordService {
   }
 
   /** GET …/records */
-  list(idOrName: string, params: ListParams, options: ResponseOptions, request: RequestInfo): unknown {
+  async list(idOrName: string, params: ListParams, options: ResponseOptions, request: RequestInfo): Promise<unknown> {
     const collection = this.#collection(idOrName, "Missing collection context.")
     const superuser = isSuperuser(request.auth)
     if (!superuser && collection.listRule === null) throw onlySuperusers()
@@ -66,13 +69,14 @@ export class RecordService {
       throw asBadRequest(error)
     }
     const page = query.build({ limit: params.perPage, offset: (params.page - 1) * params.perPage })
-    const rows = this.#deps.store.all(page.sql, page.params as Record<string, SQLQueryBindings>)
+    const count = params.skipTotal ? null : query.build({ countOnly: true })
+    // The page and its count run side by side (on two reader threads when there are).
+    const [rows, counted] = await Promise.all([
+      this.#deps.reads.all(page.sql, page.params as Record<string, SQLQueryBindings>),
+      count ? this.#deps.reads.all(count.sql, count.params as Record<string, SQLQueryBindings>) : null,
+    ])
     const records = rows.map((row) => this.#deps.records.decode(collection, row))
-    let total: number | null = null
-    if (!params.skipTotal) {
-      const count = query.build({ countOnly: true })
-      total = this.#deps.store.get<{ total: number }>(count.sql, count.params as Record<string, SQLQueryBindings>)?.total ?? 0
-    }
+    const total = counted ? Number((counted[0] as { total?: number } | undefined)?.total ?? 0) : null
     const items = this.#render(collection, records, request, options)
     return this.#pick(listEnvelope(params, items, total), options)
   }

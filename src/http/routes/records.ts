@@ -24,10 +24,10 @@ async function recordBody(request: Request, limit: number): Promise<Record<strin
 }
 
 export const recordRoutes = new Hono<HttpEnv>()
-  .get("/:collection/records", (c) => {
+  .get("/:collection/records", async (c) => {
     const query = (key: string) => c.req.query(key)
     const service = c.get("services").recordService
-    return c.json(service.list(c.req.param("collection"), parseListParams(query), responseOptions(query), requestInfo(c)))
+    return c.json(await service.list(c.req.param("collection"), parseListParams(query), responseOptions(query), requestInfo(c)))
   })
   .get("/:collection/records/:id", (c) => {
     const service = c.get("services").recordService
