@@ -72,7 +72,17 @@ export class CollectionRegistry {
     if (byId) return byId
     const lower = idOrName.toLowerCase()
     for (const collection of this.#byId.values()) if (collection.name.toLowerCase() === lower) return collection
-    return undefined
+    return this.#findStored(idOrName)
+  }
+
+  // Another process may have created it a moment ago, before its schema notice arrived.
+  #findStored(idOrName: string): Collection | undefined {
+    if (this.#store.inTransaction) return undefined
+    const row = this.#store.get<{ data: string }>("SELECT data FROM _collections WHERE id = ? OR name = ? LIMIT 1", [idOrName, idOrName])
+    if (!row) return undefined
+    const collection = JSON.parse(row.data) as Collection
+    this.#byId.set(collection.id, collection)
+    return collection
   }
 
   /** `find` under the name the filter compiler's `SchemaLookup` expects. */
