@@ -1,9 +1,10 @@
 /**
  * Collections API conformance: runs against pocketbun and, where installed, the reference PocketBase.
  */
-import { afterAll, beforeAll, describe, expect, it } from "bun:test"
+import { beforeAll, describe, expect, it } from "bun:test"
 import { conformanceTargets, startPocketbun, type TestServer } from "../support/servers.ts"
 import { failure } from "../support/records-fixture.ts"
+import { useServer } from "../support/lifecycle.ts"
 
 const fieldTypes = [
   { name: "title", type: "text", required: true, max: 200 },
@@ -16,13 +17,10 @@ const fieldTypes = [
 
 for (const target of conformanceTargets()) {
   describe(`collections API (${target.name})`, () => {
+    const current = useServer(target.start)
     let server: TestServer
-
-    beforeAll(async () => {
-      server = await target.start()
-    }, 30_000)
-    afterAll(async () => {
-      await server?.stop()
+    beforeAll(() => {
+      server = current()
     })
 
     it("starts with _superusers and users, with PocketBase's ids", async () => {
@@ -147,12 +145,10 @@ for (const target of conformanceTargets()) {
 }
 
 describe("auth collection options (pocketbun)", () => {
+  const current = useServer(() => startPocketbun())
   let server: TestServer
-  beforeAll(async () => {
-    server = await startPocketbun()
-  }, 30_000)
-  afterAll(async () => {
-    await server?.stop()
+  beforeAll(() => {
+    server = current()
   })
 
   it("refuses identity fields that are missing or not unique", async () => {
@@ -177,12 +173,10 @@ describe("auth collection options (pocketbun)", () => {
 })
 
 describe("view collections (pocketbun)", () => {
+  const current = useServer(() => startPocketbun())
   let server: TestServer
-  beforeAll(async () => {
-    server = await startPocketbun()
-  }, 30_000)
-  afterAll(async () => {
-    await server?.stop()
+  beforeAll(() => {
+    server = current()
   })
 
   it("derives typed fields from the view query and refuses a query without id", async () => {

@@ -2,17 +2,16 @@
  * Health and PocketBase's error shapes: 400, 404, 413, 500, against pocketbun (and the reference
  * where installed, except the 500 case, which needs to break our own database).
  */
-import { afterAll, beforeAll, describe, expect, it } from "bun:test"
+import { beforeAll, describe, expect, it } from "bun:test"
+import { useServer } from "../support/lifecycle.ts"
 import { conformanceTargets, startPocketbun, type PocketbunServer, type TestServer } from "../support/servers.ts"
 
 for (const target of conformanceTargets()) {
   describe(`health and errors (${target.name})`, () => {
+    const current = useServer(target.start)
     let server: TestServer
-    beforeAll(async () => {
-      server = await target.start()
-    }, 30_000)
-    afterAll(async () => {
-      await server?.stop()
+    beforeAll(() => {
+      server = current()
     })
 
     it("answers health with 200 for guests", async () => {
@@ -67,12 +66,10 @@ for (const target of conformanceTargets()) {
 }
 
 describe("unexpected failures (pocketbun)", () => {
+  const current = useServer(() => startPocketbun())
   let server: PocketbunServer
-  beforeAll(async () => {
-    server = await startPocketbun()
-  })
-  afterAll(async () => {
-    await server?.stop()
+  beforeAll(() => {
+    server = current()
   })
 
   it("answers 500 without internals and keeps serving", async () => {
