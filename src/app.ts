@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from "node:fs"
 import { hostname } from "node:os"
+import { join } from "node:path"
 import { Hono } from "hono"
 import { databasePath, type Config } from "./config.ts"
 import { openDatabase } from "./db/open.ts"
@@ -14,6 +15,8 @@ import { RecordRepository } from "./records/repository.ts"
 import { LoginThrottle } from "./auth/throttle.ts"
 import { RuleEvaluator } from "./records/access.ts"
 import { RecordService } from "./records/service.ts"
+import { RecordFiles } from "./records/record-files.ts"
+import { DiskStorage, MemoryStorage } from "./files/index.ts"
 import type { SchemaLookup } from "./filter/index.ts"
 import type { Collection } from "./core/types.ts"
 import { ApiError, notFound } from "./core/errors.ts"
@@ -27,6 +30,7 @@ import { collectionRoutes } from "./http/routes/collections.ts"
 import { recordAuthRoutes } from "./http/routes/record-auth.ts"
 import { recordRoutes } from "./http/routes/records.ts"
 import { realtimeRoutes } from "./http/routes/realtime.ts"
+import { fileRoutes } from "./http/routes/files.ts"
 import { Hub, LocalBroker, connectBroker } from "./realtime/index.ts"
 import { createRecordAccess, publishCommittedChanges } from "./realtime/record-feed.ts"
 import { createRealtime, type Realtime } from "./realtime/service.ts"
@@ -57,7 +61,9 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const records = new RecordRepository(store)
   const readPool = !options.inMemory && config.readWorkers > 0 ? new ReadPool(databasePath(config), config.readWorkers) : null
   const reads: ReadQueries = readPool ?? { all: (sql, params) => store.all(sql, params) }
-  const recordService = new RecordService({ store, collections, records, rules, reads })
+  const storage = options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage"))
+  const recordFiles = new RecordFiles({ storage, collections, records, rules })
+  const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const services: Services = {
     config,
@@ -67,6 +73,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     loginThrottle: new LoginThrottle(),
     rules,
     recordService,
+    recordFiles,
     realtime,
   }
   const http = buildHttp(services)
@@ -128,6 +135,7 @@ function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/collections", collectionRoutes)
   app.route("/api/collections", recordAuthRoutes)
   app.route("/api/collections", recordRoutes)
+  app.route("/api/files", fileRoutes)
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
   app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
   app.onError((error) => handleError(error))

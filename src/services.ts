@@ -10,6 +10,7 @@ import type { RecordRepository } from "./records/repository.ts"
 import type { LoginThrottle } from "./auth/throttle.ts"
 import type { RuleEvaluator } from "./records/access.ts"
 import type { RecordService } from "./records/service.ts"
+import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
 
 export interface Services {
@@ -20,5 +21,7 @@ export interface Services {
   loginThrottle: LoginThrottle
   rules: RuleEvaluator
   recordService: RecordService
+  /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`). */
+  recordFiles: RecordFiles
   realtime: Realtime
 }

@@ -14,14 +14,24 @@ export interface AuthRecordSource {
 
 /** The auth context for a raw token, or null (guest). */
 export function identify(token: string, source: AuthRecordSource, now = Date.now()): AuthContext | null {
+  return identifyToken(token, source, { type: "auth", now })
+}
+
+/**
+ * The auth context for a token of the given kind: `auth` tokens authenticate requests, `file`
+ * tokens (`?token=` on protected files) are checked with the collection's `fileToken` secret.
+ */
+export function identifyToken(token: string, source: AuthRecordSource, options: { type: "auth" | "file"; now?: number }): AuthContext | null {
+  const now = options.now ?? Date.now()
   if (token === "") return null
   const claims = decodeUnverified(token)
-  if (!claims || claims.type !== "auth") return null
+  if (!claims || claims.type !== options.type) return null
   const collection = source.findCollection(claims.collectionId)
   if (!collection || collection.type !== "auth" || collection.id !== claims.collectionId) return null
   const record = source.findRecord(collection, claims.id)
   if (!record) return null
-  const secret = (collection.authToken as { secret?: string } | undefined)?.secret ?? ""
+  const option = options.type === "auth" ? collection.authToken : collection.fileToken
+  const secret = (option as { secret?: string } | undefined)?.secret ?? ""
   if (!verify(token, signingKey(String(record.tokenKey ?? ""), secret), now)) return null
   return { record, collection }
 }

@@ -11,5 +11,7 @@ export interface HttpEnv {
   Variables: {
     auth: AuthContext | null
     services: Services
+    /** Set by routes whose answers may be framed (uploaded files): no `X-Frame-Options`. */
+    allowFraming?: boolean
   }
 }

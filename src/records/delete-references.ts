@@ -2,13 +2,14 @@
  * @module
  * Deleting a record while keeping relations consistent, in one transaction: every relation that
  * points at it loses the id; an emptied `cascadeDelete` reference deletes its record (recursively),
- * an emptied required one aborts the delete.
+ * an emptied required one aborts the delete. Each deleted record's files go once the delete commits.
  */
 import { badRequest } from "../core/errors.ts"
 import type { Collection, RecordData } from "../core/types.ts"
 import { quoteIdent } from "../db/sql.ts"
 import type { Store } from "../db/store.ts"
 import type { CollectionRegistry } from "./collections.ts"
+import type { RecordFiles } from "./record-files.ts"
 import type { RecordRepository } from "./repository.ts"
 import { isMultiple } from "./schema-sql.ts"
 
@@ -16,6 +17,7 @@ interface Deps {
   store: Store
   collections: CollectionRegistry
   records: RecordRepository
+  files: RecordFiles
 }
 
 const brokenReference = () =>
@@ -50,4 +52,5 @@ function deleteOne(deps: Deps, collection: Collection, record: RecordData, visit
     }
   }
   deps.records.delete(collection, record)
+  deps.store.afterCommit(() => deps.files.afterDelete(collection, String(record.id)))
 }

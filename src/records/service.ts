@@ -21,6 +21,7 @@ import { FieldsParamError, pickResponse } from "./pick-fields.ts"
 import { buildRecord, checkAuthForm, validateRecord, type FormActor } from "./record-form.ts"
 import type { RecordRepository } from "./repository.ts"
 import { deleteWithReferences } from "./delete-references.ts"
+import type { RecordFiles, UploadedFiles, Uploads } from "./record-files.ts"
 
 /** Options every read/write response honours. */
 export interface ResponseOptions {
@@ -35,6 +36,7 @@ interface Deps {
   rules: RuleEvaluator
   /** Where list queries run (reader threads, or the main connection). */
   reads: ReadQueries
+  files: RecordFiles
 }
 
 const onlySuperusers = () => forbidden("Only superusers can perform this action.")
@@ -90,13 +92,14 @@ export class RecordService {
     return this.#pick(this.#render(collection, [record], request, options)[0], options)
   }
 
-  /** POST …/records */
-  async create(idOrName: string, body: Record<string, unknown>, options: ResponseOptions, request: RequestInfo): Promise<unknown> {
+  /** POST …/records; `files` are the multipart body's file parts by part name. */
+  async create(idOrName: string, body: Record<string, unknown>, options: ResponseOptions, request: RequestInfo, files: UploadedFiles = {}): Promise<unknown> {
     const collection = this.#writable(idOrName, "Missing or invalid collection context.")
     const superuser = isSuperuser(request.auth)
     if (!superuser && collection.createRule === null) throw onlySuperusers()
     const actor: FormActor = { superuser, manager: superuser }
-    const built = buildRecord(collection, null, body, actor)
+    const { body: input, uploads } = await this.#deps.files.prepare(collection, body, files)
+    const built = buildRecord(collection, null, input, actor)
     const ruleRequest = { ...request, body: built.requestBody }
     if (!superuser) {
       if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
@@ -107,20 +110,22 @@ export class RecordService {
         actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
       }
     }
-    await this.#validate(collection, null, built, body, actor, "Failed to create record.")
-    const saved = this.#save("Failed to create record.", collection, () => this.#deps.records.insert(collection, built.record))
+    await this.#validate(collection, null, built, input, actor, "Failed to create record.", uploads)
+    const saved = this.#save("Failed to create record.", collection, () =>
+      this.#withFiles(collection, null, uploads, () => this.#deps.records.insert(collection, built.record)))
     return this.#respond(collection, saved, request, options, actor.manager)
   }
 
-  /** PATCH …/records/:id */
-  async update(idOrName: string, id: string, body: Record<string, unknown>, options: ResponseOptions, request: RequestInfo): Promise<unknown> {
+  /** PATCH …/records/:id; `files` as for {@link create}. */
+  async update(idOrName: string, id: string, body: Record<string, unknown>, options: ResponseOptions, request: RequestInfo, files: UploadedFiles = {}): Promise<unknown> {
     const collection = this.#writable(idOrName, "Missing or invalid collection context.")
     const superuser = isSuperuser(request.auth)
     if (!superuser && collection.updateRule === null) throw onlySuperusers()
     const stored = this.#deps.records.findById(collection, id)
     if (!stored) throw notFound()
     const actor: FormActor = { superuser, manager: superuser }
-    const built = buildRecord(collection, stored, body, actor)
+    const { body: input, uploads } = await this.#deps.files.prepare(collection, body, files)
+    const built = buildRecord(collection, stored, input, actor)
     const ruleRequest = { ...request, body: built.requestBody }
     if (!superuser) {
       if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
@@ -129,8 +134,9 @@ export class RecordService {
         actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
       }
     }
-    await this.#validate(collection, stored, built, body, actor, "Failed to update record.")
-    const saved = this.#save("Failed to update record.", collection, () => this.#deps.records.update(collection, built.record, stored))
+    await this.#validate(collection, stored, built, input, actor, "Failed to update record.", uploads)
+    const saved = this.#save("Failed to update record.", collection, () =>
+      this.#withFiles(collection, stored, uploads, () => this.#deps.records.update(collection, built.record, stored)))
     return this.#respond(collection, saved, request, options, actor.manager)
   }
 
@@ -158,10 +164,11 @@ export class RecordService {
     return collection
   }
 
-  async #validate(collection: Collection, stored: RecordData | null, built: ReturnType<typeof buildRecord>, body: Record<string, unknown>, actor: FormActor, message: string): Promise<void> {
+  async #validate(collection: Collection, stored: RecordData | null, built: ReturnType<typeof buildRecord>, body: Record<string, unknown>, actor: FormActor, message: string, uploads: Uploads): Promise<void> {
     const formErrors = await checkAuthForm(collection, stored, built, body, actor)
     if (formErrors) throw badRequest(message, formErrors)
     const errors: ErrorData = validateRecord(collection, stored, built.record) ?? {}
+    this.#deps.files.validate(collection, stored, built.record, uploads, errors)
     for (const field of collection.fields) {
       if (field.type !== "relation" || errors[field.name]) continue
       const ids = relationIds(built.record[field.name])
@@ -194,6 +201,15 @@ export class RecordService {
   #idTaken(collection: Collection, id: string): boolean {
     const scope = collection.type === "auth" ? this.#deps.collections.all().filter((c) => c.type === "auth") : [collection]
     return scope.some((c) => this.#deps.records.findById(c, id) !== null)
+  }
+
+  // Files are written (and replaced ones deleted) only once the write commits, never for a rollback.
+  #withFiles(collection: Collection, previous: RecordData | null, uploads: Uploads, write: () => RecordData): RecordData {
+    return this.#deps.store.transaction(() => {
+      const saved = write()
+      this.#deps.store.afterCommit(() => this.#deps.files.afterSave(collection, saved, previous, uploads))
+      return saved
+    })
   }
 
   // SQLite enforces unique indexes; its error is turned into PocketBase's field error.

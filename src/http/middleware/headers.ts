@@ -4,6 +4,7 @@
  * (allowed origin `*`), with preflight answered 204.
  */
 import type { MiddlewareHandler } from "hono"
+import type { HttpEnv } from "../context.ts"
 
 const SECURITY_HEADERS: Record<string, string> = {
   "X-XSS-Protection": "1; mode=block",
@@ -11,7 +12,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   "X-Frame-Options": "SAMEORIGIN",
 }
 
-export const globalHeaders: MiddlewareHandler = async (c, next) => {
+export const globalHeaders: MiddlewareHandler<HttpEnv> = async (c, next) => {
   const origin = c.req.header("origin")
   if (c.req.method === "OPTIONS" && origin && c.req.header("access-control-request-method")) {
     const headers = new Headers({
@@ -24,7 +25,10 @@ export const globalHeaders: MiddlewareHandler = async (c, next) => {
     return new Response(null, { status: 204, headers })
   }
   await next()
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value)
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    if (name === "X-Frame-Options" && c.get("allowFraming")) continue
+    c.res.headers.set(name, value)
+  }
   if (origin) {
     c.res.headers.set("Access-Control-Allow-Origin", "*")
     c.res.headers.append("Vary", "Origin")

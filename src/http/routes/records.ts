@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono"
 import { ApiError } from "../../core/errors.ts"
-import { parseFormBody, FormBodyError } from "../../records/fields/index.ts"
+import { parseFormBody, FormBodyError, type FormBody } from "../../records/fields/index.ts"
 import { parseListParams } from "../../records/list-params.ts"
 import { parseBody } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
@@ -12,11 +12,11 @@ import { requestInfo } from "../request-info.ts"
 
 const responseOptions = (query: (key: string) => string | undefined) => ({ expand: query("expand"), fields: query("fields") })
 
-async function recordBody(request: Request, limit: number): Promise<Record<string, unknown>> {
+async function recordBody(request: Request, limit: number): Promise<FormBody> {
   const parsed = await parseBody(request, limit)
-  if (parsed.kind === "json") return parsed.value
+  if (parsed.kind === "json") return { data: parsed.value, files: {} }
   try {
-    return parseFormBody(parsed.value as unknown as FormData).data
+    return parseFormBody(parsed.value as unknown as FormData)
   } catch (error) {
     if (error instanceof FormBodyError) throw new ApiError(400, "Failed to read the submitted data.", {}, { cause: error })
     throw error
@@ -35,13 +35,13 @@ export const recordRoutes = new Hono<HttpEnv>()
   })
   .post("/:collection/records", async (c) => {
     const { recordService, config } = c.get("services")
-    const body = await recordBody(c.req.raw, config.bodyLimit)
-    return c.json(await recordService.create(c.req.param("collection"), body, responseOptions((k) => c.req.query(k)), requestInfo(c, body)))
+    const { data, files } = await recordBody(c.req.raw, config.bodyLimit)
+    return c.json(await recordService.create(c.req.param("collection"), data, responseOptions((k) => c.req.query(k)), requestInfo(c, data), files))
   })
   .patch("/:collection/records/:id", async (c) => {
     const { recordService, config } = c.get("services")
-    const body = await recordBody(c.req.raw, config.bodyLimit)
-    return c.json(await recordService.update(c.req.param("collection"), c.req.param("id"), body, responseOptions((k) => c.req.query(k)), requestInfo(c, body)))
+    const { data, files } = await recordBody(c.req.raw, config.bodyLimit)
+    return c.json(await recordService.update(c.req.param("collection"), c.req.param("id"), data, responseOptions((k) => c.req.query(k)), requestInfo(c, data), files))
   })
   .delete("/:collection/records/:id", (c) => {
     c.get("services").recordService.delete(c.req.param("collection"), c.req.param("id"), requestInfo(c))

@@ -50,7 +50,11 @@ export function checkUpload(
   const maxSize = fileMaxSize(field)
   if (upload.size > maxSize) return errFileSizeLimit(upload.originalName, maxSize)
   const mimeTypes = field.mimeTypes ?? []
-  if (mimeTypes.length > 0 && !mimeTypes.includes(upload.mimeType)) return errInvalidMimeType(upload.storedName, mimeTypes)
+  // Like mimetype's `Is`: parameters (`; charset=utf-8`) and case do not matter on either side.
+  const base = (mime: string) => mime.split(";")[0]!.trim().toLowerCase()
+  if (mimeTypes.length > 0 && !mimeTypes.some((allowed) => base(allowed) === base(upload.mimeType))) {
+    return errInvalidMimeType(upload.storedName, mimeTypes)
+  }
   return null
 }
 
