@@ -51,7 +51,7 @@ function valuesSubquery(scope: Scope, ast: Operand, asPattern: boolean, froms: s
   if (asPattern) operand = likeOperand(ctx, operand)
   const valuesAlias = ctx.newAlias("mmv")
   froms.push(
-    `(SELECT ${operand.sql} AS ${quoteIdent("v")} FROM ${fromSql(scope.collection, sub.alias)}${joinsSql(sub.joins)} ` +
+    `(SELECT ${operand.sql} AS ${quoteIdent("v")} FROM ${fromSql(scope.collection, sub.alias, scope.source)}${joinsSql(sub.joins)} ` +
       `WHERE ${columnRef(sub.alias, "id")} = ${columnRef(scope.alias, "id")}) ${quoteIdent(valuesAlias)}`,
   )
   return { ...operand, sql: columnRef(valuesAlias, "v"), multi: false }

@@ -45,6 +45,8 @@ export interface Scope {
   restricted: boolean
   /** False inside NOT EXISTS subqueries, whose joins need no list-rule check of their own. */
   checkJoins: boolean
+  /** Where the base row comes from when it is not the collection's table (a virtual row). */
+  source?: string
 }
 
 /** Parameter bag and alias counter shared by every scope of one query. */
@@ -129,6 +131,6 @@ export function numberOperand(value: number): SqlOperand {
   return sqlOperand(formatReal(value), { values: [value], literal: { value } })
 }
 
-/** Builds the `FROM` part for a collection scope. */
-export const fromSql = (collection: Collection, alias: string): string =>
-  collection.name === alias ? quoteIdent(alias) : `${quoteIdent(collection.name)} ${quoteIdent(alias)}`
+/** Builds the `FROM` part for a collection scope; `source` replaces the table (a virtual row). */
+export const fromSql = (collection: Collection, alias: string, source = collection.name): string =>
+  source === alias ? quoteIdent(alias) : `${quoteIdent(source)} ${quoteIdent(alias)}`

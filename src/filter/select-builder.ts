@@ -21,7 +21,17 @@ export interface SelectBuilderOptions {
   request?: RequestInfo | null
   /** Clock for the datetime macros. @default new Date() */
   now?: Date
+  /**
+   * Evaluate against this one row instead of the table (create rules, deleted rows): values must
+   * already be in storage form. The row gets a name no collection can have, so joins back to the
+   * same collection (self-relations, back-relations, `@collection`) still read the real table.
+   */
+  virtualRow?: Record<string, BindValue>
 }
+
+/** The CTE holding a virtual row; contains a space, which no collection name can. */
+const VIRTUAL_ROW = "virtual row"
+
 
 /** Whether a filter/sort is an API rule (trusted) or a non-superuser's client input (§4.4, §4.9). */
 export interface WhereOptions {
@@ -37,11 +47,6 @@ export interface BuildOptions {
   offset?: number
   /** Emit `SELECT COUNT(DISTINCT <table>._rowid_) AS total` (views and virtual rows count `id`). */
   countOnly?: boolean
-  /**
-   * Evaluate against one virtual row instead of the table (create rules, §3.3): emits
-   * `WITH <collection> AS (SELECT $v AS col, ...)`. Values must already be in storage form.
-   */
-  virtualRow?: Record<string, BindValue>
 }
 
 /** SQL text plus named parameters, ready for `db.query(sql).all(params)` in bun:sqlite. */
@@ -65,9 +70,11 @@ export class SelectBuilder {
   readonly #joins = new Map<string, JoinEntry>()
   readonly #where: string[] = []
   readonly #orderBy: string[] = []
+  readonly #virtualRow: Record<string, BindValue> | undefined
 
   constructor(options: SelectBuilderOptions) {
     this.#collection = options.collection
+    this.#virtualRow = options.virtualRow
     this.#ctx = new QueryContext(options.schema, options.request ?? null, options.now ?? new Date())
   }
 
@@ -105,7 +112,7 @@ export class SelectBuilder {
   /** Renders the query; may be called several times (e.g. a page and its count). */
   build(options: BuildOptions = {}): BuiltQuery {
     const table = this.#collection.name
-    const virtual = options.virtualRow
+    const virtual = this.#virtualRow
     let sql = virtual ? this.#virtualRowSql(virtual) : ""
     if (options.countOnly) {
       const key = virtual || this.#collection.type === "view" ? "id" : "_rowid_"
@@ -113,7 +120,7 @@ export class SelectBuilder {
     } else {
       sql += `SELECT ${this.hasJoins ? "DISTINCT " : ""}${options.select ?? `${quoteIdent(table)}.*`}`
     }
-    sql += ` FROM ${fromSql(this.#collection, table)}${joinsSql(this.#joins)}`
+    sql += ` FROM ${fromSql(this.#collection, table, virtual ? VIRTUAL_ROW : table)}${joinsSql(this.#joins)}`
     const where = [...this.#where, ...this.#ctx.extraWhere]
     if (where.length > 0) sql += ` WHERE ${where.map((term) => `(${term})`).join(" AND ")}`
     if (!options.countOnly) {
@@ -128,12 +135,13 @@ export class SelectBuilder {
   }
 
   #scope(restricted: boolean): Scope {
-    return { ctx: this.#ctx, collection: this.#collection, alias: this.#collection.name, joins: this.#joins, restricted, checkJoins: true }
+    const source = this.#virtualRow ? VIRTUAL_ROW : undefined
+    return { ctx: this.#ctx, collection: this.#collection, alias: this.#collection.name, joins: this.#joins, restricted, checkJoins: true, source }
   }
 
   #virtualRowSql(row: Record<string, BindValue>): string {
     const columns = Object.entries(row).map(([column, value]) => `${this.#ctx.bind(value)} AS ${quoteIdent(column)}`)
-    return `WITH ${quoteIdent(this.#collection.name)} AS (SELECT ${columns.join(", ") || "NULL AS `id`"}) `
+    return `WITH ${quoteIdent(VIRTUAL_ROW)} AS (SELECT ${columns.join(", ") || "NULL AS `id`"}) `
   }
 
   /** §4.9: each collection joined by a client filter/sort must allow listing, and its listRule applies. */

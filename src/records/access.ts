@@ -41,12 +41,11 @@ export class RuleEvaluator {
     const filter = check.filter ?? ""
     if (rule === "" && filter === "") return true
     try {
-      const query = new SelectBuilder({ collection: check.collection, schema: this.#schema, request: check.request })
+      const virtualRow = "record" in check.target ? storageRow(check.collection, check.target.record) : undefined
+      const query = new SelectBuilder({ collection: check.collection, schema: this.#schema, request: check.request, virtualRow: virtualRow as never })
       query.where(rule).where(filter, { restricted: !superuser || check.restrictFilterForAll === true })
-      let virtualRow: Record<string, SQLQueryBindings> | undefined
       if ("id" in check.target) query.whereEquals("id", check.target.id)
-      else virtualRow = storageRow(check.collection, check.target.record)
-      const { sql, params } = query.build({ select: "1", limit: 1, virtualRow: virtualRow as never })
+      const { sql, params } = query.build({ select: "1", limit: 1 })
       return this.#store.get(sql, params as Record<string, SQLQueryBindings>) !== null
     } catch (error) {
       if (isFilterError(error)) return false
