@@ -28,6 +28,9 @@ export type ChangeListener = (change: RecordChange) => void
 
 type Params = Record<string, SQLQueryBindings> | SQLQueryBindings[]
 
+/** Prepared statements kept per connection. @default 500 */
+const STATEMENT_CACHE_SIZE = 500
+
 /** Wraps one `bun:sqlite` connection: cached statements, nested transactions, and the change feed. */
 export class Store {
   readonly db: Database
@@ -42,14 +45,29 @@ export class Store {
     for (const sql of SEQUENCE_SCHEMA) db.run(sql)
   }
 
-  /** A prepared statement, cached by its SQL text. */
+  /**
+   * A prepared statement, cached by its SQL text. The cache is bounded (filters make many
+   * distinct texts) and least recently used statements are finalized.
+   */
   statement(sql: string): Statement {
     let stmt = this.#statements.get(sql)
-    if (!stmt) {
+    if (stmt) {
+      this.#statements.delete(sql)
+    } else {
       stmt = this.db.prepare(sql)
-      this.#statements.set(sql, stmt)
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+        const [oldest, evicted] = this.#statements.entries().next().value!
+        this.#statements.delete(oldest)
+        evicted.finalize()
+      }
     }
+    this.#statements.set(sql, stmt)
     return stmt
+  }
+
+  /** How many prepared statements are cached (bounded). */
+  get cachedStatements(): number {
+    return this.#statements.size
   }
 
   /** Forgets cached statements; needed after DDL, which can invalidate their column lists. */
@@ -87,21 +105,20 @@ export class Store {
     const pendingBefore = this.#pending.length
     const afterBefore = this.#afterCommit.length
     this.#depth++
+    let result: T
     try {
-      const result = work()
-      this.#depth--
-      if (outermost) this.db.run("COMMIT")
-      else this.db.run(`RELEASE ${savepoint}`)
-      if (outermost) this.#flush()
-      return result
+      result = work()
+      this.db.run(outermost ? "COMMIT" : `RELEASE ${savepoint}`)
     } catch (error) {
-      this.#depth--
-      this.db.run(outermost ? "ROLLBACK" : `ROLLBACK TO ${savepoint}`)
-      if (!outermost) this.db.run(`RELEASE ${savepoint}`)
+      this.#rollback(outermost ? null : savepoint)
       this.#pending.length = pendingBefore
       this.#afterCommit.length = afterBefore
       throw error
+    } finally {
+      this.#depth--
     }
+    if (outermost) this.#flush()
+    return result
   }
 
   /**
@@ -112,18 +129,34 @@ export class Store {
     if (this.#depth > 0) throw new Error("transactionAsync cannot nest")
     this.db.run("BEGIN IMMEDIATE")
     this.#depth++
+    let result: T
     try {
-      const result = await work()
-      this.#depth--
+      result = await work()
       this.db.run("COMMIT")
-      this.#flush()
-      return result
     } catch (error) {
-      this.#depth--
-      this.db.run("ROLLBACK")
+      this.#rollback(null)
       this.#pending = []
       this.#afterCommit = []
       throw error
+    } finally {
+      this.#depth--
+    }
+    this.#flush()
+    return result
+  }
+
+  // Undoes the outermost transaction (savepoint null) or one savepoint. A failed COMMIT can leave
+  // the transaction open or already closed; a second error here must not hide the first.
+  #rollback(savepoint: string | null): void {
+    try {
+      if (savepoint === null) {
+        if (this.db.inTransaction) this.db.run("ROLLBACK")
+      } else {
+        this.db.run(`ROLLBACK TO ${savepoint}`)
+        this.db.run(`RELEASE ${savepoint}`)
+      }
+    } catch (error) {
+      console.error("rollback failed:", error)
     }
   }
 
