@@ -176,6 +176,9 @@ for (const target of conformanceTargets()) {
       const note = await server().client().collection("notes").create({ doc: record.id, attachment: text("note", "note.txt") })
       expect(storedFiles(note)).toEqual([note.attachment])
       await docs().delete(record.id)
+      // pocketbun removes them before answering; PocketBase does it in the background just after.
+      const deadline = Date.now() + (target.name === "pocketbun" ? 0 : 3000)
+      while (Date.now() < deadline && storedFiles(record).length + storedFiles(note).length > 0) await Bun.sleep(20)
       expect(storedFiles(record)).toEqual([])
       expect(storedFiles(note)).toEqual([])
       expect((await fetchFile(record, record.one)).status).toBe(404)
