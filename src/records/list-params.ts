@@ -30,6 +30,7 @@ function parseInteger(value: string | undefined, fallback: number): number {
   if (value === undefined || value === "") return fallback
   if (!/^[+-]?\d+$/.test(value)) throw badRequest()
   const n = Number(value)
+  if (!Number.isSafeInteger(n)) throw badRequest()
   return n <= 0 ? fallback : n
 }
 

@@ -70,7 +70,9 @@ export class RecordService {
     } catch (error) {
       throw asBadRequest(error)
     }
-    const page = query.build({ limit: params.perPage, offset: (params.page - 1) * params.perPage })
+    // Past any table's size the page is just empty; the clamp keeps the offset a safe integer.
+    const offset = Math.min((params.page - 1) * params.perPage, Number.MAX_SAFE_INTEGER)
+    const page = query.build({ limit: params.perPage, offset })
     const count = params.skipTotal ? null : query.build({ countOnly: true })
     // The page and its count run side by side (on two reader threads when there are).
     const [rows, counted] = await Promise.all([
