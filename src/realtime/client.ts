@@ -247,6 +247,10 @@ export class Client {
     if (this.#queueStart === this.#queue.length) {
       this.#queue = []
       this.#queueStart = 0
+    } else if (this.#queueStart > 1024 && this.#queueStart * 2 > this.#queue.length) {
+      // A client that is always a little behind never empties its queue: drop the taken slots.
+      this.#queue = this.#queue.slice(this.#queueStart)
+      this.#queueStart = 0
     }
     return frame
   }
