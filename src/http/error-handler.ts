@@ -7,7 +7,8 @@ import { ApiError, internalError } from "../core/errors.ts"
 
 /** JSON response in PocketBase's error shape. */
 export function errorResponse(error: ApiError): Response {
-  return Response.json(error.toJSON(), { status: error.status })
+  // `Response.json` would add `;charset=utf-8`; PocketBase (and our other answers) send plain `application/json`.
+  return new Response(JSON.stringify(error.toJSON()), { status: error.status, headers: { "content-type": "application/json" } })
 }
 
 /** Maps any thrown value to a response; unexpected errors are logged with their cause. */

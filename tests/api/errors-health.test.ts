@@ -24,6 +24,7 @@ for (const target of conformanceTargets()) {
     it("answers unknown routes with a JSON 404", async () => {
       const post = await fetch(`${server.url}/api/definitely/missing`, { method: "POST" })
       expect(post.status).toBe(404)
+      expect(post.headers.get("content-type")).toBe("application/json")
       expect(await post.json()).toEqual({ data: {}, message: "The requested resource wasn't found.", status: 404 })
       const get = await fetch(`${server.url}/api/definitely/missing`)
       expect(get.status).toBe(404)

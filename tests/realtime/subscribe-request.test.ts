@@ -87,6 +87,12 @@ for (const target of conformanceTargets()) {
       expect(answer.json).toEqual({ data: { clientId: CLIENT_ID_REQUIRED }, message: GENERIC, status: 400 })
     })
 
+    it("binds nothing from an XML body, so the clientId is reported blank", async () => {
+      const answer = await postRealtime(server.url, "<a/>", { contentType: "text/xml" })
+      expect(answer.status).toBe(400)
+      expect(answer.json).toEqual({ data: { clientId: CLIENT_ID_REQUIRED }, message: GENERIC, status: 400 })
+    })
+
     it("treats a JSON null body as {} and a body without Content-Type as unbindable", async () => {
       const s = await stream()
       const nullBody = await postRealtime(server.url, "null")
