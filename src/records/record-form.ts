@@ -7,7 +7,7 @@
 import { fieldError, type ErrorData } from "../core/errors.ts"
 import type { Collection, RecordData } from "../core/types.ts"
 import { newTokenKey } from "../core/random.ts"
-import { verifyPassword } from "../core/passwords.ts"
+import { hashPassword, verifyPassword } from "../core/passwords.ts"
 import { applyModifiers, prepareValue, PasswordValue, validateField, zeroValue } from "./fields/index.ts"
 
 /** Who submits the form, as far as the form rules care. */
@@ -66,11 +66,42 @@ function stripKeys(body: Record<string, unknown>, name: string): void {
   for (const key of [name, `${name}+`, `+${name}`, `${name}-`, `${name}:autogenerate`]) delete body[key]
 }
 
+/** The bcrypt work a body needs, done before the synchronous check-and-write. */
+export interface PasswordWork {
+  /** The submitted `oldPassword` matched `checkedHash`. */
+  oldPasswordMatches: boolean
+  /** The stored hash `oldPassword` was checked against (it may change before the write). */
+  checkedHash: string
+  /** The hash of the submitted new password, when one was submitted. */
+  newHash: string | null
+}
+
+const storedHash = (record: RecordData | null): string =>
+  record?.password instanceof PasswordValue ? record.password.hash : ""
+
+/**
+ * Runs the slow part of an auth form (bcrypt) ahead of the checks, so that the checks and the
+ * write that follow can run without yielding. Throws `PasswordTooLongError` for passwords past
+ * bcrypt's 72 bytes.
+ */
+export async function passwordWork(collection: Collection, stored: RecordData | null, body: Record<string, unknown>): Promise<PasswordWork> {
+  const work: PasswordWork = { oldPasswordMatches: false, checkedHash: storedHash(stored), newHash: null }
+  if (collection.type !== "auth") return work
+  if (typeof body.password === "string" && body.password !== "") {
+    const cost = Number(collection.fields.find((f) => f.name === "password")?.cost) || undefined
+    work.newHash = await hashPassword(body.password, cost)
+  }
+  if (stored && typeof body.oldPassword === "string" && body.oldPassword !== "") {
+    work.oldPasswordMatches = await verifyPassword(body.oldPassword, work.checkedHash)
+  }
+  return work
+}
+
 /**
  * Auth-collection form checks (§6.6), reported alone before field validation. `body` is the raw
  * submitted body (password fields are not record fields).
  */
-export async function checkAuthForm(collection: Collection, stored: RecordData | null, built: BuiltForm, body: Record<string, unknown>, actor: FormActor): Promise<ErrorData | null> {
+export function checkAuthForm(collection: Collection, stored: RecordData | null, built: BuiltForm, body: Record<string, unknown>, actor: FormActor, work: PasswordWork): ErrorData | null {
   if (collection.type !== "auth") return null
   const errors: ErrorData = {}
   const isNew = stored === null
@@ -81,11 +112,10 @@ export async function checkAuthForm(collection: Collection, stored: RecordData |
     if (!sent("passwordConfirm")) errors.passwordConfirm = fieldError("validation_required", "Cannot be blank.")
     else if (body.passwordConfirm !== body.password) errors.passwordConfirm = fieldError("validation_values_mismatch", "Values don't match.")
     if (!isNew && !actor.manager) {
-      const hash = stored?.password instanceof PasswordValue ? stored.password.hash : ""
+      // A password changed since the check invalidates it.
+      const matches = work.oldPasswordMatches && work.checkedHash === storedHash(stored)
       if (!sent("oldPassword")) errors.oldPassword = fieldError("validation_required", "Cannot be blank.")
-      else if (!(await verifyPassword(String(body.oldPassword), hash))) {
-        errors.oldPassword = fieldError("validation_invalid_old_password", "Missing or invalid old password.")
-      }
+      else if (!matches) errors.oldPassword = fieldError("validation_invalid_old_password", "Missing or invalid old password.")
     }
   }
   if (!actor.manager && collection.name !== "_superusers") {

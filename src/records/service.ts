@@ -9,7 +9,7 @@ import { isSuperuser, type Collection, type RecordData, type RequestInfo } from 
 import type { Store } from "../db/store.ts"
 import type { ReadQueries } from "../db/read-pool.ts"
 import { quoteIdent } from "../db/sql.ts"
-import { hashPassword, PasswordTooLongError } from "../core/passwords.ts"
+import { PasswordTooLongError } from "../core/passwords.ts"
 import { isFilterError, SelectBuilder } from "../filter/index.ts"
 import type { RuleEvaluator } from "./access.ts"
 import type { CollectionRegistry } from "./collections.ts"
@@ -18,7 +18,7 @@ import { parseExpand } from "./expand-paths.ts"
 import { PasswordValue, relationIds, errMissingRelRecords } from "./fields/index.ts"
 import { listEnvelope, type ListParams } from "./list-params.ts"
 import { FieldsParamError, pickResponse } from "./pick-fields.ts"
-import { buildRecord, checkAuthForm, validateRecord, type FormActor } from "./record-form.ts"
+import { buildRecord, checkAuthForm, passwordWork, validateRecord, type FormActor, type PasswordWork } from "./record-form.ts"
 import type { RecordRepository } from "./repository.ts"
 import { deleteWithReferences } from "./delete-references.ts"
 import type { RecordFiles, UploadedFiles, Uploads } from "./record-files.ts"
@@ -101,6 +101,8 @@ export class RecordService {
     if (!superuser && collection.createRule === null) throw onlySuperusers()
     const actor: FormActor = { superuser, manager: superuser }
     const { body: input, uploads } = await this.#deps.files.prepare(collection, body, files)
+    const work = await this.#passwordWork(collection, null, input, "Failed to create record.")
+    // Nothing below awaits: the checks and the write see one state of the database.
     const built = buildRecord(collection, null, input, actor)
     const ruleRequest = { ...request, body: built.requestBody }
     if (!superuser) {
@@ -112,7 +114,7 @@ export class RecordService {
         actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
       }
     }
-    await this.#validate(collection, null, built, input, actor, "Failed to create record.", uploads)
+    this.#validate(collection, null, built, input, actor, "Failed to create record.", uploads, work)
     const saved = this.#save("Failed to create record.", collection, () =>
       this.#withFiles(collection, null, uploads, () => this.#deps.records.insert(collection, built.record)))
     return this.#respond(collection, saved, request, options, actor.manager)
@@ -123,10 +125,14 @@ export class RecordService {
     const collection = this.#writable(idOrName, "Missing or invalid collection context.")
     const superuser = isSuperuser(request.auth)
     if (!superuser && collection.updateRule === null) throw onlySuperusers()
-    const stored = this.#deps.records.findById(collection, id)
-    if (!stored) throw notFound()
+    if (!this.#deps.records.findById(collection, id)) throw notFound()
     const actor: FormActor = { superuser, manager: superuser }
     const { body: input, uploads } = await this.#deps.files.prepare(collection, body, files)
+    const work = await this.#passwordWork(collection, this.#deps.records.findById(collection, id), input, "Failed to update record.")
+    // Nothing below awaits: the row read here is the one the rules check and the write replaces,
+    // so a concurrent update cannot be silently undone.
+    const stored = this.#deps.records.findById(collection, id)
+    if (!stored) throw notFound()
     const built = buildRecord(collection, stored, input, actor)
     const ruleRequest = { ...request, body: built.requestBody }
     if (!superuser) {
@@ -136,7 +142,7 @@ export class RecordService {
         actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
       }
     }
-    await this.#validate(collection, stored, built, input, actor, "Failed to update record.", uploads)
+    this.#validate(collection, stored, built, input, actor, "Failed to update record.", uploads, work)
     const saved = this.#save("Failed to update record.", collection, () =>
       this.#withFiles(collection, stored, uploads, () => this.#deps.records.update(collection, built.record, stored)))
     return this.#respond(collection, saved, request, options, actor.manager)
@@ -166,8 +172,18 @@ export class RecordService {
     return collection
   }
 
-  async #validate(collection: Collection, stored: RecordData | null, built: ReturnType<typeof buildRecord>, body: Record<string, unknown>, actor: FormActor, message: string, uploads: Uploads): Promise<void> {
-    const formErrors = await checkAuthForm(collection, stored, built, body, actor)
+  // bcrypt runs here, before the synchronous part; a password past 72 bytes is a field error.
+  async #passwordWork(collection: Collection, stored: RecordData | null, body: Record<string, unknown>, message: string): Promise<PasswordWork> {
+    try {
+      return await passwordWork(collection, stored, body)
+    } catch (error) {
+      if (!(error instanceof PasswordTooLongError)) throw error
+      throw badRequest(message, { password: fieldError("validation_max_text_constraint", "The password is longer than bcrypt's 72 bytes.") })
+    }
+  }
+
+  #validate(collection: Collection, stored: RecordData | null, built: ReturnType<typeof buildRecord>, body: Record<string, unknown>, actor: FormActor, message: string, uploads: Uploads, work: PasswordWork): void {
+    const formErrors = checkAuthForm(collection, stored, built, body, actor, work)
     if (formErrors) throw badRequest(message, formErrors)
     const errors: ErrorData = validateRecord(collection, stored, built.record) ?? {}
     this.#deps.files.validate(collection, stored, built.record, uploads, errors)
@@ -183,15 +199,7 @@ export class RecordService {
       errors.id = fieldError(collection.type === "auth" ? "validation_invalid_auth_id" : "validation_not_unique", collection.type === "auth" ? "Invalid or already existing auth record id." : "Value must be unique.")
     }
     if (Object.keys(errors).length > 0) throw badRequest(message, errors)
-    if (built.newPassword !== null) {
-      const passwordField = collection.fields.find((f) => f.name === "password")
-      try {
-        built.record.password = new PasswordValue("", await hashPassword(built.newPassword, Number(passwordField?.cost) || undefined))
-      } catch (error) {
-        if (!(error instanceof PasswordTooLongError)) throw error
-        throw badRequest(message, { password: fieldError("validation_max_text_constraint", "The password is longer than bcrypt's 72 bytes.") })
-      }
-    }
+    if (built.newPassword !== null && work.newHash !== null) built.record.password = new PasswordValue("", work.newHash)
   }
 
   #countExisting(collection: Collection, ids: string[]): number {
