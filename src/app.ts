@@ -5,7 +5,6 @@
 import { mkdirSync } from "node:fs"
 import { hostname } from "node:os"
 import { join } from "node:path"
-import { Hono } from "hono"
 import { databasePath, type Config } from "./config.ts"
 import { openDatabase } from "./db/open.ts"
 import { Store } from "./db/store.ts"
@@ -19,18 +18,8 @@ import { RecordFiles } from "./records/record-files.ts"
 import { DiskStorage, MemoryStorage } from "./files/index.ts"
 import type { SchemaLookup } from "./filter/index.ts"
 import type { Collection } from "./core/types.ts"
-import { ApiError, notFound } from "./core/errors.ts"
 import type { Services } from "./services.ts"
-import type { HttpEnv } from "./http/context.ts"
-import { globalHeaders } from "./http/middleware/headers.ts"
-import { resolveAuth } from "./http/middleware/auth.ts"
-import { handleError, errorResponse } from "./http/error-handler.ts"
-import { healthRoutes } from "./http/routes/health.ts"
-import { collectionRoutes } from "./http/routes/collections.ts"
-import { recordAuthRoutes } from "./http/routes/record-auth.ts"
-import { recordRoutes } from "./http/routes/records.ts"
-import { realtimeRoutes } from "./http/routes/realtime.ts"
-import { fileRoutes } from "./http/routes/files.ts"
+import { buildHttp } from "./http/app.ts"
 import { Hub, LocalBroker, connectBroker } from "./realtime/index.ts"
 import { createRecordAccess, publishCommittedChanges } from "./realtime/record-feed.ts"
 import { createRealtime, type Realtime } from "./realtime/service.ts"
@@ -122,22 +111,3 @@ function schemaOf(all: Collection[]): SchemaLookup {
   }
 }
 
-function buildHttp(services: Services): Hono<HttpEnv> {
-  const app = new Hono<HttpEnv>()
-  app.use(globalHeaders)
-  app.use(async (c, next) => {
-    c.set("services", services)
-    await next()
-  })
-  app.use(resolveAuth)
-  app.route("/api/health", healthRoutes)
-  app.route("/api/realtime", realtimeRoutes)
-  app.route("/api/collections", collectionRoutes)
-  app.route("/api/collections", recordAuthRoutes)
-  app.route("/api/collections", recordRoutes)
-  app.route("/api/files", fileRoutes)
-  // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
-  app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
-  app.onError((error) => handleError(error))
-  return app
-}
