@@ -5,6 +5,7 @@
  */
 import type { Collection, RecordData } from "../core/types.ts"
 import type { Client } from "./client.ts"
+import { tokenKeyDigest } from "../core/token-key-digest.ts"
 
 function boundTo(client: Client, collectionName: string, recordId: unknown): boolean {
   const auth = client.auth
@@ -20,8 +21,10 @@ export function refreshAuthRecord(clients: Iterable<Client>, collection: Collect
   let touched = 0
   for (const client of clients) {
     if (!boundTo(client, collection.name, record.id)) continue
-    const previousKey = client.auth!.record.tokenKey
-    const keyChanged = previousKey !== undefined && record.tokenKey !== undefined && previousKey !== record.tokenKey
+    // Events carry a digest of the key (see core/token-key-digest.ts); compare digests.
+    const previousKey = tokenKeyDigest(client.auth!.record.tokenKey)
+    const nextKey = tokenKeyDigest(record.tokenKey)
+    const keyChanged = previousKey !== undefined && nextKey !== undefined && previousKey !== nextKey
     client.auth = keyChanged ? null : { record, collection }
     touched++
   }

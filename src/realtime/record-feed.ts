@@ -7,6 +7,7 @@
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
 import { compileMatcher, isFilterError } from "../filter/index.ts"
+import { redactAuthRecord, redactCollection } from "../core/token-key-digest.ts"
 import type { RuleEvaluator } from "../records/access.ts"
 import type { CollectionRegistry } from "../records/collections.ts"
 import type { RecordRenderer } from "../records/expand.ts"
@@ -79,14 +80,15 @@ export function createRecordAccess(deps: AccessDeps): RecordAccess {
 /** Publishes every committed record and collection change to the broker, once; returns the stopper. */
 export function publishCommittedChanges(store: Store, collections: CollectionRegistry, broker: RealtimeBroker, nodeId: string): () => void {
   const stopRecords = store.onChange((change) => {
-    void broker.publish({ type: "record", seq: change.seq, action: change.action, collection: change.collection, record: change.record })
+    const record = change.collection.type === "auth" ? redactAuthRecord(change.record) : change.record
+    void broker.publish({ type: "record", seq: change.seq, action: change.action, collection: redactCollection(change.collection), record })
   })
   const stopCollections = collections.onChange((change) => {
     void broker.publish({ type: "schema", node: nodeId })
     if (change.action === "update" && change.previous) {
-      void broker.publish({ type: "collection", action: "update", collection: change.collection, previous: change.previous })
+      void broker.publish({ type: "collection", action: "update", collection: redactCollection(change.collection), previous: redactCollection(change.previous) })
     } else if (change.action === "delete") {
-      void broker.publish({ type: "collection", action: "delete", collection: change.collection })
+      void broker.publish({ type: "collection", action: "delete", collection: redactCollection(change.collection) })
     }
   })
   // Another process changed the schema in the shared database: drop our cached definitions.
