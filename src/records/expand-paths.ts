@@ -29,10 +29,12 @@ export function parseExpandPaths(text: string | null | undefined): string[][] {
     const segments = trimmed.split(".").slice(0, MAX_EXPAND_DEPTH)
     unique.set(segments.join("."), segments)
   }
-  const keys = [...unique.keys()]
-  return [...unique.entries()]
-    .filter(([key]) => !keys.some((other) => other.startsWith(`${key}.`)))
-    .map(([, segments]) => segments)
+  // Every proper prefix of every path, so "a.b" drops when "a.b.c" is listed (linear, not n²).
+  const prefixes = new Set<string>()
+  for (const segments of unique.values()) {
+    for (let i = 1; i < segments.length; i++) prefixes.add(segments.slice(0, i).join("."))
+  }
+  return [...unique.entries()].filter(([key]) => !prefixes.has(key)).map(([, segments]) => segments)
 }
 
 /** Builds the path tree of an `expand` value (prefix paths merge into their longer paths). */
