@@ -101,8 +101,8 @@ export class RecordRenderer {
     if (collection.type !== "auth" || typeof rule !== "string" || rule === "" || isSuperuser(request.auth)) return managed
     for (const record of records) {
       if (record.emailVisibility === true) continue
-      const id = String(record.id)
-      if (this.#deps.rules.allows(collection, rule, id, request)) managed.add(id)
+      // Judged on the record as given, so a deleted record (realtime delete event) still counts.
+      if (this.#deps.rules.passes({ collection, rule, request, target: { record } })) managed.add(String(record.id))
     }
     return managed
   }
