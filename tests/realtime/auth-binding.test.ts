@@ -4,10 +4,10 @@
  * tokenKey or a new collection secret demote the client to guest; other updates refresh it.
  * Runs against pocketbun and, where installed, the reference PocketBase.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test"
+import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import { ClientResponseError } from "pocketbase"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
-import { about, createUser, EventCollector, openRawStream, postRealtime, SdkClients, type RawStream, type RecordEventData, type TestUser } from "../support/realtime.ts"
+import { about, createUser, EventCollector, openRawStream, postRealtime, SdkClients, type RawStream, type RecordEventData, type TestUser, closeAfterEach } from "../support/realtime.ts"
 
 const MISMATCH = { data: {}, message: "The current and the previous request authorization don't match.", status: 403 }
 
@@ -32,10 +32,7 @@ for (const target of conformanceTargets()) {
       await server.admin.collections.create({ name: "members", listRule: "@request.auth.id != ''", fields: [{ name: "n", type: "number" }] })
       await server.admin.collections.create({ name: "club", listRule: "@request.auth.name = 'vip'", fields: [{ name: "n", type: "number" }] })
     }, 30_000)
-    afterEach(async () => {
-      for (const s of streams.splice(0)) await s.close()
-      await sdk.closeAll()
-    })
+    closeAfterEach(streams, sdk)
     afterAll(async () => {
       await server?.stop()
     })

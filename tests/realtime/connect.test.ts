@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test"
 import { conformanceTargets, startPocketbun, type PocketbunServer, type TestServer } from "../support/servers.ts"
-import { EventCollector, openRawStream, postRealtime, SdkClients, SseReader, waitFor, type RawStream, type RecordEventData } from "../support/realtime.ts"
+import { EventCollector, openRawStream, postRealtime, SdkClients, SseReader, waitFor, type RawStream, type RecordEventData, closeAfterEach } from "../support/realtime.ts"
 
 for (const target of conformanceTargets()) {
   describe(`realtime connect (${target.name})`, () => {
@@ -16,10 +16,7 @@ for (const target of conformanceTargets()) {
     beforeAll(async () => {
       server = await target.start()
     }, 30_000)
-    afterEach(async () => {
-      for (const s of streams.splice(0)) await s.close()
-      await sdk.closeAll()
-    })
+    closeAfterEach(streams, sdk)
     afterAll(async () => {
       await server?.stop()
     })

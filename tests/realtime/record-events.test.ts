@@ -6,10 +6,10 @@
  * PocketBase does not promise the order of messages to one client, so every test waits for each
  * event before causing the next; a "never arrives" check always waits for a later event first.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test"
+import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import type PocketBase from "pocketbase"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
-import { about, EventCollector, openRawStream, postRealtime, SdkClients, waitFor, type RawStream, type RecordEventData } from "../support/realtime.ts"
+import { about, EventCollector, openRawStream, postRealtime, SdkClients, waitFor, type RawStream, type RecordEventData, closeAfterEach } from "../support/realtime.ts"
 
 const OPEN = { listRule: "", viewRule: "", createRule: "", updateRule: "", deleteRule: "" }
 
@@ -37,10 +37,7 @@ for (const target of conformanceTargets()) {
       await server.admin.collections.create({ name: "others", ...OPEN, fields: [{ name: "title", type: "text" }] })
       ann = (await server.admin.collection("authors").create({ name: "Ann" })).id
     }, 30_000)
-    afterEach(async () => {
-      for (const s of streams.splice(0)) await s.close()
-      await sdk.closeAll()
-    })
+    closeAfterEach(streams, sdk)
     afterAll(async () => {
       await server?.stop()
     })

@@ -4,6 +4,7 @@
  * for every wait, an event collector, raw SSE streams and POSTs for wire checks, users, and
  * servers that can be stopped and started again on the same port and data directory.
  */
+import { afterEach } from "bun:test"
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -261,4 +262,12 @@ export async function startRestartableReference(): Promise<RestartableServer> {
       rmSync(root, { recursive: true, force: true })
     },
   }
+}
+
+/** Closes a test's raw streams and SDK clients after each test of the surrounding describe. */
+export function closeAfterEach(streams: RawStream[], sdk: SdkClients): void {
+  afterEach(async () => {
+    for (const stream of streams.splice(0)) await stream.close()
+    await sdk.closeAll()
+  })
 }
