@@ -59,7 +59,11 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     store,
     collections,
     records,
-    loginThrottle: new LoginThrottle(),
+    loginThrottle: new LoginThrottle({
+      maxFailuresPerPair: config.loginMaxFailures,
+      maxFailuresPerIp: config.loginMaxIpFailures,
+      windowMs: config.loginWindow * 1000,
+    }),
     rules,
     recordService,
     recordFiles,

@@ -32,6 +32,12 @@ export interface Config {
   reusePort: boolean
   /** Threads that run record-list queries; 0 runs them on the main thread. @default 2 */
   readWorkers: number
+  /** Failed logins allowed per (identity, IP) within the throttle window. @default 5 */
+  loginMaxFailures: number
+  /** Failed logins allowed per IP, across identities, within the throttle window. @default 20 */
+  loginMaxIpFailures: number
+  /** Login throttle window in seconds. @default 60 */
+  loginWindow: number
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -48,12 +54,15 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   workers: 1,
   reusePort: false,
   readWorkers: 2,
+  loginMaxFailures: 5,
+  loginMaxIpFailures: 20,
+  loginWindow: 60,
 })
 
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers"])
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
 export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort"])
@@ -73,6 +82,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   workers: "POCKETBUN_WORKERS",
   reusePort: "POCKETBUN_REUSE_PORT",
   readWorkers: "POCKETBUN_READ_WORKERS",
+  loginMaxFailures: "POCKETBUN_LOGIN_MAX_FAILURES",
+  loginMaxIpFailures: "POCKETBUN_LOGIN_MAX_IP_FAILURES",
+  loginWindow: "POCKETBUN_LOGIN_WINDOW",
 }
 
 /** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */

@@ -70,3 +70,22 @@ describe("login throttling (pocketbun)", () => {
     expect((await login("ann@example.com", PASSWORD)).status).toBe(200)
   })
 })
+
+describe("login throttling settings (pocketbun)", () => {
+  it("follows --loginMaxFailures and --loginWindow", async () => {
+    const server = await startPocketbun({ loginMaxFailures: 2, loginWindow: 600 })
+    try {
+      const attempt = () =>
+        fetch(`${server.url}/api/collections/_superusers/auth-with-password`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ identity: "nobody@example.com", password: "wrong-password" }),
+        })
+      expect((await attempt()).status).toBe(400)
+      expect((await attempt()).status).toBe(400)
+      expect((await attempt()).status).toBe(429)
+    } finally {
+      await server.stop()
+    }
+  })
+})
