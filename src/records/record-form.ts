@@ -66,6 +66,20 @@ function stripKeys(body: Record<string, unknown>, name: string): void {
   for (const key of [name, `${name}+`, `+${name}`, `${name}-`, `${name}:autogenerate`]) delete body[key]
 }
 
+/**
+ * Multipart bodies infer types, so a password like `12345678` arrives as a number; the auth form
+ * fields are text, as PocketBase reads them.
+ */
+export function authFormText(collection: Collection, body: Record<string, unknown>): Record<string, unknown> {
+  if (collection.type !== "auth") return body
+  const out = { ...body }
+  for (const key of AUTH_FORM_KEYS) {
+    const value = out[key]
+    if (typeof value === "number" || typeof value === "boolean") out[key] = String(value)
+  }
+  return out
+}
+
 /** The bcrypt work a body needs, done before the synchronous check-and-write. */
 export interface PasswordWork {
   /** The submitted `oldPassword` matched `checkedHash`. */

@@ -18,7 +18,7 @@ import { parseExpand } from "./expand-paths.ts"
 import { PasswordValue, relationIds, errMissingRelRecords } from "./fields/index.ts"
 import { listEnvelope, type ListParams } from "./list-params.ts"
 import { FieldsParamError, pickResponse } from "./pick-fields.ts"
-import { buildRecord, checkAuthForm, passwordWork, validateRecord, type FormActor, type PasswordWork } from "./record-form.ts"
+import { authFormText, buildRecord, checkAuthForm, passwordWork, validateRecord, type FormActor, type PasswordWork } from "./record-form.ts"
 import type { RecordRepository } from "./repository.ts"
 import { deleteWithReferences } from "./delete-references.ts"
 import type { RecordFiles, UploadedFiles, Uploads } from "./record-files.ts"
@@ -100,7 +100,9 @@ export class RecordService {
     const superuser = isSuperuser(request.auth)
     if (!superuser && collection.createRule === null) throw onlySuperusers()
     const actor: FormActor = { superuser, manager: superuser }
-    const { body: input, uploads } = await this.#deps.files.prepare(collection, body, files)
+    const prepared = await this.#deps.files.prepare(collection, body, files)
+    const input = authFormText(collection, prepared.body)
+    const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, null, input, "Failed to create record.")
     // Nothing below awaits: the checks and the write see one state of the database.
     const built = buildRecord(collection, null, input, actor)
@@ -127,7 +129,9 @@ export class RecordService {
     if (!superuser && collection.updateRule === null) throw onlySuperusers()
     if (!this.#deps.records.findById(collection, id)) throw notFound()
     const actor: FormActor = { superuser, manager: superuser }
-    const { body: input, uploads } = await this.#deps.files.prepare(collection, body, files)
+    const prepared = await this.#deps.files.prepare(collection, body, files)
+    const input = authFormText(collection, prepared.body)
+    const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, this.#deps.records.findById(collection, id), input, "Failed to update record.")
     // Nothing below awaits: the row read here is the one the rules check and the write replaces,
     // so a concurrent update cannot be silently undone.
