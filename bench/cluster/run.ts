@@ -21,6 +21,7 @@
  * request, so it spans the request, the commit, the Redis hop (for the other process's clients),
  * the fan-out and the socket write.
  */
+import { runBounded } from "../bounded-run.ts"
 import type { SubscribePlan } from "../realtime/clients.ts"
 import { drain, Generator, now, selfCpu, waitQuiet } from "../realtime/generator.ts"
 import { cpuSeconds, machineCpu, setUp, type Fixture } from "../realtime/servers.ts"
@@ -345,29 +346,6 @@ function printTable(runs: TopologyResult[]): string {
 
 // ---------------------------------------------------------------- main
 
-async function stopAll(): Promise<void> {
-  await Promise.allSettled([...live].map((x) => x.stop()))
-  live.clear()
-}
-
-const guard = setTimeout(async () => {
-  console.error(`hard limit of ${HARD_LIMIT_MS / 1000} s reached: stopping`)
-  await stopAll()
-  process.exit(3)
-}, HARD_LIMIT_MS)
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    await stopAll()
-    process.exit(130)
-  })
-}
-// Whatever goes wrong, nothing started here outlives the run.
-process.on("unhandledRejection", async (error) => {
-  console.error(error)
-  await stopAll()
-  process.exit(1)
-})
-
 async function main(): Promise<void> {
   console.log(
     `cluster bench: ${new Date().toISOString()}, ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, clients ${CLIENTS}, rates ${RATES.join(", ")}/s for ${SECONDS} s, max for ${MAX_SECONDS} s, ${CONCURRENCY} creators`,
@@ -382,15 +360,4 @@ async function main(): Promise<void> {
   console.log("\n" + printTable(runs))
 }
 
-main().then(
-  async () => {
-    clearTimeout(guard)
-    await stopAll()
-    process.exit(0)
-  },
-  async (error) => {
-    console.error(error)
-    await stopAll()
-    process.exit(1)
-  },
-)
+runBounded(main, live, HARD_LIMIT_MS)

@@ -18,6 +18,7 @@
  * just before its create request, and the generator subtracts it from the frame's arrival time.
  * So it spans the create request, the commit, the fan-out and the socket write.
  */
+import { runBounded } from "../bounded-run.ts"
 import type { SubscribePlan } from "./clients.ts"
 import { drain as drainFrames, Generator, now, selfCpu, waitQuiet as waitQuietFor } from "./generator.ts"
 import { cpuSeconds, machineCpu, rssBytes, setUp, startTarget, type Fixture, type RunningTarget, type Target } from "./servers.ts"
@@ -293,23 +294,6 @@ function printFanout(title: string, runs: FanoutResult[]): string {
 
 // ---------------------------------------------------------------- main
 
-async function stopAll(): Promise<void> {
-  await Promise.allSettled([...live].map((x) => x.stop()))
-  live.clear()
-}
-
-const guard = setTimeout(async () => {
-  console.error(`hard limit of ${HARD_LIMIT_MS / 1000} s reached: stopping`)
-  await stopAll()
-  process.exit(3)
-}, HARD_LIMIT_MS)
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    await stopAll()
-    process.exit(130)
-  })
-}
-
 async function main(): Promise<void> {
   const cores = navigator.hardwareConcurrency
   console.log(`realtime bench: ${new Date().toISOString()}, ${cores} cores, Bun ${Bun.version}, clients ${CLIENTS}, idle ${IDLE}`)
@@ -335,15 +319,4 @@ async function main(): Promise<void> {
   console.log("\n" + out.join("\n\n"))
 }
 
-main().then(
-  async () => {
-    clearTimeout(guard)
-    await stopAll()
-    process.exit(0)
-  },
-  async (error) => {
-    console.error(error)
-    await stopAll()
-    process.exit(1)
-  },
-)
+runBounded(main, live, HARD_LIMIT_MS)
