@@ -65,14 +65,6 @@ export interface SubscribeRequest {
 /** Outcome of a POST: the updated client, or the error to answer with. */
 export type SubscribeOutcome = { ok: true; client: Client } | { ok: false; error: ApiError }
 
-/** A record event decided ahead of its commit (deletes: checks run while the row still exists). */
-export interface PreparedRecordEvent {
-  /** The change committed: deliver, after every earlier committed event. */
-  commit(): void
-  /** The change rolled back: deliver nothing. */
-  discard(): void
-}
-
 /** The registry of realtime clients and everything that sends to them. */
 export class Hub {
   readonly #clients = new Map<string, Client>()
@@ -227,30 +219,13 @@ export class Hub {
    */
   broadcastRecordEvent(event: RecordEvent, access: RecordAccess): void {
     if (event.action === "update" && event.collection.type === "auth") this.refreshAuthRecord(event.collection, event.record)
-    this.prepareRecordEvent(event, access).commit()
-  }
-
-  /**
-   * Starts deciding an event before its commit (a delete's dry run while the row exists); the
-   * subscribers and their auth are taken now, and nothing is sent until `commit()`.
-   */
-  prepareRecordEvent(event: RecordEvent, access: RecordAccess): PreparedRecordEvent {
     this.#eventsIn++
+    // Subscribers and their auth are taken before a deleted auth record demotes its clients.
     const plan = decideFanout(groupSubscribers(this.#clients.values(), event), event, access)
-    let settled = false
-    return {
-      commit: () => {
-        if (settled) return
-        settled = true
-        if (event.action === "delete" && event.collection.type === "auth") {
-          demoteAuthRecord(this.#clients.values(), event.collection, event.record.id)
-        }
-        this.#deliveries.run(plan, deliverFanout)
-      },
-      discard: () => {
-        settled = true
-      },
+    if (event.action === "delete" && event.collection.type === "auth") {
+      demoteAuthRecord(this.#clients.values(), event.collection, event.record.id)
     }
+    this.#deliveries.run(plan, deliverFanout)
   }
 
   /** Replaces or clears the auth bound to an updated auth record (see `refreshAuthRecord`). */

@@ -2,7 +2,7 @@
  * @module
  * Public API of the realtime hub. Other folders import from here only.
  */
-export { Hub, type HubOptions, type HubStats, type MessageSendHook, type PreparedRecordEvent, type SubscribeOutcome, type SubscribeRequest, type SubscribeRequestHook } from "./hub.ts"
+export { Hub, type HubOptions, type HubStats, type MessageSendHook, type SubscribeOutcome, type SubscribeRequest, type SubscribeRequestHook } from "./hub.ts"
 export { Client, DEFAULT_BUFFER_BYTES, STORE_AUTH, STORE_IP, newClientId, type ClientOptions, type ClientSink } from "./client.ts"
 export { openStream, SSE_HEADERS, type StreamOptions } from "./stream.ts"
 export { PB_CONNECT, HEARTBEAT_FRAME, connectMessage, encodeFrame, type Message } from "./sse.ts"

@@ -141,21 +141,6 @@ describe("record fan-out", () => {
     ])
   })
 
-  it("a prepared event delivers on commit and not on discard", () => {
-    const hub = new Hub()
-    const { sink } = subscriber(hub, ["posts/*"])
-    const access = new CountingAccess()
-    const dropped = hub.prepareRecordEvent(ev("delete", { id: "1" }), access)
-    const kept = hub.prepareRecordEvent(ev("delete", { id: "2" }), access)
-    expect(access.canSeeCalls.length).toBe(2)
-    dropped.discard()
-    dropped.commit()
-    expect(sink.frames).toEqual([])
-    kept.commit()
-    kept.commit()
-    expect(sink.frames.length).toBe(1)
-  })
-
   it("auth record update refreshes bound auth before the checks", () => {
     const hub = new Hub()
     const me = subscriber(hub, ["users/A"], authAs("A", users, { name: "old" }))
