@@ -6,9 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import PocketBase from "pocketbase"
-import { freePort } from "../support/servers.ts"
+import { freePort, runCli, startServerProcess } from "../support/processes.ts"
 
-const CLI = join(import.meta.dir, "../../src/cli.ts")
 const roots: string[] = []
 
 function tempRoot(): string {
@@ -17,27 +16,11 @@ function tempRoot(): string {
   return root
 }
 
-function run(...args: string[]) {
-  const result = Bun.spawnSync(["bun", CLI, ...args], { stdout: "pipe", stderr: "pipe" })
-  return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() }
-}
 
 /** Starts `serve` and resolves once it prints its address; the deadline fails the test clearly. */
-async function serve(dir: string, migrationsDir: string) {
-  const port = await freePort()
-  const child = Bun.spawn(["bun", CLI, "serve", `--http=127.0.0.1:${port}`, `--dir=${dir}`, `--migrationsDir=${migrationsDir}`], { stdout: "pipe", stderr: "pipe" })
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 15_000
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { child, url }
-    } catch {
-      await Bun.sleep(50)
-    }
-  }
-  child.kill()
-  throw new Error(`serve did not answer /api/health within 15 s: ${await new Response(child.stderr).text()}`)
-}
+/** Starts `serve` on a free port with this data and migrations folder. */
+const serve = async (dir: string, migrationsDir: string) =>
+  startServerProcess(await freePort(), [`--dir=${dir}`, `--migrationsDir=${migrationsDir}`])
 
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true })
@@ -46,7 +29,7 @@ afterAll(() => {
 describe("cli", () => {
   it("rejects unknown commands and flags with usage and exit code 2", () => {
     for (const args of [["frobnicate"], [], ["serve", "--nope=1"], ["serve", "--http=no-port"], ["serve", "--realtimeHeartbeat=abc"], ["superuser", "upsert", "only-email"], ["migrate", "sideways"], ["migrate", "up", "x"]]) {
-      const result = run(...args)
+      const result = runCli(...args)
       expect(result.code).toBe(2)
       expect(result.stderr).toContain("usage:")
       expect(result.stderr.split("\n")[0]).toStartWith("Error: ")
@@ -55,13 +38,13 @@ describe("cli", () => {
 
   it("creates, upserts and deletes superusers", async () => {
     const dir = join(tempRoot(), "pb_data")
-    expect(run("superuser", "create", "a@example.com", "password-123", `--dir=${dir}`).code).toBe(0)
-    expect(run("superuser", "create", "a@example.com", "password-123", `--dir=${dir}`).code).toBe(1)
-    expect(run("superuser", "upsert", "a@example.com", "password-456", `--dir=${dir}`).code).toBe(0)
-    expect(run("superuser", "upsert", "b@example.com", "password-789", `--dir=${dir}`).code).toBe(0)
-    expect(run("superuser", "upsert", "not-an-email", "password-789", `--dir=${dir}`).code).toBe(1)
-    expect(run("superuser", "delete", "b@example.com", `--dir=${dir}`).code).toBe(0)
-    const last = run("superuser", "delete", "a@example.com", `--dir=${dir}`)
+    expect(runCli("superuser", "create", "a@example.com", "password-123", `--dir=${dir}`).code).toBe(0)
+    expect(runCli("superuser", "create", "a@example.com", "password-123", `--dir=${dir}`).code).toBe(1)
+    expect(runCli("superuser", "upsert", "a@example.com", "password-456", `--dir=${dir}`).code).toBe(0)
+    expect(runCli("superuser", "upsert", "b@example.com", "password-789", `--dir=${dir}`).code).toBe(0)
+    expect(runCli("superuser", "upsert", "not-an-email", "password-789", `--dir=${dir}`).code).toBe(1)
+    expect(runCli("superuser", "delete", "b@example.com", `--dir=${dir}`).code).toBe(0)
+    const last = runCli("superuser", "delete", "a@example.com", `--dir=${dir}`)
     expect(last.code).toBe(1)
     expect(last.stderr).toContain("only existing superuser")
 
@@ -80,7 +63,7 @@ describe("cli", () => {
   it("keeps collections and records across a restart and shuts down cleanly on SIGINT", async () => {
     const root = tempRoot()
     const dir = join(root, "pb_data")
-    expect(run("superuser", "upsert", "admin@example.com", "password-123", `--dir=${dir}`).code).toBe(0)
+    expect(runCli("superuser", "upsert", "admin@example.com", "password-123", `--dir=${dir}`).code).toBe(0)
     const first = await serve(dir, join(root, "none"))
     const pb = new PocketBase(first.url)
     await pb.collection("_superusers").authWithPassword("admin@example.com", "password-123")
@@ -111,10 +94,10 @@ describe("cli", () => {
       export function up(app) { app.collections.create({ name: "tags", fields: [{ name: "label", type: "text" }] }) }
       export function down(app) { app.collections.delete("tags") }
     `)
-    const up = run("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`)
+    const up = runCli("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`)
     expect(up.code).toBe(0)
     expect(up.stdout).toContain("001_tags.ts")
-    expect(run("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`).stdout).toContain("No migrations to apply.")
+    expect(runCli("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`).stdout).toContain("No migrations to apply.")
 
     writeFileSync(join(migrations, "002_broken.ts"), `
       export function up(app) {
@@ -122,7 +105,7 @@ describe("cli", () => {
         throw new Error("boom in the middle")
       }
     `)
-    const broken = run("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`)
+    const broken = runCli("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`)
     expect(broken.code).toBe(1)
     expect(broken.stderr).toContain("002_broken.ts")
     expect(broken.stderr).toContain("boom in the middle")
@@ -135,8 +118,8 @@ describe("cli", () => {
       }
       export function down() {}
     `)
-    expect(run("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`).code).toBe(0)
-    const down = run("migrate", "down", "2", `--dir=${dir}`, `--migrationsDir=${migrations}`)
+    expect(runCli("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`).code).toBe(0)
+    const down = runCli("migrate", "down", "2", `--dir=${dir}`, `--migrationsDir=${migrations}`)
     expect(down.code).toBe(0)
     expect(down.stdout).toContain("Reverted 003_check.ts")
     expect(down.stdout).toContain("Reverted 001_tags.ts")
@@ -145,7 +128,7 @@ describe("cli", () => {
       export function up(app) { if (app.collections.find("tags")) throw new Error("tags still there after down") }
     `)
     rmSync(join(migrations, "003_check.ts"))
-    expect(run("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`).code).toBe(1) // 001 re-applies, then 004 sees tags
+    expect(runCli("migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`).code).toBe(1) // 001 re-applies, then 004 sees tags
   })
 
   it("refuses to serve when a migration fails, naming the file", () => {
@@ -153,7 +136,7 @@ describe("cli", () => {
     const migrations = join(root, "migrations")
     mkdirSync(migrations)
     writeFileSync(join(migrations, "001_fail.js"), `export function up() { throw new Error("nope") }`)
-    const result = run("serve", "--http=127.0.0.1:1", `--dir=${join(root, "pb_data")}`, `--migrationsDir=${migrations}`)
+    const result = runCli("serve", "--http=127.0.0.1:1", `--dir=${join(root, "pb_data")}`, `--migrationsDir=${migrations}`)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain("001_fail.js")
   })
