@@ -135,6 +135,15 @@ for (const target of conformanceTargets()) {
       expect((await failure(server.admin.collections.getOne("nope_missing"))).status).toBe(404)
     })
 
+    it("filters the list by id, name, type and system only", async () => {
+      const names = async (filter: string) => (await server.admin.collections.getFullList({ filter })).map((c) => c.name).sort()
+      expect(await names("name = 'users'")).toEqual(["users"])
+      expect(await names("type = 'auth' && system = false")).toEqual(["users"])
+      expect(await names("name ~ 'superuser' || name = 'users'")).toEqual(["_superusers", "users"])
+      expect((await failure(server.admin.collections.getList(1, 30, { filter: "listRule = ''" }))).status).toBe(400)
+      expect((await failure(server.admin.collections.getList(1, 30, { filter: "((" }))).status).toBe(400)
+    })
+
     it("serves scaffolds for each type", async () => {
       const scaffolds = await server.admin.collections.getScaffolds()
       expect(Object.keys(scaffolds).sort()).toEqual(["auth", "base", "view"])

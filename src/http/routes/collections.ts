@@ -7,6 +7,8 @@ import { Hono, type MiddlewareHandler } from "hono"
 import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
 import type { Collection } from "../../core/types.ts"
 import { blankCollection } from "../../records/collection-defaults.ts"
+import { withFieldDefaults } from "../../records/fields/index.ts"
+import { compileMatcher, isFilterError } from "../../filter/index.ts"
 import { collectionJSON } from "../../records/collection-input.ts"
 import { listEnvelope, parseListParams } from "../../records/list-params.ts"
 import { parseJsonObject } from "../body.ts"
@@ -81,16 +83,25 @@ function sortCollections(items: Collection[], sort: string): Collection[] {
   return sorted
 }
 
-// Collections live in memory, so their (restricted) filter is evaluated there.
+// Collections live in memory, so their filter runs through the in-memory matcher, over the
+// only properties PocketBase lets it read.
+const FILTERABLE: Collection = {
+  ...blankCollection("base", "_collections_filter"),
+  fields: [
+    ...["id", "name", "type", "created", "updated"].map((name) => withFieldDefaults({ id: name, name, type: "text", system: true, hidden: false, presentable: false })),
+    withFieldDefaults({ id: "system", name: "system", type: "bool", system: true, hidden: false, presentable: false }),
+  ],
+}
+
 function filterCollections(items: Collection[], filter: string): Collection[] {
-  const match = /^\s*(id|created|updated|name|system|type)\s*(=|!=|~)\s*(?:'([^']*)'|"([^"]*)"|(true|false))\s*$/.exec(filter)
+  let match: ReturnType<typeof compileMatcher>
+  try {
+    match = compileMatcher(filter, { collection: FILTERABLE })
+  } catch (error) {
+    if (isFilterError(error)) throw new ApiError(400, `Invalid filter: ${error.message}`, {}, { cause: error })
+    throw error
+  }
   if (!match) throw badRequest()
-  const [, key, op, single, double, bool] = match
-  const wanted = bool ?? single ?? double ?? ""
-  return items.filter((c) => {
-    const value = String(c[key!])
-    if (op === "=") return value === wanted
-    if (op === "!=") return value !== wanted
-    return value.toLowerCase().includes(wanted.toLowerCase())
-  })
+  const request = { auth: null, context: "default" as const, method: "GET", query: {}, headers: {}, body: {} }
+  return items.filter((c) => match({ id: c.id, name: c.name, type: c.type, created: c.created, updated: c.updated, system: c.system }, request))
 }
