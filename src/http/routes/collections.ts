@@ -5,17 +5,14 @@
  */
 import { Hono, type MiddlewareHandler } from "hono"
 import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
-import type { Collection } from "../../core/types.ts"
 import { blankCollection } from "../../records/collection-defaults.ts"
-import { withFieldDefaults } from "../../records/fields/index.ts"
-import { compileMatcher, isFilterError } from "../../filter/index.ts"
 import { collectionJSON } from "../../records/collection-input.ts"
 import { listEnvelope, parseListParams } from "../../records/list-params.ts"
+import { filterCollections, sortCollections } from "../../records/collection-list.ts"
 import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
 
-const SORTABLE = new Set(["id", "created", "updated", "name", "system", "type"])
 const invalidCollectionBody = () => new ApiError(400, "Failed to load the collection type data due to invalid formatting.")
 
 // Applied per route: this router shares its mount point with the records and auth routers.
@@ -67,41 +64,3 @@ export const collectionRoutes = new Hono<HttpEnv>()
     c.get("services").collections.truncate(c.req.param("idOrName"))
     return c.body(null, 204)
   })
-
-function sortCollections(items: Collection[], sort: string): Collection[] {
-  const keys = sort.split(",").map((s) => s.trim()).filter(Boolean)
-  const sorted = [...items]
-  for (const key of [...keys].reverse()) {
-    const desc = key.startsWith("-")
-    const name = key.replace(/^[-+]/, "")
-    if (!SORTABLE.has(name)) throw badRequest()
-    sorted.sort((a, b) => {
-      const x = String(a[name]), y = String(b[name])
-      return (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1)
-    })
-  }
-  return sorted
-}
-
-// Collections live in memory, so their filter runs through the in-memory matcher, over the
-// only properties PocketBase lets it read.
-const FILTERABLE: Collection = {
-  ...blankCollection("base", "_collections_filter"),
-  fields: [
-    ...["id", "name", "type", "created", "updated"].map((name) => withFieldDefaults({ id: name, name, type: "text", system: true, hidden: false, presentable: false })),
-    withFieldDefaults({ id: "system", name: "system", type: "bool", system: true, hidden: false, presentable: false }),
-  ],
-}
-
-function filterCollections(items: Collection[], filter: string): Collection[] {
-  let match: ReturnType<typeof compileMatcher>
-  try {
-    match = compileMatcher(filter, { collection: FILTERABLE })
-  } catch (error) {
-    if (isFilterError(error)) throw new ApiError(400, `Invalid filter: ${error.message}`, {}, { cause: error })
-    throw error
-  }
-  if (!match) throw badRequest()
-  const request = { auth: null, context: "default" as const, method: "GET", query: {}, headers: {}, body: {} }
-  return items.filter((c) => match({ id: c.id, name: c.name, type: c.type, created: c.created, updated: c.updated, system: c.system }, request))
-}
