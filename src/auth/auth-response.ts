@@ -3,7 +3,6 @@
  * The `{token, record}` answer every auth flow ends with (password, refresh, impersonate): the
  * collection's authRule is checked first, then the record is rendered as the authenticated record
  * sees itself (email always, hidden fields only for superusers), expanded and picked.
- * @see /work/shared/spec/records-auth-rules.md §5.3, §6.3, §6.4
  */
 import { ApiError, badRequest, forbidden } from "../core/errors.ts"
 import type { Collection, RecordData, RequestInfo } from "../core/types.ts"

@@ -1,7 +1,6 @@
 /**
  * @module
  * Reads the auth token from an `Authorization` header value, as PocketBase does.
- * @see /work/shared/spec/records-auth-rules.md §2
  */
 
 const BEARER = "bearer "

@@ -3,7 +3,6 @@
  * Finding the auth record a login names: PocketBase looks an identity up only in fields that have
  * a single-column UNIQUE index, and matches case-insensitively only when that index column is
  * `COLLATE NOCASE`.
- * @see /work/shared/spec/records-auth-rules.md §6.3
  */
 import type { Collection, RecordData } from "../core/types.ts"
 

@@ -3,7 +3,6 @@
  * PocketBase's record tokens: HS256 JWTs signed with `record.tokenKey + secret`, where the secret
  * belongs to the collection option of the token's kind (`authToken`, `verificationToken`, ...).
  * Changing either half invalidates every token signed with it.
- * @see /work/shared/spec/records-auth-rules.md §6.2
  */
 import { decodeJwt, encodeJwt, hasValidSignature } from "./jwt.ts"
 

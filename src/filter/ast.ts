@@ -1,10 +1,10 @@
 /**
  * @module
- * The parsed form of a filter. `&&` already binds tighter than `||` here (§4.2), so compilers and the
+ * The parsed form of a filter. `&&` already binds tighter than `||` here, so compilers and the
  * in-memory matcher walk the same tree and cannot disagree on precedence.
  */
 
-/** Comparison operators; the `?` forms use "any value" semantics for multi-valued operands (§4.7). */
+/** Comparison operators; the `?` forms use "any value" semantics for multi-valued operands. */
 export type CompareOp =
   | "=" | "!=" | "~" | "!~" | "<" | "<=" | ">" | ">="
   | "?=" | "?!=" | "?~" | "?!~" | "?<" | "?<=" | "?>" | "?>="
@@ -31,7 +31,7 @@ export type FilterExpr =
   | { kind: "and"; items: FilterExpr[] }
   | { kind: "or"; items: FilterExpr[] }
 
-/** The comparison operators the grammar accepts (§4.1). */
+/** The comparison operators the grammar accepts. */
 export const COMPARE_OPS: ReadonlySet<string> = new Set<CompareOp>([
   "=", "!=", "~", "!~", "<", "<=", ">", ">=",
   "?=", "?!=", "?~", "?!~", "?<", "?<=", "?>", "?>=",

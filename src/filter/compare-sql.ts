@@ -1,7 +1,7 @@
 /**
  * @module
  * Writes the SQL of one comparison between two resolved operands, following PocketBase's
- * null/empty rules (§4.5) so that `x = null` and `x = ''` mean the same thing.
+ * null/empty rules so that `x = null` and `x = ''` mean the same thing.
  */
 import type { CompareOp } from "./ast.ts"
 import { likePattern } from "./like.ts"
@@ -10,14 +10,14 @@ import type { QueryContext, SqlOperand } from "./query-context.ts"
 const EMPTY_SQL = new Set(["null", "''", '""', ""])
 const BOOL_SQL = new Set(["1", "0", "true", "false"])
 
-/** "empty" per §4.5: NULL or '' SQL, or a single auto operand bound to '' / null. */
+/** "empty": NULL or '' SQL, or a single auto operand bound to '' / null. */
 export function isEmptyOperand(operand: SqlOperand): boolean {
   if (EMPTY_SQL.has(operand.sql.trim().toLowerCase())) return true
   return operand.nullFallback === "auto" && operand.values.length === 1 &&
     (operand.values[0] === "" || operand.values[0] === null || operand.values[0] === undefined)
 }
 
-/** "known non-empty" per §4.5: a 1/0/true/false literal, or parameters none of which is empty. */
+/** "known non-empty": a 1/0/true/false literal, or parameters none of which is empty. */
 export function isKnownNonEmpty(operand: SqlOperand): boolean {
   if (operand.nullFallback === "enforced") return false
   if (BOOL_SQL.has(operand.sql.trim().toLowerCase())) return true

@@ -1,7 +1,7 @@
 /**
  * @module
  * Compiles a parsed filter into an SQL boolean expression inside a {@link Scope}, including the
- * "every value must match" NOT EXISTS wrapper for multi-valued operands (§4.7).
+ * "every value must match" NOT EXISTS wrapper for multi-valued operands.
  */
 import { baseOp, type Comparison, type FilterExpr, isAnyOp, type Operand } from "./ast.ts"
 import { compareSql, likeOperand } from "./compare-sql.ts"
@@ -9,7 +9,7 @@ import { fromSql, joinsSql, type Scope, type SqlOperand } from "./query-context.
 import { resolveOperand } from "./resolve-operand.ts"
 import { columnRef, quoteIdent } from "./sql-text.ts"
 
-/** SQL for the whole expression; `&&` groups are parenthesised inside `||`, as §4.2 requires. */
+/** SQL for the whole expression; `&&` groups are parenthesised inside `||`. */
 export function compileExpr(scope: Scope, expr: FilterExpr): string {
   switch (expr.kind) {
     case "comparison":

@@ -1,7 +1,7 @@
 /**
  * @module
  * Splits identifiers like `author.team.name:lower` or `@collection.users:u.email` into parts and
- * checks their shape (§4.4). Only ASCII word characters are accepted in names.
+ * checks their shape. Only ASCII word characters are accepted in names.
  */
 import { FilterResolveError } from "./errors.ts"
 

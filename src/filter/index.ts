@@ -1,7 +1,7 @@
 /**
  * @module
  * PocketBase's filter language: parsing, compilation to bun:sqlite SQL (named `$pN` parameters),
- * sort compilation and in-memory evaluation for realtime. See spec §4–§5.
+ * sort compilation and in-memory evaluation for realtime.
  */
 export type { CompareOp, Comparison, FilterExpr, Operand } from "./ast.ts"
 export { forEachComparison } from "./ast.ts"

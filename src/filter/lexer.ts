@@ -1,6 +1,6 @@
 /**
  * @module
- * Turns filter text into tokens (§4.1). The lexer is strict on purpose: every character either
+ * Turns filter text into tokens. The lexer is strict on purpose: every character either
  * belongs to a token, to whitespace or to a comment, and anything else is a syntax error with its
  * position, so no input can reach the compiler half-understood.
  */
@@ -127,7 +127,7 @@ function readText(text: string, start: number): { value: string; end: number } {
       value += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16))
       i += 6
     } else {
-      // Unknown escapes keep both characters (spec §4.1 recommendation).
+      // Unknown escapes keep both characters.
       value += ch + next
       i += 2
     }

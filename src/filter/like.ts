@@ -1,6 +1,6 @@
 /**
  * @module
- * LIKE pattern handling for `~` / `!~` (§4.5): PocketBase's escaping (quirks included) and, for the
+ * LIKE pattern handling for `~` / `!~`: PocketBase's escaping (quirks included) and, for the
  * in-memory matcher, a translation of SQLite's LIKE (ASCII case-insensitive, `\` escape) to RegExp.
  */
 

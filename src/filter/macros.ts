@@ -1,6 +1,6 @@
 /**
  * @module
- * Datetime macros (`@now`, `@todayStart`, ...) and date parts (`@hour`, `@weekday`, ...), all UTC (§4.3).
+ * Datetime macros (`@now`, `@todayStart`, ...) and date parts (`@hour`, `@weekday`, ...), all UTC.
  */
 
 /** Formats a date the way records store it: `YYYY-MM-DD HH:MM:SS.sssZ`. */

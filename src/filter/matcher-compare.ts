@@ -1,7 +1,7 @@
 /**
  * @module
  * Evaluates one comparison in memory exactly like the SQL that `compare-sql.ts` writes for it:
- * same null/empty rules (§4.5), same affinity conversions, same LIKE semantics.
+ * same null/empty rules, same affinity conversions, same LIKE semantics.
  */
 import type { CompareOp } from "./ast.ts"
 import { likeToRegExp } from "./like.ts"
@@ -31,7 +31,7 @@ export function evaluateComparison(op: CompareOp, left: MOperand, right: MOperan
   }
 }
 
-/** `=` / `!=` with the §4.5 rules; `!=` never yields NULL. */
+/** `=` / `!=` with the empty-value rules; `!=` never yields NULL. */
 export function equality(negated: boolean, left: MOperand, right: MOperand, env: Env): boolean | null {
   if (left.disabled || right.disabled) {
     const same = isOp(side(left, env), side(right, env))

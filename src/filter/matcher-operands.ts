@@ -1,7 +1,7 @@
 /**
  * @module
  * Compiles operands for the in-memory matcher. Each operand mirrors what the SQL compiler emits
- * for it: its value, its affinity, and how §4.5 classifies it (empty / known non-empty / neither).
+ * for it: its value, its affinity, and how the empty-value rules classify it (empty / known non-empty / neither).
  * Operands that need a database (joins, @collection, strftime, ...) compile to `null`.
  */
 import type { Collection, Field, RecordData, RequestInfo } from "../core/types.ts"
@@ -24,7 +24,7 @@ export interface Env {
   index: number[]
 }
 
-/** §4.5 classification of an operand for the current request. */
+/** Empty-value classification of an operand for the current request. */
 export type Cls = "empty" | "known" | "neutral"
 
 /** A compiled operand. */
@@ -33,10 +33,10 @@ export interface MOperand {
   disabled: boolean
   cls: (env: Env) => Cls
   value: (env: Env) => SqlValue
-  /** Index of its multi-valued source (§4.7), when it has one. */
+  /** Index of its multi-valued source, when it has one. */
   source?: number
   /**
-   * The LIKE pattern when the SQL side would carry parameters (§4.5); absent, or returning
+   * The LIKE pattern when the SQL side would carry parameters; absent, or returning
    * undefined, means the SQL concatenates `'%' || v || '%'` instead.
    */
   pattern?: (env: Env) => SqlValue | undefined
@@ -60,7 +60,7 @@ export interface MatcherScope {
 const NEUTRAL = (): Cls => "neutral"
 const KNOWN = (): Cls => "known"
 
-/** Classification of a single bound/inline value, as §4.5 sees `sql`+`values`. */
+/** Classification of a single bound/inline value, as the empty-value rules see `sql`+`values`. */
 const clsOfValue = (value: unknown): Cls => (value === "" || value === null || value === undefined ? "empty" : "known")
 
 /** Compiles an operand, or returns null when only SQL can evaluate it. */

@@ -138,7 +138,7 @@ function compileComparison(scope: MatcherScope, cmp: Extract<FilterExpr, { kind:
   return andNode([node, ...guards])
 }
 
-/** NOT EXISTS part of §4.7: some value (pair of values) for which the comparison is definitely false. */
+/** NOT EXISTS part of the multi-value rules: some value (pair of values) for which the comparison is definitely false. */
 function hasViolation(op: ReturnType<typeof baseOp>, left: MOperand, right: MOperand, env: Env): boolean {
   const leftValues = left.source !== undefined ? env.items[left.source]! : [undefined]
   const rightValues = right.source !== undefined ? env.items[right.source]! : [undefined]

@@ -1,6 +1,6 @@
 /**
  * @module
- * Builds the {@link FilterExpr} tree from tokens (§4.1, §4.2) and enforces the size limits.
+ * Builds the {@link FilterExpr} tree from tokens and enforces the size limits.
  */
 import { type CompareOp, type FilterExpr, type Operand } from "./ast.ts"
 import { FilterSyntaxError } from "./errors.ts"
@@ -91,7 +91,7 @@ class Parser {
   #parseItem(depth: number): FilterExpr | null {
     const token = this.#next("an expression")
     if (token.kind === "lparen") {
-      // The spec (§4.1) says an empty group is skipped; PocketBase v0.40.6 rejects it, and it wins.
+      // PocketBase v0.40.6 rejects an empty group.
       if (this.peek()?.kind === "rparen") throw new FilterSyntaxError("empty group '()'", token.pos)
       const inner = this.parseExpr(depth + 1)
       const close = this.#next("')'")
@@ -139,7 +139,7 @@ class Parser {
   }
 }
 
-/** Groups items so that `&&` binds tighter than `||` (§4.2). */
+/** Groups items so that `&&` binds tighter than `||`. */
 function buildTree(items: Item[]): FilterExpr | null {
   if (items.length === 0) return null
   const ors: FilterExpr[] = []

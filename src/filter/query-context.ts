@@ -2,7 +2,7 @@
  * @module
  * The mutable state of one SQL query being built: bound parameters, join aliases and extra WHERE
  * terms. Everything that resolves identifiers writes here, so a rule and a client filter compiled
- * into the same context share joins (§4.4) and parameter names never collide.
+ * into the same context share joins and parameter names never collide.
  */
 import type { Collection, RequestInfo } from "../core/types.ts"
 import { FilterResolveError } from "./errors.ts"
@@ -12,7 +12,7 @@ import { formatReal, quoteIdent } from "./sql-text.ts"
 /** Values bun:sqlite can bind. */
 export type BindValue = string | number | bigint | boolean | null
 
-/** One resolved operand (§4.3): SQL text plus what §4.5 needs to know about it. */
+/** One resolved operand: SQL text plus what the empty-value rules need to know about it. */
 export interface SqlOperand {
   sql: string
   /** Values of the parameters inside `sql` (inline REAL numbers included), for the emptiness rules. */
@@ -20,7 +20,7 @@ export interface SqlOperand {
   /** Names of the bound parameters inside `sql`, in order (LIKE rewrites their values). */
   paramNames: string[]
   nullFallback: "auto" | "disabled" | "enforced"
-  /** True when the operand can yield several values per base row (§4.7). */
+  /** True when the operand can yield several values per base row. */
   multi: boolean
   /** When set, `sql` stands for exactly this one literal value (LIKE rebinds it as a pattern). */
   literal?: { value: unknown }
@@ -55,9 +55,9 @@ export class QueryContext {
   readonly request: RequestInfo | null
   readonly now: Date
   readonly params: Record<string, BindValue> = {}
-  /** Extra WHERE terms added by resolution (joined collections' list rules, §4.9). */
+  /** Extra WHERE terms added by resolution (joined collections' list rules). */
   readonly extraWhere: string[] = []
-  /** Collections joined by restricted (client) resolution, waiting for their list-rule check (§4.9). */
+  /** Collections joined by restricted (client) resolution, waiting for their list-rule check. */
   readonly restrictedJoins: { alias: string; collection: Collection }[] = []
   #paramCount = 0
   #aliasCount = 0
@@ -111,7 +111,7 @@ export function sqlOperand(sql: string, extra: Partial<SqlOperand> = {}): SqlOpe
   return { sql, values: [], paramNames: [], nullFallback: "auto", multi: false, guards: [], ...extra }
 }
 
-/** The operand for a static value, bound per §4.4 (numbers inline as REAL, bools 1/0, objects as JSON). */
+/** The operand for a static value, bound (numbers inline as REAL, bools 1/0, objects as JSON). */
 export function valueOperand(ctx: QueryContext, value: unknown, opts: { numericText?: boolean } = {}): SqlOperand {
   if (value === undefined || value === null) return sqlOperand("NULL", { literal: { value: null } })
   if (typeof value === "number") return numberOperand(value)
@@ -126,7 +126,7 @@ export function valueOperand(ctx: QueryContext, value: unknown, opts: { numericT
   return sqlOperand(name, { values: [json], paramNames: [name], literal: { value: json } })
 }
 
-/** A number emitted inline as a REAL literal (§4.3); it still counts as a parameter for §4.5. */
+/** A number emitted inline as a REAL literal; it still counts as a parameter for the empty-value rules. */
 export function numberOperand(value: number): SqlOperand {
   return sqlOperand(formatReal(value), { values: [value], literal: { value } })
 }

@@ -1,6 +1,6 @@
 /**
  * @module
- * Static lookups into `@request.*` values (§4.4): walking nested maps and arrays, and the token
+ * Static lookups into `@request.*` values: walking nested maps and arrays, and the token
  * fields of `@request.auth` that need no database access.
  */
 import type { RequestInfo } from "../core/types.ts"
@@ -83,7 +83,7 @@ export function lookupRequest(request: RequestInfo | null, segments: readonly st
   return walkValue(root, rest)
 }
 
-/** Normalises a submitted select/relation/file value to its list of items (§3.7). */
+/** Normalises a submitted select/relation/file value to its list of items. */
 export function toItemList(value: unknown): unknown[] {
   if (value === undefined || value === null || value === "") return []
   return Array.isArray(value) ? value : [value]

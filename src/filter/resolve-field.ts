@@ -1,7 +1,7 @@
 /**
  * @module
  * Resolves record field paths (`title`, `author.team.name`, `comments_via_post.body`, `data.a.0`)
- * into SQL column expressions, adding the LEFT JOINs they need (§4.4).
+ * into SQL column expressions, adding the LEFT JOINs they need.
  */
 import type { Collection, Field } from "../core/types.ts"
 import { FilterResolveError } from "./errors.ts"
@@ -10,7 +10,7 @@ import { ensureJoin, type Scope, type SqlOperand, sqlOperand } from "./query-con
 import { findField, hasSingleColumnUniqueIndex, isListField, isMultipleField } from "./schema.ts"
 import { columnRef, jsonArrayExpr, jsonDocExpr, jsonPath, quoteIdent, sqlString } from "./sql-text.ts"
 
-/** Most relation hops in one path (§4.4). */
+/** Most relation hops in one path. */
 export const MAX_RELATION_HOPS = 6
 
 const BACK_RELATION = /^(\w+)_via_(\w+)$/
@@ -88,7 +88,7 @@ function finalField(scope: Scope, collection: Collection, alias: string, field: 
       (a) => `LEFT JOIN json_each(${jsonArrayExpr(column)}) ${quoteIdent(a)}`)
     return sqlOperand(columnRef(each, "value"), { guards, multi: true })
   }
-  // :isset and :changed on stored fields, and :length/:each on other types, are ignored (§4.4)
+  // :isset and :changed on stored fields, and :length/:each on other types, are ignored
   return sqlOperand(column, { guards })
 }
 
@@ -138,7 +138,7 @@ function joinBackRelation(scope: Scope, from: string, path: string, source: Coll
   return alias
 }
 
-/** Remembers a collection joined by a client filter, so its list rule gets applied (§4.9). */
+/** Remembers a collection joined by a client filter, so its list rule gets applied. */
 export function noteRestrictedJoin(scope: Scope, alias: string, collection: Collection): void {
   if (scope.restricted && scope.checkJoins) scope.ctx.restrictedJoins.push({ alias, collection })
 }

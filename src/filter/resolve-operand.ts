@@ -1,7 +1,7 @@
 /**
  * @module
- * Turns any parsed operand into SQL (§4.3): literals, macros, field paths, `@request.*`,
- * `@collection.*` and the two functions of §4.6.
+ * Turns any parsed operand into SQL: literals, macros, field paths, `@request.*`,
+ * `@collection.*` and the two functions (strftime, geoDistance).
  */
 import type { Operand } from "./ast.ts"
 import { FilterResolveError } from "./errors.ts"
@@ -12,7 +12,7 @@ import { noteRestrictedJoin, resolveFieldPath } from "./resolve-field.ts"
 import { resolveRequest } from "./resolve-request.ts"
 import { quoteIdent } from "./sql-text.ts"
 
-/** Most arguments of `strftime` (§4.6). */
+/** Most arguments of `strftime`. */
 export const MAX_STRFTIME_ARGS = 10
 
 /** Resolves one operand in the given scope. */
@@ -48,7 +48,7 @@ export function resolveIdentifier(scope: Scope, name: string): SqlOperand {
   return resolveFieldPath(scope, splitPath(name), name)
 }
 
-/** `@collection.<name>[:alias].<path>`: an unconditioned LEFT JOIN, always multi-valued (§4.4). */
+/** `@collection.<name>[:alias].<path>`: an unconditioned LEFT JOIN, always multi-valued. */
 function resolveCollection(scope: Scope, name: string): SqlOperand {
   const rest = name.slice("@collection.".length)
   const dot = rest.indexOf(".")

@@ -1,6 +1,6 @@
 /**
  * @module
- * Resolves `@request.*` identifiers (§4.4). Values are bound as parameters; only `@request.auth`
+ * Resolves `@request.*` identifiers. Values are bound as parameters; only `@request.auth`
  * fields beyond the token's own and `@request.body.<relation>.<path>` need joins.
  */
 import { FilterResolveError } from "./errors.ts"
@@ -56,7 +56,7 @@ function lowerOperand(operand: SqlOperand): SqlOperand {
   return { ...operand, sql: `LOWER(${operand.sql})`, literal: undefined }
 }
 
-/** `@request.body.f:changed` ≡ `@request.body.f:isset = true && @request.body.f != f` (§4.4). */
+/** `@request.body.f:changed` ≡ `@request.body.f:isset = true && @request.body.f != f`. */
 function changedOperand(scope: Scope, segments: string[], field: string): SqlOperand {
   const request = scope.ctx.request
   const lookup = lookupRequest(request, segments)

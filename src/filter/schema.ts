@@ -24,7 +24,7 @@ export const findField = (collection: Collection, name: string): Field | undefin
 
 const UNIQUE_INDEX = /^\s*create\s+unique\s+index\s+(?:if\s+not\s+exists\s+)?\S+\s+on\s+\S+\s*\(([^(),]+)\)\s*(?:where\b.*)?$/is
 
-/** True when the collection has a UNIQUE index on exactly this one column (§4.7 back-relations). */
+/** True when the collection has a UNIQUE index on exactly this one column. */
 export function hasSingleColumnUniqueIndex(collection: Collection, column: string): boolean {
   return collection.indexes.some((index) => {
     const match = UNIQUE_INDEX.exec(index)

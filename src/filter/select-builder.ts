@@ -2,7 +2,7 @@
  * @module
  * One SELECT over a collection, shared by list queries, rules and realtime checks: every `where`
  * and `sort` compiles into the same join set, so a rule and a client filter that walk the same
- * relation path use one join alias (§4.4).
+ * relation path use one join alias.
  */
 import type { Collection, RequestInfo } from "../core/types.ts"
 import { compileExpr } from "./compile-sql.ts"
@@ -33,7 +33,7 @@ export interface SelectBuilderOptions {
 const VIRTUAL_ROW = "virtual row"
 
 
-/** Whether a filter/sort is an API rule (trusted) or a non-superuser's client input (§4.4, §4.9). */
+/** Whether a filter/sort is an API rule (trusted) or a non-superuser's client input. */
 export interface WhereOptions {
   /** @default false */
   restricted?: boolean
@@ -80,7 +80,7 @@ export class SelectBuilder {
 
   /**
    * ANDs a filter or rule onto the query. Empty text adds nothing (an empty rule means "anyone").
-   * Call rules before client filters: joins first made by a client filter get the §4.9 list-rule check.
+   * Call rules before client filters: joins first made by a client filter get the list-rule check.
    * @throws FilterSyntaxError | FilterResolveError
    */
   where(text: string, options: WhereOptions = {}): this {
@@ -97,7 +97,7 @@ export class SelectBuilder {
     return this
   }
 
-  /** Appends ORDER BY terms from a sort expression (§4.8). @throws FilterResolveError */
+  /** Appends ORDER BY terms from a sort expression. @throws FilterResolveError */
   sort(text: string, options: WhereOptions = {}): this {
     this.#orderBy.push(...compileSort(this.#scope(options.restricted ?? false), text))
     this.#applyJoinedListRules()
@@ -144,7 +144,7 @@ export class SelectBuilder {
     return `WITH ${quoteIdent(VIRTUAL_ROW)} AS (SELECT ${columns.join(", ") || "NULL AS `id`"}) `
   }
 
-  /** §4.9: each collection joined by a client filter/sort must allow listing, and its listRule applies. */
+  /** Each collection joined by a client filter/sort must allow listing, and its listRule applies. */
   #applyJoinedListRules(): void {
     const pending = this.#ctx.restrictedJoins.splice(0)
     for (const { alias, collection } of pending) {

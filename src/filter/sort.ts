@@ -1,6 +1,6 @@
 /**
  * @module
- * Parses `sort=-created,title,+id` into ORDER BY terms (§4.8).
+ * Parses `sort=-created,title,+id` into ORDER BY terms.
  */
 import { FilterResolveError } from "./errors.ts"
 import type { Scope } from "./query-context.ts"

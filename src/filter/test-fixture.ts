@@ -1,7 +1,7 @@
 /**
  * @module
  * Shared fixture for the filter tests: a few collections in PocketBase's JSON shape, their tables
- * in an in-memory bun:sqlite database (storage layout of §7.4) and some rows.
+ * in an in-memory bun:sqlite database and some rows.
  */
 import { Database } from "bun:sqlite"
 import type { Collection, Field, FieldType, RecordData, RequestInfo } from "../core/types.ts"

@@ -1,6 +1,6 @@
 /**
  * @module
- * Keeping bound auth in step with the database (spec §7). Clients are never disconnected here:
+ * Keeping bound auth in step with the database. Clients are never disconnected here:
  * a stale identity is refreshed or dropped to guest, and the next POST may bind auth again.
  */
 import type { Collection, RecordData } from "../core/types.ts"

@@ -27,7 +27,7 @@ import {
 export type MessageSendHook = (client: Client, message: Message) => Message | null | void
 
 /**
- * Runs after a POST passed every check (spec §3.2 step 6). Return a replacement list or nothing;
+ * Runs after a POST passed every check. Return a replacement list or nothing;
  * throw an `ApiError` to answer with it.
  */
 export type SubscribeRequestHook = (client: Client, subscriptions: string[]) => string[] | void
@@ -167,8 +167,8 @@ export class Hub {
   }
 
   /**
-   * Sends a custom message to every client holding exactly `topic` (options suffix included,
-   * spec §8.1). `data` is JSON-encoded once; the frames are written after any record events
+   * Sends a custom message to every client holding exactly `topic` (options suffix included).
+   * `data` is JSON-encoded once; the frames are written after any record events
    * still being decided.
    */
   publish(topic: string, data: unknown): void {
@@ -185,7 +185,7 @@ export class Hub {
 
   /**
    * Applies a `POST /api/realtime` body: bind, validate, find the client, check its IP and the
-   * auth binding (spec §3.2), run subscribe hooks, then bind the auth and replace the whole set.
+   * auth binding, run subscribe hooks, then bind the auth and replace the whole set.
    */
   applySubscriptions(request: SubscribeRequest): SubscribeOutcome {
     const body = bindSubscribeBody(request.body)
@@ -214,7 +214,7 @@ export class Hub {
 
   /**
    * Fans a committed record event out to every matching subscription. Auth collections also
-   * keep bound identities current (spec §7): an update refreshes them before the checks, a
+   * keep bound identities current: an update refreshes them before the checks, a
    * delete demotes them after (the deleted user still sees its own delete, as in PocketBase).
    */
   broadcastRecordEvent(event: RecordEvent, access: RecordAccess): void {

@@ -1,6 +1,6 @@
 /**
  * @module
- * Record event fan-out (spec §5): which subscriptions an event reaches, one access decision and
+ * Record event fan-out: which subscriptions an event reaches, one access decision and
  * one rendered payload per group of equivalent subscribers, and the shared frame bytes.
  *
  * Grouping: subscribers that share (rule kind, bound auth identity, canonical options) get the

@@ -1,6 +1,6 @@
 /**
  * @module
- * `GET /api/realtime` as a plain `Response`: an SSE stream that drains one hub client (spec §2).
+ * `GET /api/realtime` as a plain `Response`: an SSE stream that drains one hub client.
  *
  * NB! Bun closes a response that has been quiet for 10 s (its default `idleTimeout`), which
  * would cut every SSE connection between messages. The route must call `server.timeout(req, 0)`
@@ -97,7 +97,7 @@ class SseConnection implements ClientSink {
     const finished = new Promise<void>((resolve) => (this.#finished = resolve))
     this.#hub.register(this.#client)
     this.#client.attach(this)
-    // Queued first, so anything sent to the client from now on is written after it (spec §8.1).
+    // Queued first, so anything sent to the client from now on is written after it.
     this.#client.send(connectMessage(this.#client.id))
     if (this.#client.isDiscarded()) {
       this.end()

@@ -1,6 +1,6 @@
 /**
  * @module
- * The pure checks of `POST /api/realtime` (spec §3): body binding, field validation and the
+ * The pure checks of `POST /api/realtime`: body binding, field validation and the
  * auth-binding rule, each producing PocketBase's exact ApiError. The hub runs them in order.
  */
 import { ApiError, badRequest, fieldError, forbidden, type ErrorData } from "../core/errors.ts"
@@ -77,7 +77,7 @@ export function validateSubscribeBody(body: SubscribeBody): ApiError | null {
 
 /**
  * Whether a request's auth may be bound over the stored one: a guest client accepts anyone;
- * an authenticated client only the same record of the same collection (spec §3.4).
+ * an authenticated client only the same record of the same collection.
  */
 export function authBindingAllowed(stored: AuthContext | null, request: AuthContext | null): boolean {
   if (stored === null) return true

@@ -1,13 +1,13 @@
 /**
  * @module
- * Subscription keys: parsing the `?options=` suffix into query/headers (spec §4.2) and matching
- * record events against keys by candidate prefix (spec §4.4). Pure; no client or hub state.
+ * Subscription keys: parsing the `?options=` suffix into query/headers and matching
+ * record events against keys by candidate prefix. Pure; no client or hub state.
  */
 import { snakeCase } from "../core/snake-case.ts"
 
 export { snakeCase }
 
-/** Parsed `options` of one subscription; every value is already a string (spec §4.2 step 4). */
+/** Parsed `options` of one subscription; every value is already a string. */
 export interface SubscriptionOptions {
   query: Record<string, string>
   /** Header names in lower snake_case (`X-Token` → `x_token`). */
@@ -16,7 +16,7 @@ export interface SubscriptionOptions {
 
 /** One subscription as stored on a client, keyed by its raw string. */
 export interface Subscription {
-  /** The key exactly as submitted; it is also the SSE event name (spec §4.5). */
+  /** The key exactly as submitted; it is also the SSE event name. */
   raw: string
   /** `raw` up to its first `?`: what record-event candidate prefixes are looked up by. */
   base: string
@@ -137,7 +137,7 @@ function plainDecimal(n: number): string {
 }
 
 /**
- * The candidate prefixes for a record event (spec §4.4), duplicates removed (a collection whose
+ * The candidate prefixes for a record event, duplicates removed (a collection whose
  * name equals its id). View-rule prefixes come first.
  */
 export function recordEventCandidates(collection: { id: string; name: string }, recordId: string): Candidate[] {

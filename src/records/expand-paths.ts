@@ -1,6 +1,6 @@
 /**
  * @module
- * The `expand` query parameter (spec §3.9) normalized into relation paths and a path tree.
+ * The `expand` query parameter normalized into relation paths and a path tree.
  *
  * Checked on the reference server with a self-referencing relation: `.r.r.` expands two levels,
  * ` r . r ` too (spaces removed), paths deeper than 6 are cut to 6 levels rather than rejected,

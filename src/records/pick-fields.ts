@@ -1,6 +1,6 @@
 /**
  * @module
- * The `fields` query parameter (spec §3.10): which keys of a JSON response survive, with the
+ * The `fields` query parameter: which keys of a JSON response survive, with the
  * `:excerpt(max[, withEllipsis])` modifier for strings.
  *
  * Behaviour checked on the reference server: paths into non-objects keep the whole value

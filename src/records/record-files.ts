@@ -1,7 +1,7 @@
 /**
  * @module
- * Files of `file` fields: turning multipart uploads into stored names in the body (spec §3.6),
- * checking them (§7.4), writing and deleting them once the record's transaction commits, and
+ * Files of `file` fields: turning multipart uploads into stored names in the body,
+ * checking them, writing and deleting them once the record's transaction commits, and
  * finding a file to download with PocketBase's access rules for protected files.
  */
 import { notFound, type ErrorData } from "../core/errors.ts"

@@ -112,7 +112,7 @@ export async function passwordWork(collection: Collection, stored: RecordData | 
 }
 
 /**
- * Auth-collection form checks (§6.6), reported alone before field validation. `body` is the raw
+ * Auth-collection form checks, reported alone before field validation. `body` is the raw
  * submitted body (password fields are not record fields).
  */
 export function checkAuthForm(collection: Collection, stored: RecordData | null, built: BuiltForm, body: Record<string, unknown>, actor: FormActor, work: PasswordWork): ErrorData | null {

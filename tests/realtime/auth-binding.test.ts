@@ -1,6 +1,6 @@
 /**
  * Auth on realtime clients: the POST binds the request's auth (guest → user allowed, any other
- * change 403), and server-side changes keep it current (spec §7): deleting the auth record, a new
+ * change 403), and server-side changes keep it current: deleting the auth record, a new
  * tokenKey or a new collection secret demote the client to guest; other updates refresh it.
  * Runs against pocketbun and, where installed, the reference PocketBase.
  */

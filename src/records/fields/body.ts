@@ -1,6 +1,6 @@
 /**
  * @module
- * Multipart and urlencoded request bodies → the same plain object a JSON body gives (spec §3.6).
+ * Multipart and urlencoded request bodies → the same plain object a JSON body gives.
  */
 
 import { formatFloat, parseFloatStrict } from "./numbers.ts"

@@ -1,6 +1,6 @@
 /**
  * @module
- * List normalization shared by select, relation and file fields (spec §3.7).
+ * List normalization shared by select, relation and file fields.
  */
 
 import type { Field } from "../../core/types.ts"

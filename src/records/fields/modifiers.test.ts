@@ -1,4 +1,4 @@
-/** Body modifiers (spec §3.7); the PATCH examples were replayed on the reference server. */
+/** Body modifiers; the PATCH examples were replayed on the reference server. */
 import { describe, expect, it } from "bun:test"
 import { applyModifiers, resolveModifierKey } from "./modifiers.ts"
 import { makeField } from "./test-fields.ts"

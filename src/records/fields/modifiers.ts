@@ -1,6 +1,6 @@
 /**
  * @module
- * Body field modifiers (`total+`, `+tags`, `tags-`, `code:autogenerate`), spec §3.7.
+ * Body field modifiers (`total+`, `+tags`, `tags-`, `code:autogenerate`).
  */
 
 import type { Field, RecordData } from "../../core/types.ts"

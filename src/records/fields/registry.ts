@@ -45,7 +45,7 @@ export function handlerOf(field: Field): FieldHandler {
   return handler
 }
 
-/** Normalizes any input into the record value for `field` (spec §7.4 "input normalization"). */
+/** Normalizes any input into the record value for `field`. */
 export const normalize = (field: Field, value: unknown): unknown => handlerOf(field).normalize(field, value)
 
 /** Converts a record value into the `bun:sqlite` binding for `field`'s column. */

@@ -1,6 +1,6 @@
 /**
  * @module
- * `text` fields, including the record `id` primary key (spec §7.4, §7.5).
+ * `text` fields, including the record `id` primary key.
  */
 
 import type { Field } from "../../core/types.ts"

@@ -43,7 +43,7 @@ table("text", {}, [
   ["5000 is fine", "a".repeat(5000), null],
 ])
 
-describe("record id (§7.5)", () => {
+describe("record id", () => {
   const id = makeField("text", { name: "id", system: true, primaryKey: true, required: true, min: 15, max: 15, pattern: "^[a-z0-9]+$", autogeneratePattern: "[a-z0-9]{15}" }, "id")
   it.each<Row>([
     ["valid", "abcdefghijklmno", null],
