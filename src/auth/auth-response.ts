@@ -1,6 +1,6 @@
 /**
  * @module
- * The `{token, record}` answer every auth flow ends with (password, refresh, impersonate): the
+ * The `{record, token}` answer every auth flow ends with (password, refresh, impersonate): the
  * collection's authRule is checked first, then the record is rendered as the authenticated record
  * sees itself (email always, hidden fields only for superusers), expanded and picked.
  */
@@ -27,7 +27,7 @@ export interface AuthResponseOptions {
 export const authRuleDenied = (): ApiError => forbidden("The request doesn't satisfy the collection requirements to authenticate.")
 
 /**
- * Checks `collection.authRule` for `record` and builds `{token, record}`.
+ * Checks `collection.authRule` for `record` and builds `{record, token}`.
  * The rule sees the request as it came in: `@request.auth` is the requester's previous auth
  * (a superuser requester bypasses it), `@request.context` whatever the flow set. The rendering
  * and expansion then see the authenticated record as the requester, as PocketBase's do.
@@ -45,7 +45,7 @@ export function authResponse(
   const tree = options.expand ? parseExpand(options.expand) : null
   const [rendered] = deps.renderer.render(collection, [record], viewer, tree, true)
   try {
-    return pickResponse({ token, record: rendered }, options.fields)
+    return pickResponse({ record: rendered, token }, options.fields)
   } catch (error) {
     if (error instanceof FieldsParamError) throw new ApiError(400, badRequest().message, {}, { cause: error })
     throw error

@@ -4,11 +4,13 @@
  * and answered with a generic 500 so no stack trace or internal message reaches a client.
  */
 import { ApiError, internalError } from "../core/errors.ts"
+import { jsonWithSortedKeys } from "../core/sorted-json.ts"
 
 /** JSON response in PocketBase's error shape. */
 export function errorResponse(error: ApiError): Response {
   // `Response.json` would add `;charset=utf-8`; PocketBase (and our other answers) send plain `application/json`.
-  return new Response(JSON.stringify(error.toJSON()), { status: error.status, headers: { "content-type": "application/json" } })
+  // PocketBase writes validation errors as maps, so the field names inside `data` come in byte order.
+  return new Response(jsonWithSortedKeys(error.toJSON()), { status: error.status, headers: { "content-type": "application/json" } })
 }
 
 /** Maps any thrown value to a response; unexpected errors are logged with their cause. */

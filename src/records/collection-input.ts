@@ -127,16 +127,3 @@ function mergeAuthOptions(collection: Collection, input: Record<string, unknown>
     collection[key] = { ...current, ...submitted }
   }
 }
-
-/** The collection as the API returns it: token secrets removed. */
-export function collectionJSON(collection: Collection): Record<string, unknown> {
-  const output: Record<string, unknown> = { ...collection }
-  for (const key of TOKEN_OPTIONS) {
-    const option = output[key]
-    if (isObject(option)) {
-      const { secret: _secret, ...visible } = option
-      output[key] = visible
-    }
-  }
-  return output
-}

@@ -38,17 +38,20 @@ export class RecordRenderer {
   /** Renders a batch of records of one collection (visibility per viewer, expand applied). */
   render(collection: Collection, records: RecordData[], request: RequestInfo, tree: ExpandTree | null = null, forceEmail = false): Rendered[] {
     const managed = forceEmail ? new Set<string>() : this.#managedIds(collection, records, request)
+    const expanding = tree !== null && tree.size > 0
     const rendered = records.map((record) => recordJSON(collection, record, {
       showHidden: isSuperuser(request.auth),
       showEmail: forceEmail || canSeeEmail(collection, record, request.auth) || managed.has(String(record.id)),
-    }))
-    if (tree && tree.size > 0) this.#expand(collection, records, rendered, tree, request)
+    }, expanding))
+    if (expanding) this.#expand(collection, records, rendered, tree, request)
     return rendered
   }
 
   #expand(collection: Collection, records: RecordData[], rendered: Rendered[], tree: ExpandTree, request: RequestInfo): void {
     const expandRequest: RequestInfo = { ...request, context: "expand" }
-    for (const [segment, subtree] of tree) {
+    // In key order, so each `expand` object is built with its keys where PocketBase writes them.
+    for (const segment of [...tree.keys()].sort()) {
+      const subtree = tree.get(segment)!
       const relation = collection.fields.find((f) => f.name === segment && f.type === "relation")
       if (relation) this.#expandRelation(relation.collectionId!, segment, isMultiple(relation), records, rendered, subtree, expandRequest)
       else this.#expandBackRelation(collection, segment, records, rendered, subtree, expandRequest)

@@ -47,13 +47,13 @@ export function parseListParams(query: (key: string) => string | undefined): Lis
   }
 }
 
-/** The list envelope; `totalItems`/`totalPages` are -1 when the count was skipped. */
+/** The list envelope, `items` first as PocketBase writes it; `totalItems`/`totalPages` are -1 when the count was skipped. */
 export function listEnvelope<T>(params: ListParams, items: T[], totalItems: number | null) {
   return {
+    items,
     page: params.page,
     perPage: params.perPage,
     totalItems: totalItems ?? -1,
     totalPages: totalItems === null ? -1 : Math.ceil(totalItems / params.perPage),
-    items,
   }
 }

@@ -137,7 +137,7 @@ export function pickFields(value: unknown, tree: FieldsTree | null): unknown {
 }
 
 /**
- * Applies `fields` to a 2xx response body: a list envelope (`{page, perPage, totalItems, totalPages, items}`)
+ * Applies `fields` to a 2xx response body: a list envelope (`{items, page, perPage, totalItems, totalPages}`)
  * is picked per item with the envelope kept; anything else is picked at the top level.
  */
 export function pickResponse(body: unknown, fields: string | null | undefined): unknown {

@@ -99,7 +99,7 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
       oauth2: { providers: [], enabled: false },
       mfa: { enabled: mfa.enabled, duration: mfa.enabled ? mfa.duration : 0 },
       otp: { enabled: otp.enabled, duration: otp.enabled ? otp.duration : 0 },
-      authProviders: null,
+      authProviders: [],
       usernamePassword: passwordAuth.enabled && identityFields.includes("username"),
       emailPassword: passwordAuth.enabled && identityFields.includes("email"),
     })

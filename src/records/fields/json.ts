@@ -24,20 +24,33 @@ function sortKeys(value: unknown): unknown {
 }
 
 /**
+ * Values parsed from JSON text (a submitted string or the stored column) keep their key order:
+ * PocketBase stores and returns that text as it is, while a value that arrived as an object was
+ * a Go map, written with its keys sorted.
+ */
+const keptAsWritten = new WeakSet<object>()
+
+function parseText(text: string): unknown {
+  const value: unknown = JSON.parse(text)
+  if (value !== null && typeof value === "object") keptAsWritten.add(value)
+  return value
+}
+
+/**
  * Normalizes input to the JSON value to store (checked on the reference server):
- * non-strings are kept (object keys sorted); strings `"null"`, `"true"`, `"false"` and valid JSON
+ * non-strings are kept (object keys sorted unless parsed from text); strings `"null"`, `"true"`, `"false"` and valid JSON
  * text starting with a digit, `-`, `"`, `[` or `{` are parsed; any other string (including `""`)
  * is stored as that JSON string. `undefined` becomes `null`.
  */
 export function normalizeJson(value: unknown): unknown {
   if (value === undefined) return null
-  if (typeof value !== "string") return sortKeys(value)
+  if (typeof value !== "string") return typeof value === "object" && value !== null && keptAsWritten.has(value) ? value : sortKeys(value)
   if (value === "null") return null
   if (value === "true") return true
   if (value === "false") return false
   if (RAW_JSON_START.test(value)) {
     try {
-      return JSON.parse(value)
+      return parseText(value)
     } catch {
       return value
     }
@@ -68,7 +81,7 @@ export const jsonField: FieldHandler = {
     if (raw === null || raw === undefined) return null
     if (typeof raw !== "string") return raw
     try {
-      return JSON.parse(raw)
+      return parseText(raw)
     } catch {
       return raw
     }
