@@ -3,7 +3,7 @@
  * Default shapes for collections: system fields, auth options, and the collections a fresh
  * data directory starts with (`_superusers`, `users`, and PocketBase's auth helper tables).
  */
-import { defaultCollectionId, crc32 } from "../core/ids.ts"
+import { defaultCollectionId, crc32, newRecordId } from "../core/ids.ts"
 import { nowDateTime } from "../core/clock.ts"
 import { randomString, TOKEN_SECRET_LENGTH } from "../core/random.ts"
 import type { Collection, CollectionType, Field } from "../core/types.ts"
@@ -80,6 +80,16 @@ export function blankCollection(type: CollectionType, name: string): Collection 
   }
   if (type === "view") collection.viewQuery = ""
   if (type === "auth") Object.assign(collection, defaultAuthOptions())
+  return collection
+}
+
+/**
+ * The blank collection `GET /api/collections/meta/scaffolds` shows for `type`: unsaved (no id, no
+ * dates), an auth scaffold's indexes named after a throwaway id as PocketBase's are.
+ */
+export function collectionScaffold(type: CollectionType): Collection {
+  const collection = { ...blankCollection(type, ""), id: "", created: "", updated: "" }
+  if (type === "auth") collection.indexes = authIndexes({ ...collection, id: newRecordId().slice(0, 10) })
   return collection
 }
 

@@ -7,16 +7,29 @@
  */
 import type { Collection } from "../core/types.ts"
 
-/** Which keys to write, in order: `true` copies the value, a nested shape orders an object, `[shape]` each object of an array. */
-type Shape = { readonly [key: string]: true | typeof SORTED_KEYS | Shape | readonly [Shape] }
+/**
+ * Which keys to write, in order: `true` copies a value that is there, a {@link Leaf} copies the
+ * value or writes its zero value (a Go struct field is always written), a nested shape orders an
+ * object, `[shape]` each object of an array.
+ */
+type Shape = { readonly [key: string]: true | Leaf | typeof SORTED_KEYS | Shape | readonly [Shape] }
+
+/** A struct field: written as stored, or as `zero` when the stored options lack it. */
+class Leaf {
+  constructor(readonly zero: unknown) {}
+}
+
+const TEXT = new Leaf("")
+const BOOL = new Leaf(false)
+const NUMBER = new Leaf(0)
 
 /** Marks an array of objects whose keys are written in byte order. */
 const SORTED_KEYS = "sorted-keys"
 
-const TEMPLATE: Shape = { subject: true, body: true }
-const TOKEN: Shape = { duration: true }
+const TEMPLATE: Shape = { subject: TEXT, body: TEXT }
+const TOKEN: Shape = { duration: NUMBER }
 const OAUTH2_PROVIDER: Shape = {
-  pkce: true, name: true, clientId: true, authURL: true, tokenURL: true, userInfoURL: true, displayName: true, extra: true,
+  pkce: new Leaf(null), name: TEXT, clientId: TEXT, authURL: TEXT, tokenURL: TEXT, userInfoURL: TEXT, displayName: TEXT, extra: new Leaf({}),
 }
 
 const BASE: Shape = {
@@ -26,13 +39,13 @@ const BASE: Shape = {
 
 const AUTH: Shape = {
   ...BASE,
-  authRule: true,
-  manageRule: true,
-  authAlert: { enabled: true, emailTemplate: TEMPLATE },
-  oauth2: { providers: [OAUTH2_PROVIDER], mappedFields: { id: true, name: true, username: true, avatarURL: true }, enabled: true },
-  passwordAuth: { enabled: true, identityFields: true },
-  mfa: { enabled: true, duration: true, rule: true },
-  otp: { enabled: true, duration: true, length: true, emailTemplate: TEMPLATE },
+  authRule: new Leaf(null),
+  manageRule: new Leaf(null),
+  authAlert: { enabled: BOOL, emailTemplate: TEMPLATE },
+  oauth2: { providers: [OAUTH2_PROVIDER], mappedFields: { id: TEXT, name: TEXT, username: TEXT, avatarURL: TEXT }, enabled: BOOL },
+  passwordAuth: { enabled: BOOL, identityFields: new Leaf([]) },
+  mfa: { enabled: BOOL, duration: NUMBER, rule: TEXT },
+  otp: { enabled: BOOL, duration: NUMBER, length: NUMBER, emailTemplate: TEMPLATE },
   authToken: TOKEN,
   passwordResetToken: TOKEN,
   emailChangeToken: TOKEN,
@@ -43,7 +56,7 @@ const AUTH: Shape = {
   confirmEmailChangeTemplate: TEMPLATE,
 }
 
-const VIEW: Shape = { ...BASE, viewQuery: true }
+const VIEW: Shape = { ...BASE, viewQuery: TEXT }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -58,13 +71,15 @@ function withSortedKeys(value: unknown): unknown {
 function ordered(value: Record<string, unknown>, shape: Shape): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const key in shape) {
-    if (!(key in value)) continue
     const spec = shape[key]!
+    const present = key in value
     const item = value[key]
-    if (spec === true) out[key] = item
+    if (spec === true) {
+      if (present) out[key] = item
+    } else if (spec instanceof Leaf) out[key] = present ? item : spec.zero
     else if (spec === SORTED_KEYS) out[key] = Array.isArray(item) ? item.map(withSortedKeys) : item
     else if (Array.isArray(spec)) out[key] = Array.isArray(item) ? item.map((entry) => (isObject(entry) ? ordered(entry, spec[0]) : entry)) : []
-    else out[key] = isObject(item) ? ordered(item, spec as Shape) : item
+    else out[key] = ordered(isObject(item) ? item : {}, spec as Shape)
   }
   return out
 }

@@ -11,8 +11,9 @@ import { generateFromPattern } from "./fields/index.ts"
 
 const NAME = /^\w+$/
 const FIELD_TYPES = new Set(["text", "number", "bool", "email", "url", "editor", "date", "autodate", "select", "json", "relation", "file", "password", "geoPoint"])
-const RESERVED_FIELD_NAMES = new Set(["null", "true", "false", "_rowid_", "collectionid", "collectionname", "expand"])
-const RESERVED_AUTH_FIELD_NAMES = new Set(["passwordconfirm", "oldpassword"])
+// Both compared case-sensitively, as PocketBase does (`Expand` and `NULL` are valid names).
+const RESERVED_FIELD_NAMES = new Set(["null", "true", "false", "_rowid_", "collectionId", "collectionName", "expand"])
+const RESERVED_AUTH_FIELD_NAMES = new Set(["passwordConfirm", "oldPassword"])
 const RULES = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule", "authRule", "manageRule"] as const
 
 /** What validation needs to know about the rest of the schema. */
@@ -83,25 +84,47 @@ function validateName(candidate: Collection, ctx: ValidationContext) {
   return null
 }
 
-// PocketBase reports the first failing field only; so do we.
+// In PocketBase's order: a duplicated name is reported alone (its first repeat), then reserved
+// auth names, then each field's own settings; the last two report every failing field by index.
 function validateFields(candidate: Collection, ctx: ValidationContext): ErrorData | null {
   const seen = new Set<string>()
-  const existingById = new Map((ctx.existing?.fields ?? []).map((f) => [f.id, f]))
   for (const [index, field] of candidate.fields.entries()) {
-    const error = validateField(field, candidate, seen, existingById.get(field.id), ctx)
-    if (error) return { [String(index)]: error }
-    seen.add(String(field.name).toLowerCase())
+    const lower = String(field.name ?? "").toLowerCase()
+    if (seen.has(lower)) {
+      return { [String(index)]: { name: fieldError("validation_duplicated_field_name", `Duplicated or invalid field name ${field.name}.`, { fieldName: field.name }) } }
+    }
+    seen.add(lower)
   }
+  if (candidate.type === "auth") {
+    const reserved = indexedErrors(candidate.fields, (field) =>
+      RESERVED_AUTH_FIELD_NAMES.has(field.name) ? { name: fieldError("validation_reserved_field_name", "The field name is reserved and cannot be used.") } : null)
+    if (reserved) return reserved
+  }
+  const existingById = new Map((ctx.existing?.fields ?? []).map((f) => [f.id, f]))
+  return indexedErrors(candidate.fields, (field) => validateField(field, candidate, existingById.get(field.id), ctx))
+}
+
+function indexedErrors(fields: Field[], check: (field: Field) => ErrorData | null): ErrorData | null {
+  const errors: ErrorData = {}
+  fields.forEach((field, index) => {
+    const error = check(field)
+    if (error) errors[String(index)] = error
+  })
+  return Object.keys(errors).length > 0 ? errors : null
+}
+
+function fieldNameError(name: unknown) {
+  if (typeof name !== "string" || name === "") return fieldError("validation_required", "Cannot be blank.")
+  if (name.length > 100) return fieldError("validation_length_out_of_range", "The length must be between 1 and 100.", { max: 100, min: 1 })
+  if (!NAME.test(name)) return fieldError("validation_match_invalid", "Must be in a valid format.")
+  if (RESERVED_FIELD_NAMES.has(name)) return fieldError("validation_not_in_invalid", "Must not be in list.")
+  if (name.toLowerCase().includes("_via_")) return fieldError("validation_found_via", "The value cannot contain \"_via_\".")
   return null
 }
 
-function validateField(field: Field, candidate: Collection, seen: Set<string>, previous: Field | undefined, ctx: ValidationContext): ErrorData | null {
-  if (typeof field.name !== "string" || field.name === "") return { name: fieldError("validation_required", "Cannot be blank.") }
-  const lower = field.name.toLowerCase()
-  const reserved = RESERVED_FIELD_NAMES.has(lower) || (candidate.type === "auth" && RESERVED_AUTH_FIELD_NAMES.has(lower))
-  if (field.name.length > 100 || !NAME.test(field.name) || field.name.includes("_via_") || reserved || seen.has(lower)) {
-    return { name: fieldError("validation_duplicated_field_name", `Duplicated or invalid field name ${field.name}.`, { fieldName: field.name }) }
-  }
+function validateField(field: Field, candidate: Collection, previous: Field | undefined, ctx: ValidationContext): ErrorData | null {
+  const nameError = fieldNameError(field.name)
+  if (nameError) return { name: nameError }
   if (!FIELD_TYPES.has(field.type)) return { type: fieldError("validation_in_invalid", "Must be a valid value.") }
   if (previous && previous.type !== field.type) return { type: fieldError("validation_field_type_change", "Field type cannot be changed.") }
   if (field.type === "relation") {

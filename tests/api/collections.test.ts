@@ -101,6 +101,19 @@ for (const target of conformanceTargets()) {
       const duplicate = await failure(server.admin.collections.create({ name: "dups", fields: [{ name: "a", type: "text" }, { name: "A", type: "number" }] }))
       expect(duplicate.response.data.fields["2"].name.code).toBe("validation_duplicated_field_name")
 
+      // Every field's own error is reported (not only the first); a duplicate is reported alone.
+      const several = await failure(server.admin.collections.create({ name: "several", fields: [{ name: "x y", type: "text" }, { name: "ok", type: "text" }, { name: "expand", type: "bool" }, { name: "a_via_b", type: "bool" }] }))
+      expect(several.response.data.fields).toEqual({
+        "1": { name: { code: "validation_match_invalid", message: "Must be in a valid format." } },
+        "3": { name: { code: "validation_not_in_invalid", message: "Must not be in list." } },
+        "4": { name: { code: "validation_found_via", message: 'The value cannot contain "_via_".' } },
+      })
+      const caseSensitive = await server.admin.collections.create({ name: "case_sensitive", fields: [{ name: "Expand", type: "text" }, { name: "NULL", type: "text" }] })
+      expect(caseSensitive.fields.map((f: { name: string }) => f.name)).toEqual(["id", "Expand", "NULL"])
+      const reserved = await failure(server.admin.collections.create({ name: "reserved_auth", type: "auth", fields: [{ name: "passwordConfirm", type: "text" }, { name: "oldPassword", type: "text" }] }))
+      expect(Object.keys(reserved.response.data.fields)).toEqual(["1", "2"])
+      expect(reserved.response.data.fields["1"].name.code).toBe("validation_reserved_field_name")
+
       const relation = await failure(server.admin.collections.create({ name: "rels", fields: [{ name: "r", type: "relation" }] }))
       expect(relation.response.data.fields["1"].collectionId.code).toBe("validation_required")
 

@@ -5,7 +5,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono"
 import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
-import { blankCollection } from "../../records/collection-defaults.ts"
+import { collectionScaffold } from "../../records/collection-defaults.ts"
 import { collectionJSON } from "../../records/collection-json.ts"
 import { listEnvelope, parseListParams } from "../../records/list-params.ts"
 import { filterCollections, sortCollections } from "../../records/collection-list.ts"
@@ -30,8 +30,7 @@ export const collectionRoutes = new Hono<HttpEnv>()
     return c.json(listEnvelope(params, page.map(collectionJSON), params.skipTotal ? null : filtered.length))
   })
   .get("/meta/scaffolds", superusersOnly, (c) => {
-    // PocketBase's scaffolds are unsaved collections: no id and no dates.
-    const scaffold = (type: "base" | "auth" | "view") => collectionJSON({ ...blankCollection(type, ""), id: "", created: "", updated: "" })
+    const scaffold = (type: "base" | "auth" | "view") => collectionJSON(collectionScaffold(type))
     return c.json({ auth: scaffold("auth"), base: scaffold("base"), view: scaffold("view") })
   })
   .put("/import", superusersOnly, async (c) => {
