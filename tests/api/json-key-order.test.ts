@@ -190,6 +190,7 @@ const SHAPES: Shape[] = [
   { name: "auth-with-password with expand", request: (w) => send(w, "POST", "/api/collections/members/auth-with-password?expand=team", { body: memberLogin }) },
   { name: "superuser auth-with-password", request: (w) => send(w, "POST", "/api/collections/_superusers/auth-with-password", { body: { identity: SUPERUSER_EMAIL, password: SUPERUSER_PASSWORD } }) },
   { name: "auth-refresh", request: (w) => send(w, "POST", "/api/collections/members/auth-refresh", { token: w.memberToken }) },
+  { name: "impersonate", request: (w) => asAdmin(w, "POST", `/api/collections/members/impersonate/${w.visibleMemberId}?expand=team`, { duration: 100 }) },
   { name: "auth-methods", request: (w) => send(w, "GET", "/api/collections/members/auth-methods") },
   { name: "file token", request: (w) => send(w, "POST", "/api/files/token", { token: w.memberToken }) },
   { name: "400 with field errors", request: (w) => send(w, "POST", KINDS, { body: { count: -1, mail: "x@other.org", color: "blue", title: "" } }) },
@@ -202,8 +203,17 @@ const SHAPES: Shape[] = [
   { name: "403 superuser-only action", request: (w) => send(w, "DELETE", `${MEMBERS}/${w.visibleMemberId}`) },
   { name: "404 missing record", request: (w) => send(w, "GET", `${KINDS}/missingmissingm`) },
   { name: "404 missing collection", request: (w) => send(w, "GET", "/api/collections/nope/records") },
+  { name: "400 invalid filter", request: (w) => send(w, "GET", `${KINDS}?filter=${encodeURIComponent("title ~~ 'x'")}`) },
+  { name: "404 realtime subscribe with an unknown client", request: (w) => send(w, "POST", "/api/realtime", { body: { clientId: "nobody", subscriptions: ["teams"] } }) },
   { name: "realtime create event", request: (w) => realtimeFrame(w, "teams", undefined, () => send(w, "POST", "/api/collections/teams/records", { body: { name: "Delta", rank: 4 } })) },
   { name: "realtime auth record event (email visibility)", request: (w) => realtimeFrame(w, "members/*", undefined, () => asAdmin(w, "PATCH", `${MEMBERS}/${w.hiddenMemberId}`, { name: "Hidden 2" })) },
+  {
+    name: "realtime delete event",
+    request: async (w) => {
+      const { id } = (await (await send(w, "POST", "/api/collections/teams/records", { body: { name: "Gone" } })).json()) as { id: string }
+      return realtimeFrame(w, "teams/*", undefined, () => send(w, "DELETE", `/api/collections/teams/records/${id}`))
+    },
+  },
   { name: "realtime event with expand", request: (w) => realtimeFrame(w, `kinds/*?options=${encodeURIComponent(JSON.stringify({ query: { expand: "team,teams" } }))}`, undefined, () => asAdmin(w, "PATCH", `${KINDS}/${w.kindId}`, { flag: false })) },
 ]
 
