@@ -4,7 +4,7 @@
  * collection's authRule is checked first, then the record is rendered as the authenticated record
  * sees itself (email always, hidden fields only for superusers), expanded and picked.
  */
-import { badRequestFrom, forbidden, type ApiError } from "../core/errors.ts"
+import { ApiError, badRequest, forbidden } from "../core/errors.ts"
 import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
 import type { RuleEvaluator } from "../records/access.ts"
 import type { RecordRenderer } from "../records/expand.ts"
@@ -47,7 +47,7 @@ export function authResponse(
   try {
     return pickResponse({ record: rendered, token }, options.fields)
   } catch (error) {
-    if (error instanceof FieldsParamError) throw badRequestFrom(error)
+    if (error instanceof FieldsParamError) throw new ApiError(400, badRequest().message, {}, { cause: error })
     throw error
   }
 }

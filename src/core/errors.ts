@@ -53,14 +53,12 @@ export class ValidationError extends Error {
   }
 }
 
-const GENERIC_MESSAGE = "Something went wrong while processing your request."
-
-export const badRequest = (message = GENERIC_MESSAGE, data: ErrorData = {}) => new ApiError(400, message, data)
-/** PocketBase's generic 400 for input it could not use (a bad filter, sort or `fields`); the detail stays in the cause. */
-export const badRequestFrom = (cause: unknown) => new ApiError(400, GENERIC_MESSAGE, {}, { cause })
+export const badRequest = (message = "Something went wrong while processing your request.", data: ErrorData = {}) =>
+  new ApiError(400, message, data)
 export const unauthorized = (message = "Missing or invalid authentication.") => new ApiError(401, message)
 export const forbidden = (message = "You are not allowed to perform this request.") => new ApiError(403, message)
 export const notFound = (message = "The requested resource wasn't found.") => new ApiError(404, message)
 export const tooLarge = (message = "Request entity too large.") => new ApiError(413, message)
 export const tooManyRequests = (message = "Too Many Requests.") => new ApiError(429, message)
-export const internalError = (cause?: unknown) => new ApiError(500, GENERIC_MESSAGE, {}, { cause })
+export const internalError = (cause?: unknown) =>
+  new ApiError(500, "Something went wrong while processing your request.", {}, { cause })

@@ -4,7 +4,7 @@
  * expand/fields, and reference handling on delete. Routes only parse the request and call here.
  */
 import type { SQLQueryBindings } from "bun:sqlite"
-import { ApiError, badRequest, badRequestFrom, fieldError, forbidden, notFound, type ErrorData } from "../core/errors.ts"
+import { ApiError, badRequest, fieldError, forbidden, notFound, type ErrorData } from "../core/errors.ts"
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
 import type { ReadQueries } from "../db/read-pool.ts"
@@ -254,13 +254,14 @@ export class RecordService {
     try {
       return pickResponse(body, options.fields)
     } catch (error) {
-      if (error instanceof FieldsParamError) throw badRequestFrom(error)
+      if (error instanceof FieldsParamError) throw new ApiError(400, error.message, {}, { cause: error })
       throw error
     }
   }
 }
 
-/** Filter/sort problems become PocketBase's generic 400; what is wrong stays in the cause. */
+/** Filter/sort problems become a 400 that says what is wrong and where. */
 function asBadRequest(error: unknown): unknown {
-  return isFilterError(error) ? badRequestFrom(error) : error
+  if (isFilterError(error)) return new ApiError(400, `Invalid filter or sort: ${error.message}`, {}, { cause: error })
+  return error
 }

@@ -203,7 +203,8 @@ const SHAPES: Shape[] = [
   { name: "403 superuser-only action", request: (w) => send(w, "DELETE", `${MEMBERS}/${w.visibleMemberId}`) },
   { name: "404 missing record", request: (w) => send(w, "GET", `${KINDS}/missingmissingm`) },
   { name: "404 missing collection", request: (w) => send(w, "GET", "/api/collections/nope/records") },
-  { name: "400 invalid filter", request: (w) => send(w, "GET", `${KINDS}?filter=${encodeURIComponent("title ~~ 'x'")}`) },
+  // pocketbun's message says what is wrong with the filter (a deliberate difference), so only the keys are compared.
+  { name: "400 invalid filter", request: (w) => send(w, "GET", `${KINDS}?filter=${encodeURIComponent("title ~~ 'x'")}`), compare: "keys" },
   { name: "404 realtime subscribe with an unknown client", request: (w) => send(w, "POST", "/api/realtime", { body: { clientId: "nobody", subscriptions: ["teams"] } }) },
   { name: "realtime create event", request: (w) => realtimeFrame(w, "teams", undefined, () => send(w, "POST", "/api/collections/teams/records", { body: { name: "Delta", rank: 4 } })) },
   { name: "realtime auth record event (email visibility)", request: (w) => realtimeFrame(w, "members/*", undefined, () => asAdmin(w, "PATCH", `${MEMBERS}/${w.hiddenMemberId}`, { name: "Hidden 2" })) },
