@@ -216,6 +216,21 @@ const SHAPES: Shape[] = [
     },
   },
   { name: "realtime event with expand", request: (w) => realtimeFrame(w, `kinds/*?options=${encodeURIComponent(JSON.stringify({ query: { expand: "team,teams" } }))}`, undefined, () => asAdmin(w, "PATCH", `${KINDS}/${w.kindId}`, { flag: false })) },
+  {
+    // PocketBase has no login throttle by default, so its rate limiter stands in for ours; last, as it stays on.
+    name: "429 too many requests",
+    request: async (w) => {
+      const login = () => send(w, "POST", "/api/collections/members/auth-with-password", { body: { identity: "throttled@example.com", password: "wrong-password" } })
+      if (w.server.name === "pocketbase") {
+        await asAdmin(w, "PATCH", "/api/settings", { rateLimits: { enabled: true, rules: [{ label: "/api/collections/members/auth-with-password", maxRequests: 1, duration: 60 }] } })
+      }
+      for (let attempt = 0; attempt < 30; attempt++) {
+        const answer = await login()
+        if (answer.status === 429) return answer
+      }
+      throw new Error("no 429 after 30 failed logins")
+    },
+  },
 ]
 
 /** The masked answer: status and body text, or the raw SSE text. */
