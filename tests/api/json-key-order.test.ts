@@ -79,20 +79,23 @@ async function seed(server: TestServer): Promise<World> {
     name: "kinds",
     ...OPEN_RULES,
     fields: [
-      { name: "title", type: "text", required: true, max: 100 },
-      { name: "count", type: "number", min: 0 },
+      { name: "title", type: "text", required: true, max: 100, pattern: "^[^!]*$", presentable: true, help: "The title" },
+      { name: "count", type: "number", min: 0, max: 1e30 },
+      { name: "whole", type: "number", onlyInt: true },
       { name: "flag", type: "bool" },
       { name: "mail", type: "email", onlyDomains: ["example.com"] },
-      { name: "site", type: "url" },
-      { name: "content", type: "editor" },
-      { name: "when", type: "date" },
+      { name: "site", type: "url", exceptDomains: ["bad.example"] },
+      { name: "content", type: "editor", maxSize: 5000, convertURLs: true },
+      { name: "when", type: "date", min: "2000-01-01 00:00:00.000Z" },
       { name: "color", type: "select", values: ["red", "green"], maxSelect: 1 },
       { name: "tags", type: "select", values: ["a", "b", "c"], maxSelect: 3 },
-      { name: "meta", type: "json" },
-      { name: "doc", type: "file", maxSelect: 1, maxSize: 1000 },
+      { name: "meta", type: "json", maxSize: 2000 },
+      { name: "doc", type: "file", maxSelect: 1, maxSize: 1000, mimeTypes: ["text/plain"] },
+      { name: "docs", type: "file", maxSelect: 3, protected: true, thumbs: ["10x10"] },
       { name: "team", type: "relation", collectionId: teams.id, maxSelect: 1 },
-      { name: "teams", type: "relation", collectionId: teams.id, maxSelect: 5 },
+      { name: "teams", type: "relation", collectionId: teams.id, maxSelect: 5, minSelect: 0, cascadeDelete: true },
       { name: "where", type: "geoPoint" },
+      { name: "pin", type: "password" },
       { name: "secret", type: "text", hidden: true },
       { name: "created", type: "autodate", onCreate: true },
       { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
@@ -130,6 +133,9 @@ async function seed(server: TestServer): Promise<World> {
   form.append("tags", "c")
   form.append("meta", JSON.stringify({ z: 1, a: [1, 2.5, "x"], m: { b: true, a: null } }))
   form.append("doc", new File(["hello"], "note.txt", { type: "text/plain" }))
+  form.append("docs", new File(["one"], "one.txt", { type: "text/plain" }))
+  form.append("docs", new File(["two"], "two.txt", { type: "text/plain" }))
+  form.append("pin", "12345678")
   form.append("team", team.id)
   form.append("teams", team.id)
   form.append("where", JSON.stringify({ lon: 12.5, lat: -7.25 }))
@@ -184,7 +190,8 @@ const SHAPES: Shape[] = [
   { name: "view collection records", request: (w) => send(w, "GET", "/api/collections/team_names/records?sort=name") },
   { name: "auth records as guest (email visibility)", request: (w) => send(w, "GET", `${MEMBERS}?sort=name`) },
   { name: "auth record as itself", request: (w) => send(w, "GET", `${MEMBERS}/${w.hiddenMemberId}`, { token: w.memberToken }) },
-  { name: "record create (JSON body, json field as object)", request: (w) => send(w, "POST", KINDS, { body: { title: "second", meta: { z: [{ y: 1, b: 2 }], a: "x" }, where: { lat: 1, lon: 2 } } }) },
+  { name: "record create (JSON body, json field as object)", request: (w) => send(w, "POST", KINDS, { body: { title: "second", count: 0.30000000000000004, whole: -9007199254740993, meta: { z: [{ y: 1, b: 2 }], a: "x", n: [1e21, 1e-7, 2.5, -1] }, where: { lat: 1, lon: 2 } } }) },
+  { name: "400 integer past int64", request: (w) => send(w, "POST", KINDS, { body: { title: "big", whole: 1e21 } }) },
   { name: "record update keeps the json field text order", request: (w) => asAdmin(w, "PATCH", `${KINDS}/${w.kindId}`, { count: 43 }) },
   { name: "auth-with-password", request: (w) => send(w, "POST", "/api/collections/members/auth-with-password", { body: memberLogin }) },
   { name: "auth-with-password with expand", request: (w) => send(w, "POST", "/api/collections/members/auth-with-password?expand=team", { body: memberLogin }) },

@@ -8,6 +8,8 @@ import { errRequired } from "./field-errors.ts"
 import { numOption, type FieldHandler } from "./handler.ts"
 import { formatFloat, parseFloatStrict } from "./numbers.ts"
 
+const INT64_LIMIT = 2 ** 63
+
 /**
  * Converts input to a float: numeric strings are parsed Go-style (`"1e3"` → 1000, `" 5 "` → 0),
  * booleans give 1/0, anything else 0. `"NaN"`/`"Inf"` parse through so validation can reject them.
@@ -30,7 +32,8 @@ export const numberField: FieldHandler = {
       return fieldError("validation_not_a_number", "The submitted number is not properly formatted.")
     }
     if (n === 0) return field.required ? errRequired() : null
-    if (field.onlyInt && !Number.isInteger(n)) {
+    // An integer past the int64 range (1e21) is "decimal" to PocketBase too: it does not survive int64.
+    if (field.onlyInt && !(Number.isInteger(n) && n >= -INT64_LIMIT && n < INT64_LIMIT)) {
       return fieldError("validation_only_int_constraint", "Decimal numbers are not allowed.")
     }
     const min = numOption(field.min)
