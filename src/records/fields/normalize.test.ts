@@ -64,6 +64,12 @@ describe("normalize", () => {
     expect(Object.keys(normalize(makeField("json"), { b: 1, a: 2 }) as object)).toEqual(["a", "b"])
     expect(Object.keys(normalize(makeField("json"), '{"b":1,"a":2}') as object)).toEqual(["b", "a"])
   })
+  it("json: a value parsed from text keeps its order when normalized again (save, then update)", () => {
+    const field = makeField("json")
+    const parsed = normalize(field, '{"b":1,"a":{"d":1,"c":2}}')
+    expect(JSON.stringify(normalize(field, parsed))).toBe('{"b":1,"a":{"d":1,"c":2}}')
+    expect(JSON.stringify(normalize(field, fromColumn(field, '{"b":1,"a":2}')))).toBe('{"b":1,"a":2}')
+  })
   // ref
   table("geoPoint", [
     [{ lon: 1, lat: 2 }, { lon: 1, lat: 2 }], ['{"lon":5,"lat":6}', { lon: 5, lat: 6 }], [{ lon: "5", lat: 6 }, { lon: 0, lat: 0 }],
