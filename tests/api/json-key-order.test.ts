@@ -114,6 +114,7 @@ async function seed(server: TestServer): Promise<World> {
     mfa: { enabled: false, duration: 900, rule: "" },
     otp: { enabled: false, duration: 300, length: 6 },
   })
+  await admin.collections.create({ name: "agents", type: "auth", passwordAuth: { enabled: true, identityFields: ["email"] }, mfa: { enabled: true, duration: 900 }, otp: { enabled: true, duration: 300, length: 6 } })
   await admin.collections.create({ name: "team_names", type: "view", listRule: "", viewRule: "", viewQuery: "SELECT id, name, rank FROM teams" })
 
   const team = await admin.collection("teams").create({ name: "Alpha <&> \u2028 ünï 😀", rank: 1.5 })
@@ -188,6 +189,8 @@ const SHAPES: Shape[] = [
   { name: "auth-refresh", request: (w) => send(w, "POST", "/api/collections/members/auth-refresh", { token: w.memberToken }) },
   { name: "impersonate", request: (w) => asAdmin(w, "POST", `/api/collections/members/impersonate/${w.visibleMemberId}?expand=team`, { duration: 100 }) },
   { name: "auth-methods", request: (w) => send(w, "GET", "/api/collections/members/auth-methods") },
+  { name: "auth-methods with MFA and OTP", request: (w) => send(w, "GET", "/api/collections/agents/auth-methods") },
+  { name: "auth collection with MFA and OTP", request: (w) => asAdmin(w, "GET", "/api/collections/agents") },
   { name: "file token", request: (w) => send(w, "POST", "/api/files/token", { token: w.memberToken }) },
   { name: "400 with field errors", request: (w) => send(w, "POST", KINDS, { body: { count: -1, mail: "x@other.org", color: "blue", title: "" } }) },
   {
