@@ -41,8 +41,13 @@ export function validateCollection(candidate: Collection, ctx: ValidationContext
   if (fieldErrors) errors.fields = fieldErrors
   const indexErrors = validateIndexes(candidate)
   if (indexErrors) errors.indexes = indexErrors
-  const identityError = candidate.type === "auth" ? validateIdentityFields(candidate) : null
-  if (identityError) errors.passwordAuth = { identityFields: identityError }
+  if (candidate.type === "auth") {
+    // PocketBase checks MFA first and stops there.
+    const mfaError = validateMfa(candidate)
+    const identityError = mfaError ? null : validateIdentityFields(candidate)
+    if (mfaError) errors.mfa = { enabled: mfaError }
+    if (identityError) errors.passwordAuth = { identityFields: identityError }
+  }
   if (!errors.fields) {
     for (const key of RULES) {
       const rule = candidate[key]
@@ -147,6 +152,14 @@ function validateField(field: Field, candidate: Collection, previous: Field | un
     return { onUpdate: fieldError("validation_required", "Either onCreate or onUpdate must be enabled.") }
   }
   return null
+}
+
+// MFA is a second step, so it needs two ways to log in.
+function validateMfa(candidate: Collection) {
+  const enabled = (option: string) => (candidate[option] as { enabled?: unknown } | undefined)?.enabled === true
+  if (!enabled("mfa")) return null
+  const methods = ["passwordAuth", "oauth2", "otp"].filter(enabled).length
+  return methods < 2 ? fieldError("validation_mfa_not_enough_auths", "MFA requires at least 2 auth methods to be enabled.") : null
 }
 
 // Logins look identities up by these fields, so each must exist and be unique on its own.

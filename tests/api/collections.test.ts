@@ -114,6 +114,9 @@ for (const target of conformanceTargets()) {
       expect(Object.keys(reserved.response.data.fields)).toEqual(["1", "2"])
       expect(reserved.response.data.fields["1"].name.code).toBe("validation_reserved_field_name")
 
+      const mfa = await failure(server.admin.collections.create({ name: "lonely_mfa", type: "auth", mfa: { enabled: true }, otp: { enabled: false } }))
+      expect(mfa.response.data).toEqual({ mfa: { enabled: { code: "validation_mfa_not_enough_auths", message: "MFA requires at least 2 auth methods to be enabled." } } })
+
       const relation = await failure(server.admin.collections.create({ name: "rels", fields: [{ name: "r", type: "relation" }] }))
       expect(relation.response.data.fields["1"].collectionId.code).toBe("validation_required")
 
