@@ -30,21 +30,23 @@ function sortKeys(value: unknown): unknown {
  */
 const keptAsWritten = new WeakSet<object>()
 
+const isObject = (value: unknown): value is object => value !== null && typeof value === "object"
+
 function parseText(text: string): unknown {
   const value: unknown = JSON.parse(text)
-  if (value !== null && typeof value === "object") keptAsWritten.add(value)
+  if (isObject(value)) keptAsWritten.add(value)
   return value
 }
 
 /**
- * Normalizes input to the JSON value to store (checked on the reference server):
- * non-strings are kept (object keys sorted unless parsed from text); strings `"null"`, `"true"`, `"false"` and valid JSON
- * text starting with a digit, `-`, `"`, `[` or `{` are parsed; any other string (including `""`)
- * is stored as that JSON string. `undefined` becomes `null`.
+ * Normalizes input to the JSON value to store (checked on the reference server): non-strings
+ * are kept (object keys sorted unless parsed from text); strings `"null"`, `"true"`, `"false"`
+ * and valid JSON text starting with a digit, `-`, `"`, `[` or `{` are parsed; any other string
+ * (including `""`) is stored as that JSON string. `undefined` becomes `null`.
  */
 export function normalizeJson(value: unknown): unknown {
   if (value === undefined) return null
-  if (typeof value !== "string") return typeof value === "object" && value !== null && keptAsWritten.has(value) ? value : sortKeys(value)
+  if (typeof value !== "string") return isObject(value) && keptAsWritten.has(value) ? value : sortKeys(value)
   if (value === "null") return null
   if (value === "true") return true
   if (value === "false") return false
