@@ -72,7 +72,14 @@ const asAdmin = (world: World, method: string, path: string, body?: unknown) => 
 async function seed(server: TestServer): Promise<World> {
   const admin = server.admin
   const adminToken = admin.authStore.token
-  const teams = await admin.collections.create({ name: "teams", ...OPEN_RULES, fields: [{ name: "name", type: "text" }, { name: "rank", type: "number" }] })
+  // Guests may not view vaults, so expanding a team's vault must leave it out.
+  const vaults = await admin.collections.create({ name: "vaults", fields: [{ name: "code", type: "text" }] })
+  const vault = await admin.collection("vaults").create({ code: "1234" })
+  const teams = await admin.collections.create({
+    name: "teams",
+    ...OPEN_RULES,
+    fields: [{ name: "name", type: "text" }, { name: "rank", type: "number" }, { name: "vault", type: "relation", collectionId: vaults.id, maxSelect: 1 }],
+  })
   await admin.collections.create({
     name: "kinds",
     ...OPEN_RULES,
@@ -117,7 +124,7 @@ async function seed(server: TestServer): Promise<World> {
   await admin.collections.create({ name: "agents", type: "auth", passwordAuth: { enabled: true, identityFields: ["email"] }, mfa: { enabled: true, duration: 900 }, otp: { enabled: true, duration: 300, length: 6 } })
   await admin.collections.create({ name: "team_names", type: "view", listRule: "", viewRule: "", viewQuery: "SELECT id, name, rank FROM teams" })
 
-  const team = await admin.collection("teams").create({ name: "Alpha <&> \u2028 ünï 😀", rank: 1.5 })
+  const team = await admin.collection("teams").create({ name: "Alpha <&> \u2028 ünï 😀", rank: 1.5, vault: vault.id })
   await admin.collection("teams").create({ name: "Beta", rank: -2 })
   // Multipart, so the json field keeps its text's key order and files are uploaded.
   const parts: Array<[string, string | File]> = [
@@ -174,6 +181,8 @@ const SHAPES: Shape[] = [
   { name: "record view with hidden field (superuser)", request: (w) => asAdmin(w, "GET", `${KINDS}/${w.kindId}`) },
   { name: "record list with expand", request: (w) => send(w, "GET", `${KINDS}?expand=teams,team`) },
   { name: "record list skipTotal", request: (w) => send(w, "GET", "/api/collections/teams/records?sort=name&skipTotal=1") },
+  { name: "record list with an expand the guest may not see", request: (w) => send(w, "GET", "/api/collections/teams/records?sort=name&expand=vault") },
+  { name: "record list with an expand the superuser sees", request: (w) => asAdmin(w, "GET", "/api/collections/teams/records?sort=name&expand=vault") },
   { name: "record list with back-relation expand", request: (w) => send(w, "GET", "/api/collections/teams/records?sort=name&expand=members_via_team,kinds_via_team.teams") },
   { name: "record with fields=", request: (w) => send(w, "GET", `${KINDS}/${w.kindId}?fields=title,count,meta,expand.team.name&expand=team`), compare: "unordered" },
   { name: "record list with fields=", request: (w) => send(w, "GET", `${KINDS}?fields=*,content:excerpt(3,true)`), compare: "unordered" },
