@@ -107,13 +107,14 @@ function textField(name: string, required: boolean, max = 0): Field {
   return { autogeneratePattern: "", help: "", hidden: false, id: fieldId("text", name), max, min: 0, name, pattern: "", presentable: false, primaryKey: false, required, system: true, type: "text" }
 }
 
-function ownerCollection(name: string, extra: Field[], indexes: string[]): Collection {
+function ownerCollection(name: string, extra: Field[], indexes: string[], ownerMayDelete = false): Collection {
   const collection = blankCollection("base", name)
   collection.system = true
   collection.fields = [idField(), textField("collectionRef", true), textField("recordRef", true), ...extra, ...autodateFields(true)]
   collection.indexes = indexes
   collection.listRule = OWNER_RULE
   collection.viewRule = OWNER_RULE
+  if (ownerMayDelete) collection.deleteRule = OWNER_RULE
   return collection
 }
 
@@ -139,12 +140,12 @@ export function initialCollections(): Collection[] {
 
   return [
     ownerCollection("_mfas", [textField("method", true)], ["CREATE INDEX `idx_mfas_collectionRef_recordRef` ON `_mfas` (collectionRef,recordRef)"]),
-    ownerCollection("_otps", [{ cost: 8, help: "", hidden: true, id: fieldId("password", "password"), max: 0, min: 0, name: "password", pattern: "", presentable: false, required: true, system: true, type: "password" }, textField("sentTo", false)], ["CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)"]),
+    ownerCollection("_otps", [{ cost: 8, help: "", hidden: true, id: fieldId("password", "password"), max: 0, min: 0, name: "password", pattern: "", presentable: false, required: true, system: true, type: "password" }, { ...textField("sentTo", false), hidden: true }], ["CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)"]),
     ownerCollection("_externalAuths", [textField("provider", true), textField("providerId", true)], [
       "CREATE UNIQUE INDEX `idx_externalAuths_record_provider` ON `_externalAuths` (collectionRef, recordRef, provider)",
       "CREATE UNIQUE INDEX `idx_externalAuths_collection_provider` ON `_externalAuths` (collectionRef, provider, providerId)",
-    ]),
-    ownerCollection("_authOrigins", [textField("fingerprint", true)], ["CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (collectionRef, recordRef, fingerprint)"]),
+    ], true),
+    ownerCollection("_authOrigins", [textField("fingerprint", true)], ["CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (collectionRef, recordRef, fingerprint)"], true),
     superusers,
     users,
   ]

@@ -174,6 +174,7 @@ const SHAPES: Shape[] = [
   { name: "superusers collection", request: (w) => asAdmin(w, "GET", "/api/collections/_superusers") },
   { name: "view collection", request: (w) => asAdmin(w, "GET", "/api/collections/team_names"), compare: "keys" },
   { name: "collections list", request: (w) => asAdmin(w, "GET", "/api/collections?filter=name~'kinds'||name='members'&sort=name") },
+  { name: "system collections", request: (w) => asAdmin(w, "GET", "/api/collections?filter=system=true&sort=name") },
   { name: "collection create", request: (w) => asAdmin(w, "POST", "/api/collections", { name: "notes", fields: [{ name: "text", type: "text" }, { name: "score", type: "number" }] }) },
   { name: "collection update", request: (w) => asAdmin(w, "PATCH", "/api/collections/notes", { listRule: "", mfa: { duration: 1000 } }) },
   { name: "collection scaffolds", request: (w) => asAdmin(w, "GET", "/api/collections/meta/scaffolds"), compare: "unordered-top" },
