@@ -129,9 +129,15 @@ export class RecordAuthRequestEvent extends RequestEvent implements Tagged {
 /** The part of a realtime client that hooks see (the realtime module's `Client` satisfies it). */
 export interface RealtimeClientView {
   readonly id: string
+  /** The auth bound by the last accepted POST, or null (guest). */
   auth: AuthContext | null
   get(key: string): unknown
   set(key: string, value: unknown): void
+  /** The subscription keys, in subscription order. */
+  topics(): string[]
+  subscribe(...topics: string[]): void
+  /** Removes these keys, or every subscription when called without any. */
+  unsubscribe(...topics: string[]): void
 }
 
 /** One realtime message about to be written to one client. */
@@ -141,9 +147,9 @@ export interface RealtimeMessageView {
 }
 
 /** `GET /api/realtime`: a client is about to be registered and its stream opened. */
-export class RealtimeConnectRequestEvent<C extends RealtimeClientView = RealtimeClientView> extends HookEvent<Promise<void> | void> {
+export class RealtimeConnectRequestEvent extends HookEvent<Promise<void> | void> {
   constructor(
-    public client: C,
+    readonly client: RealtimeClientView,
     /** The request's real IP. */
     readonly ip: string,
   ) {
@@ -152,9 +158,9 @@ export class RealtimeConnectRequestEvent<C extends RealtimeClientView = Realtime
 }
 
 /** `POST /api/realtime`: the checks passed; handlers may change `subscriptions` before they replace the client's. */
-export class RealtimeSubscribeRequestEvent<C extends RealtimeClientView = RealtimeClientView> extends HookEvent<Promise<void> | void> {
+export class RealtimeSubscribeRequestEvent extends HookEvent<Promise<void> | void> {
   constructor(
-    readonly client: C,
+    readonly client: RealtimeClientView,
     public subscriptions: string[],
     /** The request's auth, bound to the client once the chain completes. */
     readonly auth: AuthContext | null,
@@ -164,9 +170,9 @@ export class RealtimeSubscribeRequestEvent<C extends RealtimeClientView = Realti
 }
 
 /** A message about to be queued for one client (PB_CONNECT included); change it, or skip it by not calling `next()`. */
-export class RealtimeMessageEvent<C extends RealtimeClientView = RealtimeClientView> extends HookEvent<void> {
+export class RealtimeMessageEvent extends HookEvent<void> {
   constructor(
-    readonly client: C,
+    readonly client: RealtimeClientView,
     public message: RealtimeMessageView,
   ) {
     super()
@@ -174,18 +180,18 @@ export class RealtimeMessageEvent<C extends RealtimeClientView = RealtimeClientV
 }
 
 /** The app's services are built (before serving or running a command). */
-export class BootstrapEvent<A = unknown> extends HookEvent<Promise<void> | void> {
-  constructor(readonly app: A) {
+export class BootstrapEvent extends HookEvent<Promise<void> | void> {
+  constructor(readonly app: unknown) {
     super()
   }
 }
 
 /** The HTTP server is about to listen (`next()` starts it); after `next()`, `url` is set. */
-export class ServeEvent<A = unknown> extends HookEvent<Promise<void> | void> {
+export class ServeEvent extends HookEvent<Promise<void> | void> {
   /** `http://host:port` once listening. */
   url = ""
   constructor(
-    readonly app: A,
+    readonly app: unknown,
     readonly hostname: string,
     readonly port: number,
   ) {
@@ -194,8 +200,8 @@ export class ServeEvent<A = unknown> extends HookEvent<Promise<void> | void> {
 }
 
 /** The app is shutting down (signal or `close()`). */
-export class TerminateEvent<A = unknown> extends HookEvent<Promise<void> | void> {
-  constructor(readonly app: A) {
+export class TerminateEvent extends HookEvent<Promise<void> | void> {
+  constructor(readonly app: unknown) {
     super()
   }
 }

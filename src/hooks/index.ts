@@ -25,18 +25,17 @@ import {
   RecordsListRequestEvent,
   ServeEvent,
   TerminateEvent,
-  type RealtimeClientView,
 } from "./events.ts"
 
 export { AsyncHandlerError, Hook, HookEvent, SyncHook, isThenable, type Handler, type HandlerFunc, type Tagged } from "./hook.ts"
 export * from "./events.ts"
 
 /** Every hook of one app. Tagged hooks take collection ids or names after the handler. */
-export class AppHooks<A = unknown, C extends RealtimeClientView = RealtimeClientView> {
+export class AppHooks {
   // App lifecycle.
-  readonly onBootstrap = new Hook<BootstrapEvent<A>>("onBootstrap")
-  readonly onServe = new Hook<ServeEvent<A>>("onServe")
-  readonly onTerminate = new Hook<TerminateEvent<A>>("onTerminate")
+  readonly onBootstrap = new Hook<BootstrapEvent>("onBootstrap")
+  readonly onServe = new Hook<ServeEvent>("onServe")
+  readonly onTerminate = new Hook<TerminateEvent>("onTerminate")
 
   // Record models: validate and write (inside the transaction), then the outcome (after it).
   readonly onRecordValidate = new SyncHook<RecordEvent>("onRecordValidate")
@@ -73,7 +72,7 @@ export class AppHooks<A = unknown, C extends RealtimeClientView = RealtimeClient
   readonly onRecordAuthRequest = new Hook<RecordAuthRequestEvent>("onRecordAuthRequest")
 
   // Realtime.
-  readonly onRealtimeConnectRequest = new Hook<RealtimeConnectRequestEvent<C>>("onRealtimeConnectRequest")
-  readonly onRealtimeSubscribeRequest = new Hook<RealtimeSubscribeRequestEvent<C>>("onRealtimeSubscribeRequest")
-  readonly onRealtimeMessageSend = new SyncHook<RealtimeMessageEvent<C>>("onRealtimeMessageSend")
+  readonly onRealtimeConnectRequest = new Hook<RealtimeConnectRequestEvent>("onRealtimeConnectRequest")
+  readonly onRealtimeSubscribeRequest = new Hook<RealtimeSubscribeRequestEvent>("onRealtimeSubscribeRequest")
+  readonly onRealtimeMessageSend = new SyncHook<RealtimeMessageEvent>("onRealtimeMessageSend")
 }
