@@ -14,10 +14,10 @@ import { createApp, type App } from "../../src/app.ts"
 import { makeConfig, type Config } from "../../src/config.ts"
 import { serveApp, type RunningServer } from "../../src/server.ts"
 import { upsertSuperuser } from "../../src/auth/superusers.ts"
-import { SseReader } from "../../src/realtime/test-support.ts"
+import { SseReader } from "./realtime-units.ts"
 import { referenceExecutable, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, type TestServer } from "./servers.ts"
 
-export { parseFrames, SseReader, type DecodedFrame } from "../../src/realtime/test-support.ts"
+export { parseFrames, SseReader, type DecodedFrame } from "./realtime-units.ts"
 
 // The SDK opens `new EventSource(url)` from the global scope; the `eventsource` package (v4, on
 // fetch) stands in for the browser's.
