@@ -14,7 +14,7 @@ export interface DeliveryJob {
 }
 
 /** Frames (or equivalent work) per slice before yielding to the event loop. @default 500 */
-export const DEFAULT_SLICE_SIZE = 500
+const DEFAULT_SLICE_SIZE = 500
 
 /** The per-process FIFO of delivery jobs. */
 export class DeliveryQueue {
@@ -33,11 +33,6 @@ export class DeliveryQueue {
   push(job: DeliveryJob): void {
     this.#jobs.push(job)
     this.#schedule()
-  }
-
-  /** Jobs not finished yet. */
-  get pending(): number {
-    return this.#jobs.length
   }
 
   /** Resolves once every job queued so far has run to its end. */
