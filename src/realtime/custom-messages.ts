@@ -30,6 +30,10 @@ class CustomDelivery implements DeliveryJob {
     this.#tail = encodeFrameTail(message)
   }
 
+  get size(): number {
+    return this.#receivers.length
+  }
+
   run(budget: number): { used: number; done: boolean } {
     const end = Math.min(this.#receivers.length, this.#next + budget)
     const start = this.#next

@@ -4,11 +4,14 @@
  * writer's response in slices of a bounded number of frames, yielding to the event loop
  * (`setImmediate`) between slices so requests keep being served while thousands of clients get
  * their frames. Jobs run strictly one after another, so each client receives events in the order
- * they were scheduled.
+ * they were scheduled. The queue counts the frames it still holds (its backlog), so writers can
+ * be held back while it is long instead of letting it grow without bound.
  */
 
 /** A unit of delivery work, resumable: each call does at most `budget` units (about one frame each). */
 export interface DeliveryJob {
+  /** Frames the job will write at most (its share of the backlog until it is done). */
+  readonly size: number
   /** Does up to `budget` units of work; returns the units used and whether nothing is left. */
   run(budget: number): { used: number; done: boolean }
 }
@@ -22,7 +25,9 @@ export class DeliveryQueue {
   readonly #sliceSize: number
   readonly #onError: (error: unknown) => void
   #scheduled = false
+  #backlog = 0
   #idle: Array<() => void> = []
+  #belowWaiters: Array<{ limit: number; resolve: () => void }> = []
 
   constructor(onError: (error: unknown) => void, sliceSize = DEFAULT_SLICE_SIZE) {
     this.#onError = onError
@@ -32,7 +37,19 @@ export class DeliveryQueue {
   /** Queues a job behind every earlier one; it starts on a later turn of the event loop. */
   push(job: DeliveryJob): void {
     this.#jobs.push(job)
+    this.#backlog += job.size
     this.#schedule()
+  }
+
+  /** Frames still queued. */
+  get backlog(): number {
+    return this.#backlog
+  }
+
+  /** Null when the backlog is at most `limit` frames; otherwise a promise that resolves once it is. */
+  whenBacklogAtMost(limit: number): Promise<void> | null {
+    if (this.#backlog <= limit) return null
+    return new Promise((resolve) => this.#belowWaiters.push({ limit, resolve }))
   }
 
   /** Resolves once every job queued so far has run to its end. */
@@ -47,6 +64,16 @@ export class DeliveryQueue {
     setImmediate(() => this.#slice())
   }
 
+  #wakeWriters(): void {
+    if (this.#belowWaiters.length === 0) return
+    const still: Array<{ limit: number; resolve: () => void }> = []
+    for (const waiter of this.#belowWaiters) {
+      if (this.#backlog <= waiter.limit) waiter.resolve()
+      else still.push(waiter)
+    }
+    this.#belowWaiters = still
+  }
+
   #slice(): void {
     this.#scheduled = false
     let budget = this.#sliceSize
@@ -58,9 +85,10 @@ export class DeliveryQueue {
         // A failing job is dropped; the ones behind it still run.
         this.#onError(error)
       }
-      if (step.done) this.#jobs.shift()
+      if (step.done) this.#backlog -= this.#jobs.shift()!.size
       budget -= Math.max(1, step.used)
     }
+    this.#wakeWriters()
     if (this.#jobs.length > 0) {
       this.#schedule()
       return

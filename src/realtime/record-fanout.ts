@@ -155,6 +155,7 @@ class RecordDelivery implements DeliveryJob {
   readonly #render: (info: RequestInfo) => string | null
   readonly #payloads = new Map<string, string | null>()
   readonly #tails = new Map<string, Uint8Array>()
+  readonly size: number
   #group = 0
   #member = 0
   #data: string | null = null
@@ -163,6 +164,7 @@ class RecordDelivery implements DeliveryJob {
     this.#event = event
     this.#groups = groups
     this.#render = render
+    this.size = groups.reduce((n, g) => n + g.members.length, 0)
   }
 
   run(budget: number): { used: number; done: boolean } {

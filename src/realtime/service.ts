@@ -73,6 +73,11 @@ export interface RealtimeDeps {
   bufferBytes?: number
   /** Frames per delivery slice before yielding to the event loop. @default 500 */
   sliceSize?: number
+  /**
+   * Frames that may wait for delivery before record writes through the API are held back (at
+   * their request hook) until the backlog is below it again. @default 50_000
+   */
+  maxBacklogFrames?: number
   /** The Redis broker when running several processes; in-process delivery without one. */
   cluster?: RedisBroker
   nodeId: string
@@ -114,6 +119,21 @@ function messageSender(hooks: AppHooks) {
   }
 }
 
+/**
+ * Flow control: a write answers as soon as it commits, but while more than `limit` frames wait
+ * for delivery, new record writes through the API wait before they start. Without it, writers
+ * faster than delivery would grow the queue (and every subscriber's delay) without bound.
+ */
+function holdWritersBack(hooks: AppHooks, queue: DeliveryQueue, limit: number): void {
+  const admit = (e: { next(): Promise<void> | void }) => {
+    const wait = queue.whenBacklogAtMost(limit)
+    return wait ? wait.then(() => e.next()) : e.next()
+  }
+  for (const hook of [hooks.onRecordCreateRequest, hooks.onRecordUpdateRequest, hooks.onRecordDeleteRequest]) {
+    hook.bind({ id: "realtime-backpressure", priority: -100, func: admit })
+  }
+}
+
 /** Builds this process's realtime and connects it to the hooks and the broker. */
 export function startRealtime(deps: RealtimeDeps): Realtime {
   const { hooks, cluster, nodeId, loadAuth } = deps
@@ -123,6 +143,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const broker: RealtimeBroker = cluster ?? new LocalBroker()
   connectBroker(broker, { hub, fanout, queue })
   publishCommittedChanges({ hooks, store: deps.store, collections: deps.collections, broker, fanout, nodeId })
+  holdWritersBack(hooks, queue, deps.maxBacklogFrames ?? 50_000)
 
   const subscribeHere = (request: SubscribeRequest) => applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
