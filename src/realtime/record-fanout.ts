@@ -49,8 +49,9 @@ interface FanoutGroup {
   info: RequestInfo
   /** Identifies (auth, options): groups with equal keys share one rendered payload. */
   renderKey: string
-  /** Each member is one (client, matching subscription key); the key is the event name. */
-  members: Array<{ client: Client; name: string }>
+  /** Each member is one (client, matching subscription key), the key being the event name; two parallel arrays (no object per member). */
+  clients: Client[]
+  names: string[]
   /** Decided already, or the pure check still to run. */
   verdict: boolean | ((record: RecordData) => boolean)
   /** The payload JSON when rendered before delivery (deletes); null when rendering failed. */
@@ -97,10 +98,11 @@ function groupSnapshot(snapshots: Snapshot[]): FanoutGroup[] {
         const groupKey = `${candidate.kind}\u0000${renderKey}`
         let group = groups.get(groupKey)
         if (!group) {
-          group = { kind: candidate.kind, info: realtimeInfo(auth, sub.options), renderKey, members: [], verdict: false }
+          group = { kind: candidate.kind, info: realtimeInfo(auth, sub.options), renderKey, clients: [], names: [], verdict: false }
           groups.set(groupKey, group)
         }
-        group.members.push({ client, name: sub.raw })
+        group.clients.push(client)
+        group.names.push(sub.raw)
       }
     }
   }
@@ -205,7 +207,7 @@ class RecordDelivery implements DeliveryJob {
       this.#plan = null
       this.#groups = groups
     }
-    this.size = size ?? this.#groups.reduce((n, g) => n + g.members.length, 0)
+    this.size = size ?? this.#groups.reduce((n, g) => n + g.clients.length, 0)
   }
 
   run(budget: number): { used: number; done: boolean } {
@@ -229,7 +231,7 @@ class RecordDelivery implements DeliveryJob {
         this.#data = data
       }
       used += this.#write(group, budget - used)
-      if (this.#member >= group.members.length) {
+      if (this.#member >= group.clients.length) {
         this.#group++
         this.#member = 0
       }
@@ -251,10 +253,11 @@ class RecordDelivery implements DeliveryJob {
 
   #write(group: FanoutGroup, budget: number): number {
     const data = this.#data!
-    const end = Math.min(group.members.length, this.#member + Math.max(1, budget))
+    const end = Math.min(group.clients.length, this.#member + Math.max(1, budget))
     const start = this.#member
     for (; this.#member < end; this.#member++) {
-      const { client, name } = group.members[this.#member]!
+      const client = group.clients[this.#member]!
+      const name = group.names[this.#member]!
       if (client.isDiscarded()) continue
       const cacheKey = `${name}\u0000${group.renderKey}`
       let tail = this.#tails.get(cacheKey)
