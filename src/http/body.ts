@@ -4,6 +4,7 @@
  * multipart and urlencoded forms; anything malformed is a 400, anything too big a 413.
  */
 import { ApiError, badRequest, tooLarge } from "../core/errors.ts"
+import { parseJson } from "../core/json-depth.ts"
 
 /** Form data as `Request.formData()` returns it. */
 export type Form = Awaited<ReturnType<Request["formData"]>>
@@ -28,7 +29,8 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
 
 /**
  * Parses the body as the records and collections APIs accept it. `invalid` is the error for
- * malformed JSON or a JSON value that is not an object (endpoints word it differently).
+ * a malformed body (JSON, nested too deep, or a broken form) or a JSON value that is not an
+ * object (endpoints word it differently).
  */
 export async function parseBody(request: Request, limit: number, invalid: () => ApiError = () => badRequest()): Promise<ParsedBody> {
   const bytes = await readLimited(request, limit)
@@ -39,8 +41,8 @@ export async function parseBody(request: Request, limit: number, invalid: () => 
       // The original header, not the lower-cased one: multipart boundaries are case-sensitive.
       const copy = new Request("http://body.local/", { method: "POST", headers: { "content-type": request.headers.get("content-type")! }, body: bytes })
       return { kind: "form", value: await copy.formData() }
-    } catch (error) {
-      throw new ApiError(400, "Failed to read the submitted data.", {}, { cause: error })
+    } catch {
+      throw invalid()
     }
   }
   if (type !== "" && !type.startsWith("application/json")) {
@@ -49,8 +51,8 @@ export async function parseBody(request: Request, limit: number, invalid: () => 
   }
   let value: unknown
   try {
-    value = JSON.parse(new TextDecoder().decode(bytes))
-  } catch (error) {
+    value = parseJson(new TextDecoder().decode(bytes))
+  } catch {
     throw invalid()
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalid()

@@ -3,7 +3,7 @@
  * The records API: `/api/collections/:collection/records[/:id]`. Parse, call the service, answer.
  */
 import { Hono } from "hono"
-import { ApiError } from "../../core/errors.ts"
+import { ApiError, badRequest } from "../../core/errors.ts"
 import { parseFormBody, FormBodyError, type FormBody } from "../../records/fields/index.ts"
 import { parseListParams } from "../../records/list-params.ts"
 import { parseBody } from "../body.ts"
@@ -18,7 +18,8 @@ async function recordBody(request: Request, limit: number): Promise<FormBody> {
   try {
     return parseFormBody(parsed.value as unknown as FormData)
   } catch (error) {
-    if (error instanceof FormBodyError) throw new ApiError(400, "Failed to read the submitted data.", {}, { cause: error })
+    // PocketBase answers an unreadable form (a bad `@jsonPayload`) with its default 400.
+    if (error instanceof FormBodyError) throw new ApiError(400, badRequest().message, {}, { cause: error })
     throw error
   }
 }

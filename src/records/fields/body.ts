@@ -4,6 +4,7 @@
  */
 
 import { formatFloat, parseFloatStrict } from "./numbers.ts"
+import { parseJson } from "../../core/json-depth.ts"
 
 /** The form part whose JSON object is merged over the other values (the JS SDK's way to send objects). */
 export const JSON_PAYLOAD_KEY = "@jsonPayload"
@@ -60,11 +61,12 @@ export function parseFormBody(form: FormData | URLSearchParams): FormBody {
 function parseJsonPayload(text: string): Record<string, unknown> {
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = parseJson(text)
   } catch (cause) {
     throw new FormBodyError(`invalid ${JSON_PAYLOAD_KEY} part`, { cause })
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+  if (parsed === null) return {}
+  if (typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new FormBodyError(`${JSON_PAYLOAD_KEY} must be a JSON object`)
   }
   return parsed as Record<string, unknown>

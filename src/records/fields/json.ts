@@ -6,6 +6,7 @@
 import { fieldError } from "../../core/errors.ts"
 import { errRequired } from "./field-errors.ts"
 import { byteLength, numOption, type FieldHandler } from "./handler.ts"
+import { parseJson } from "../../core/json-depth.ts"
 
 /** `maxSize: 0` means 1 MiB. */
 export const DEFAULT_JSON_MAX_SIZE = 1 << 20
@@ -37,7 +38,7 @@ export function normalizeJson(value: unknown): unknown {
   if (value === "false") return false
   if (RAW_JSON_START.test(value)) {
     try {
-      return JSON.parse(value)
+      return parseJson(value)
     } catch {
       return value
     }
