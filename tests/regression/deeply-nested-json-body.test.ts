@@ -19,7 +19,7 @@ const ROUTES: Array<[string, unknown]> = [
   ["/api/realtime", defaultInvalid],
 ]
 
-async function post(server: TestServer, path: string, body: BodyInit, json = true): Promise<{ status: number; body: any }> {
+async function post(server: TestServer, path: string, body: string | FormData, json = true): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { authorization: server.admin.authStore.token }
   if (json) headers["content-type"] = "application/json"
   const response = await fetch(`${server.url}${path}`, { method: "POST", headers, body })

@@ -10,7 +10,7 @@ import { conformanceTargets, type TestServer } from "../support/servers.ts"
 
 const defaultInvalid = { data: {}, message: "Something went wrong while processing your request.", status: 400 }
 
-async function post(server: TestServer, body: BodyInit, contentType?: string): Promise<{ status: number; body: any }> {
+async function post(server: TestServer, body: string | FormData, contentType?: string): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = contentType ? { "content-type": contentType } : {}
   const response = await fetch(`${server.url}/api/collections/notes/records`, { method: "POST", headers, body })
   return { status: response.status, body: await response.json() }
