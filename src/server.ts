@@ -22,8 +22,10 @@ export function serveApp(app: App, hostname: string, port: number, reusePort = f
     hostname,
     port,
     reusePort,
-    // PocketBase's default body limit is enforced by the app (for its 413 body); this is only a backstop.
-    maxRequestBodySize: app.services.config.bodyLimit * 2,
+    // No cap here: Bun's own 413 has an empty body. The app answers a declared size over the limit
+    // with PocketBase's JSON 413 and Bun drains the unread body, so the client reads the answer
+    // instead of meeting a reset; undeclared (chunked) bodies are capped while they are read.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     fetch: (request, server) => app.fetch(request, { server }),
   })
   return {

@@ -1,9 +1,9 @@
 /**
  * @module
  * Reads request bodies within the size limit and decodes them as PocketBase does: JSON objects,
- * multipart and urlencoded forms; anything malformed is a 400, anything too big a 413.
+ * multipart and urlencoded forms; anything malformed (or streamed past the limit) is a 400.
  */
-import { ApiError, badRequest, tooLarge } from "../core/errors.ts"
+import { ApiError, badRequest } from "../core/errors.ts"
 import { parseJson } from "../core/json-depth.ts"
 
 /** Form data as `Request.formData()` returns it. */
@@ -12,16 +12,18 @@ export type Form = Awaited<ReturnType<Request["formData"]>>
 /** A decoded body: a JSON object, or form data for multipart/urlencoded requests. */
 export type ParsedBody = { kind: "json"; value: Record<string, unknown> } | { kind: "form"; value: Form }
 
-/** Reads at most `limit` bytes; a longer body (declared or streamed) is a 413. */
-export async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("content-length") ?? "")
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge()
+/**
+ * Reads at most `limit` bytes. A body declared larger never gets here (see `bodyLimit`); one that
+ * streams past the limit (chunked) is answered `overflow()`: PocketBase reports that as the
+ * endpoint's unreadable-body 400, not as a 413.
+ */
+export async function readLimited(request: Request, limit: number, overflow: () => ApiError = () => badRequest()): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array()
   const chunks: Uint8Array[] = []
   let size = 0
   for await (const chunk of request.body) {
     size += chunk.byteLength
-    if (size > limit) throw tooLarge()
+    if (size > limit) throw overflow()
     chunks.push(chunk)
   }
   return Buffer.concat(chunks)
@@ -33,7 +35,7 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
  * object (endpoints word it differently).
  */
 export async function parseBody(request: Request, limit: number, invalid: () => ApiError = () => badRequest()): Promise<ParsedBody> {
-  const bytes = await readLimited(request, limit)
+  const bytes = await readLimited(request, limit, invalid)
   const type = (request.headers.get("content-type") ?? "").toLowerCase()
   if (bytes.byteLength === 0) return { kind: "json", value: {} }
   if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
