@@ -4,7 +4,10 @@
  * multipart and urlencoded forms; anything malformed (or streamed past the limit) is a 400.
  */
 import { ApiError, badRequest } from "../core/errors.ts"
-import { parseJson } from "../core/json-depth.ts"
+import { parseJsonStrict } from "../core/json-text.ts"
+
+// Invalid UTF-8 is refused, not replaced, as PocketBase's decoder does.
+const UTF8 = new TextDecoder("utf-8", { fatal: true })
 
 /** Form data as `Request.formData()` returns it. */
 export type Form = Awaited<ReturnType<Request["formData"]>>
@@ -38,6 +41,7 @@ export async function parseBody(request: Request, limit: number, invalid: () => 
   const bytes = await readLimited(request, limit, invalid)
   const type = (request.headers.get("content-type") ?? "").toLowerCase()
   if (bytes.byteLength === 0) return { kind: "json", value: {} }
+  if (type.startsWith("application/x-www-form-urlencoded") && !isStrictUrlEncoded(bytes)) throw invalid()
   if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
     try {
       // The original header, not the lower-cased one: multipart boundaries are case-sensitive.
@@ -53,12 +57,19 @@ export async function parseBody(request: Request, limit: number, invalid: () => 
   }
   let value: unknown
   try {
-    value = parseJson(new TextDecoder().decode(bytes))
+    value = parseJsonStrict(UTF8.decode(bytes))
   } catch {
     throw invalid()
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalid()
   return { kind: "json", value: value as Record<string, unknown> }
+}
+
+// Go's form parser (PocketBase's) refuses a `;` anywhere and a `%` not followed by two hex digits;
+// the platform's parser would keep both as text.
+function isStrictUrlEncoded(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes).toString("latin1")
+  return !text.includes(";") && !/%(?![0-9A-Fa-f]{2})/.test(text)
 }
 
 /** Parses a body that must be a JSON object (forms are flattened to their first string values). */

@@ -4,7 +4,7 @@
  */
 
 import { formatFloat, parseFloatStrict } from "./numbers.ts"
-import { parseJson } from "../../core/json-depth.ts"
+import { parseJsonStrict } from "../../core/json-text.ts"
 
 /** The form part whose JSON object is merged over the other values (the JS SDK's way to send objects). */
 export const JSON_PAYLOAD_KEY = "@jsonPayload"
@@ -61,7 +61,7 @@ export function parseFormBody(form: FormData | URLSearchParams): FormBody {
 function parseJsonPayload(text: string): Record<string, unknown> {
   let parsed: unknown
   try {
-    parsed = parseJson(text)
+    parsed = parseJsonStrict(text)
   } catch (cause) {
     throw new FormBodyError(`invalid ${JSON_PAYLOAD_KEY} part`, { cause })
   }

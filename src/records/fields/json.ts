@@ -6,7 +6,7 @@
 import { fieldError } from "../../core/errors.ts"
 import { errRequired } from "./field-errors.ts"
 import { byteLength, numOption, type FieldHandler } from "./handler.ts"
-import { parseJson } from "../../core/json-depth.ts"
+import { parseJson } from "../../core/json-text.ts"
 
 /** `maxSize: 0` means 1 MiB. */
 export const DEFAULT_JSON_MAX_SIZE = 1 << 20
