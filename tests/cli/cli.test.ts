@@ -36,6 +36,15 @@ describe("cli", () => {
     }
   })
 
+  it("prints the usage on stdout and exits 0 when asked for help", () => {
+    for (const args of [["--help"], ["-h"], ["help"], ["serve", "--help"], ["superuser", "--help"], ["migrate", "up", "-h"], ["serve", "--nope=1", "--help"]]) {
+      const result = runCli(...args)
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: "" })
+      expect(result.stdout).toStartWith("usage:\n")
+      expect(result.stdout).toContain("pocketbun serve [--http=127.0.0.1:8090]")
+    }
+  })
+
   it("creates, upserts and deletes superusers", async () => {
     const dir = join(tempRoot(), "pb_data")
     expect(runCli("superuser", "create", "a@example.com", "password-123", `--dir=${dir}`).code).toBe(0)
