@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono"
 import { ApiError, badRequest } from "../../core/errors.ts"
-import { parseFormBody, FormBodyError, type FormBody } from "../../records/fields/index.ts"
+import { parseFormBody, FormBodyError, namelessFilesAsText, type FormBody } from "../../records/fields/index.ts"
 import { parseListParams } from "../../records/list-params.ts"
 import { parseBody } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
@@ -16,7 +16,7 @@ async function recordBody(request: Request, limit: number): Promise<FormBody> {
   const parsed = await parseBody(request, limit)
   if (parsed.kind === "json") return { data: parsed.value, files: {} }
   try {
-    return parseFormBody(parsed.value as unknown as FormData)
+    return parseFormBody(await namelessFilesAsText(parsed.value as unknown as FormData))
   } catch (error) {
     // PocketBase answers an unreadable form (a bad `@jsonPayload`) with its default 400.
     if (error instanceof FormBodyError) throw new ApiError(400, badRequest().message, {}, { cause: error })

@@ -32,6 +32,19 @@ export interface FormBody {
 }
 
 /**
+ * A file part sent with an empty file name (`filename=""`) is a plain text value to PocketBase
+ * (Go's multipart reader only makes files of named parts); the platform's parser makes a nameless
+ * file of it. Returns the form with such parts turned back into their text.
+ */
+export async function namelessFilesAsText(form: FormData): Promise<FormData> {
+  const entries = [...(form.entries() as Iterable<[string, string | File]>)]
+  if (!entries.some(([, value]) => typeof value !== "string" && !value.name)) return form
+  const result = new FormData()
+  for (const [key, value] of entries) result.append(key, typeof value === "string" || value.name ? value : await value.text())
+  return result
+}
+
+/**
  * Reads a `FormData` or `URLSearchParams` body: each text part is inferred ({@link inferFormValue}),
  * repeated keys become arrays, and `@jsonPayload` parts (JSON objects) are merged over the result in
  * order, key by key, without inference. File parts are collected apart under their part names.
