@@ -194,8 +194,9 @@ export class CollectionRegistry {
 
   #insert(collection: Collection): Collection {
     if (collection.type === "view") {
-      collection.fields = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.")
-      this.#store.exec(`CREATE VIEW ${quoteIdent(collection.name)} AS ${collection.viewQuery ?? ""}`)
+      const view = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.")
+      collection.fields = view.fields
+      this.#store.db.prepare(`CREATE VIEW ${quoteIdent(collection.name)} AS ${view.query}`).run()
     } else {
       this.#store.exec(createTableSql(collection))
       this.#createIndexes(collection, "Failed to create collection.")
@@ -208,9 +209,10 @@ export class CollectionRegistry {
 
   #replace(existing: Collection, candidate: Collection): Collection {
     if (candidate.type === "view") {
-      candidate.fields = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.")
+      const view = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.")
+      candidate.fields = view.fields
       this.#store.exec(`DROP VIEW IF EXISTS ${quoteIdent(existing.name)}`)
-      this.#store.exec(`CREATE VIEW ${quoteIdent(candidate.name)} AS ${candidate.viewQuery ?? ""}`)
+      this.#store.db.prepare(`CREATE VIEW ${quoteIdent(candidate.name)} AS ${view.query}`).run()
     } else {
       for (const statement of existing.indexes) {
         const name = parseIndex(statement).indexName

@@ -5,6 +5,7 @@
  * is always ours, never the text a client sent (an index "on `_superusers`" lands on the
  * collection's table, like PocketBase does).
  */
+import { splitTopLevel, trimChars } from "../db/sql.ts"
 
 /** One indexed column or expression. */
 export interface IndexColumn {
@@ -38,7 +39,6 @@ const INDEX = new RegExp(
 )
 const COLUMN = new RegExp(`^([\\s\\S]+?)(?:${S}+collate${S}+(\\w+))?(?:${S}+(asc|desc))?$`, "im")
 const TRIMMED = "`\"'[]\r\n\t\f\v "
-const SPACES = "\t\n\v\f\r \u0085\u00a0"
 
 /**
  * Parses a `CREATE INDEX` statement the way PocketBase does. Parts that are missing stay empty;
@@ -111,43 +111,4 @@ export function hasStatementSeparator(sql: string): boolean {
     else if (ch === ";") return true
   }
   return false
-}
-
-// Splits at `separator` outside parentheses and quotes (a backslash escapes the next character);
-// null when a parenthesis or quote is left open. Empty pieces are dropped, the rest trimmed.
-function splitTopLevel(text: string, separator: string): string[] | null {
-  const pieces: string[] = []
-  let current = ""
-  let depth = 0
-  let quote = ""
-  let previous = ""
-  for (const ch of text) {
-    if (previous !== "\\") {
-      if (ch === "(" && quote === "") depth++
-      else if (ch === ")" && depth > 0 && quote === "") depth--
-      else if (ch === "'" || ch === '"' || ch === "`") {
-        if (quote === ch) quote = ""
-        else if (quote === "") quote = ch
-      }
-    }
-    if (ch === separator && depth === 0 && quote === "") {
-      pieces.push(current)
-      current = ""
-      previous = ""
-      continue
-    }
-    previous = ch
-    current += ch
-  }
-  if (depth > 0 || quote !== "") return null
-  pieces.push(current)
-  return pieces.map((piece) => trimChars(piece, SPACES)).filter((piece) => piece !== "")
-}
-
-function trimChars(text: string, chars: string): string {
-  let start = 0
-  let end = text.length
-  while (start < end && chars.includes(text[start]!)) start++
-  while (end > start && chars.includes(text[end - 1]!)) end--
-  return text.slice(start, end)
 }
