@@ -8,6 +8,7 @@ import { Database } from "bun:sqlite"
 import { join } from "node:path"
 import { describe, expect, it } from "bun:test"
 import { useServer } from "../support/lifecycle.ts"
+import { raw } from "../support/records-fixture.ts"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 
 const invalid = (position: number, code = "validation_invalid_index_expression", message = "Invalid CREATE INDEX expression.") => ({
@@ -32,14 +33,8 @@ const REFUSED: Array<[string, string[], unknown]> = [
   ["one definition twice", ["CREATE INDEX idx_x ON t (title)", "CREATE INDEX idx_y ON t (title)"], invalid(1, "validation_duplicated_index_definition", "The index definition already exists.")],
 ]
 
-async function post(server: TestServer, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.url}/api/collections`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: server.admin.authStore.token },
-    body: JSON.stringify(body),
-  })
-  return { status: response.status, body: await response.json() }
-}
+const post = (server: TestServer, body: unknown) =>
+  raw(server, "/api/collections", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
 
 const textCollection = (name: string, indexes: string[], field = "title") => ({ name, type: "base", fields: [{ name: field, type: "text" }], indexes })
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "bun:test"
 import { useServer } from "../support/lifecycle.ts"
+import { raw } from "../support/records-fixture.ts"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 
 /** `{"data": [[…]]}` whose deepest point is `depth` levels down, the outer object included. */
@@ -19,12 +20,8 @@ const ROUTES: Array<[string, unknown]> = [
   ["/api/realtime", defaultInvalid],
 ]
 
-async function post(server: TestServer, path: string, body: string | FormData, json = true): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { authorization: server.admin.authStore.token }
-  if (json) headers["content-type"] = "application/json"
-  const response = await fetch(`${server.url}${path}`, { method: "POST", headers, body })
-  return { status: response.status, body: await response.json() }
-}
+const post = (server: TestServer, path: string, body: string | FormData) =>
+  raw(server, path, { method: "POST", body, headers: typeof body === "string" ? { "content-type": "application/json" } : {} })
 
 for (const target of conformanceTargets()) {
   describe(`deeply nested JSON bodies (${target.name})`, () => {
@@ -43,7 +40,7 @@ for (const target of conformanceTargets()) {
       const before = await count()
       const form = new FormData()
       form.set("@jsonPayload", hostile)
-      expect(await post(server(), "/api/collections/notes/records", form, false)).toEqual({ status: 400, body: defaultInvalid })
+      expect(await post(server(), "/api/collections/notes/records", form)).toEqual({ status: 400, body: defaultInvalid })
       expect(await count()).toBe(before)
     })
 

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "bun:test"
 import { useServer } from "../support/lifecycle.ts"
+import { raw } from "../support/records-fixture.ts"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 
 const DEFAULT_400 = { data: {}, message: "Something went wrong while processing your request.", status: 400 }
@@ -20,10 +21,8 @@ const REFUSED: Array<[string, Uint8Array | string]> = [
   ["a number beyond float64 anywhere", '{"data":{"deep":[1,2,1e999]}}'],
 ]
 
-async function post(server: TestServer, body: Uint8Array | string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.url}/api/collections/notes/records`, { method: "POST", headers: { "content-type": "application/json" }, body })
-  return { status: response.status, body: await response.json() }
-}
+const post = (server: TestServer, body: Uint8Array | string) =>
+  raw(server, "/api/collections/notes/records", { method: "POST", headers: { "content-type": "application/json" }, body, admin: false })
 
 for (const target of conformanceTargets()) {
   describe(`strict JSON bodies (${target.name})`, () => {

@@ -6,15 +6,13 @@
  */
 import { describe, expect, it } from "bun:test"
 import { useServer } from "../support/lifecycle.ts"
+import { raw } from "../support/records-fixture.ts"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 
 const defaultInvalid = { data: {}, message: "Something went wrong while processing your request.", status: 400 }
 
-async function post(server: TestServer, body: string | FormData, contentType?: string): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = contentType ? { "content-type": contentType } : {}
-  const response = await fetch(`${server.url}/api/collections/notes/records`, { method: "POST", headers, body })
-  return { status: response.status, body: await response.json() }
-}
+const post = (server: TestServer, body: string | FormData, contentType?: string) =>
+  raw(server, "/api/collections/notes/records", { method: "POST", headers: contentType ? { "content-type": contentType } : {}, body, admin: false })
 
 const payload = (text: string) => {
   const form = new FormData()

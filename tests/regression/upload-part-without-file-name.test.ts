@@ -6,20 +6,15 @@
  */
 import { describe, expect, it } from "bun:test"
 import { useServer } from "../support/lifecycle.ts"
+import { raw } from "../support/records-fixture.ts"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 
 function part(field: string, content: string): string {
   return `--XYZ\r\nContent-Disposition: form-data; name="${field}"; filename=""\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--XYZ--\r\n`
 }
 
-async function post(server: TestServer, body: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.url}/api/collections/docs/records`, {
-    method: "POST",
-    headers: { "content-type": "multipart/form-data; boundary=XYZ" },
-    body,
-  })
-  return { status: response.status, body: await response.json() }
-}
+const post = (server: TestServer, body: string) =>
+  raw(server, "/api/collections/docs/records", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=XYZ" }, body, admin: false })
 
 for (const target of conformanceTargets()) {
   describe(`multipart parts without a file name (${target.name})`, () => {

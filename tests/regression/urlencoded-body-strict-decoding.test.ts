@@ -5,18 +5,13 @@
  */
 import { describe, expect, it } from "bun:test"
 import { useServer } from "../support/lifecycle.ts"
+import { raw } from "../support/records-fixture.ts"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 
 const DEFAULT_400 = { data: {}, message: "Something went wrong while processing your request.", status: 400 }
 
-async function post(server: TestServer, body: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.url}/api/collections/notes/records`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
-  })
-  return { status: response.status, body: await response.json() }
-}
+const post = (server: TestServer, body: string) =>
+  raw(server, "/api/collections/notes/records", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body, admin: false })
 
 for (const target of conformanceTargets()) {
   describe(`strict urlencoded bodies (${target.name})`, () => {

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "bun:test"
 import { useServer } from "../support/lifecycle.ts"
+import { raw } from "../support/records-fixture.ts"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 
 const blank = { code: "validation_required", message: "Cannot be blank." }
@@ -35,14 +36,12 @@ const REFUSED: Array<[string, unknown]> = [
   ["", { data: { fields: blank, viewQuery: blank }, message: "Failed to create collection.", status: 400 }],
 ]
 
-async function createView(server: TestServer, viewQuery: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.url}/api/collections`, {
+const createView = (server: TestServer, viewQuery: string) =>
+  raw(server, "/api/collections", {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: server.admin.authStore.token },
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({ name: `v_${crypto.randomUUID().slice(0, 8)}`, type: "view", viewQuery }),
   })
-  return { status: response.status, body: await response.json() }
-}
 
 for (const target of conformanceTargets()) {
   describe(`view queries (${target.name})`, () => {
