@@ -16,6 +16,12 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
+// An HTTP/1.0 request may leave out Host; Bun then hands over a path-only URL that no route
+// matches. Such a request gets the server's own origin (its peer address is then unknown).
+function withOrigin(request: Request, server: Server<unknown>): Request {
+  return request.url.startsWith("/") ? new Request(server.url.origin + request.url, request) : request
+}
+
 /** Starts listening; `port` 0 picks a free one. */
 export function serveApp(app: App, hostname: string, port: number, reusePort = false): RunningServer {
   const server = Bun.serve({
@@ -26,7 +32,7 @@ export function serveApp(app: App, hostname: string, port: number, reusePort = f
     // with PocketBase's JSON 413 and Bun drains the unread body, so the client reads the answer
     // instead of meeting a reset; undeclared (chunked) bodies are capped while they are read.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    fetch: (request, server) => app.fetch(request, { server }),
+    fetch: (request, server) => app.fetch(withOrigin(request, server), { server }),
   })
   return {
     server,
