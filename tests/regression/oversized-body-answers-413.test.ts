@@ -47,7 +47,8 @@ for (const target of conformanceTargets()) {
       }
     })
 
-    it.skipIf(target.name === "pocketbase")("answers every fully sent body over the limit with the 413 JSON, never a reset", async () => {
+    // Ours only: the reference's limit cannot be lowered, and 40 × 32 MiB would only slow the run.
+    if (target.name === "pocketbun") it("answers every fully sent body over the limit with the 413 JSON, never a reset", async () => {
       const before = await count()
       for (const size of [limit + 1, limit * 3, limit * 40]) {
         const answer = await rawRequest(server().url, head("/api/collections/notes/records", `Content-Length: ${size}\r\n`), { body: Buffer.alloc(size, "x") })
