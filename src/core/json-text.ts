@@ -21,8 +21,9 @@ const BACKSLASH = 0x5c
  * always, and with `strict`, duplicate member names and lone surrogate escapes.
  */
 export function jsonTextProblem(text: string, strict = false, maxDepth = MAX_JSON_DEPTH): JsonTextProblem | null {
-  // One entry per open container: the member names seen so far for objects, null for arrays.
-  const open: Array<Set<string> | null> = []
+  // One entry per open container: for objects, the member names seen so far (an array while
+  // small, a Set once large), null for arrays.
+  const open: Array<MemberNames | null> = []
   let previous = 0 // the last structural character outside strings
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
@@ -32,15 +33,13 @@ export function jsonTextProblem(text: string, strict = false, maxDepth = MAX_JSO
       const names = open[open.length - 1]
       if (strict && names && (previous === 0x7b || previous === 0x2c)) {
         const raw = text.slice(i + 1, end)
-        const name = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw
-        if (names.has(name)) return "duplicate member name"
-        names.add(name)
+        if (!addName(names, raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw)) return "duplicate member name"
       }
       i = end
       previous = QUOTE
     } else if (code === 0x5b || code === 0x7b) {
       if (open.length >= maxDepth) return "too deep"
-      open.push(code === 0x7b && strict ? new Set() : null)
+      open.push(code === 0x7b && strict ? { list: [], set: null } : null)
       previous = code
     } else if (code === 0x5d || code === 0x7d) {
       open.pop()
@@ -48,6 +47,26 @@ export function jsonTextProblem(text: string, strict = false, maxDepth = MAX_JSO
     } else if (code === 0x2c || code === 0x3a) previous = code
   }
   return null
+}
+
+// Most objects have a handful of members: a linear look through a small array is cheaper than a
+// Set per object, and a Set takes over before the look gets long.
+interface MemberNames {
+  list: string[]
+  set: Set<string> | null
+}
+const SMALL_OBJECT = 16
+
+function addName(names: MemberNames, name: string): boolean {
+  if (names.set) {
+    if (names.set.has(name)) return false
+    names.set.add(name)
+    return true
+  }
+  if (names.list.includes(name)) return false
+  names.list.push(name)
+  if (names.list.length > SMALL_OBJECT) names.set = new Set(names.list)
+  return true
 }
 
 // Index of the quote closing the string opened at `start` (the text's end when unclosed), or -1
