@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from "hono"
 import { tooLarge } from "../../core/errors.ts"
 import type { HttpEnv } from "../context.ts"
 
+/** Answers 413 when the declared Content-Length exceeds the configured `bodyLimit`. */
 export const bodyLimit: MiddlewareHandler<HttpEnv> = async (c, next) => {
   const declared = Number(c.req.header("content-length") ?? "")
   if (declared > c.get("services").config.bodyLimit) throw tooLarge()
