@@ -12,6 +12,7 @@ import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
 import { createSuperuser, deleteSuperuser, SuperuserInputError, upsertSuperuser } from "./auth/superusers.ts"
 
 const USAGE = `usage:
+  pocketbun help | --help | <command> --help
   pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=./migrations]
                   [--realtimeHeartbeat=25] [--realtimeIdleTimeout=300] [--realtimeMaxLifetime=1800]
                   [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
@@ -27,7 +28,14 @@ const SERVE_FLAGS: Array<keyof Config> = [
   "loginMaxFailures", "loginMaxIpFailures", "loginWindow",
 ]
 
+/** `help`, or `--help`/`-h` anywhere (`serve --help`): the usage is the answer, not an error. */
+const wantsHelp = (argv: string[]): boolean => argv[0] === "help" || argv.includes("--help") || argv.includes("-h")
+
 async function main(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    console.log(USAGE)
+    return 0
+  }
   const { positional, flags } = splitArgs(argv, BOOLEAN_KEYS)
   const [command, ...rest] = positional
   switch (command) {

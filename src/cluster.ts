@@ -35,8 +35,10 @@ export async function connectCluster(config: Readonly<Config>): Promise<RedisBro
  */
 export async function runWorkers(config: Readonly<Config>, argv: string[]): Promise<number> {
   const args = argv.filter((arg, i) => !arg.startsWith("--workers") && argv[i - 1] !== "--workers")
+  // Bun's own request-head limit is a runtime flag; workers serve with the one this process got.
+  const runtimeFlags = process.execArgv.filter((arg) => arg.startsWith("--max-http-header-size"))
   const children = Array.from({ length: config.workers }, () =>
-    Bun.spawn([process.execPath, import.meta.dir + "/cli.ts", ...args, "--workers=1", "--reusePort"], {
+    Bun.spawn([process.execPath, ...runtimeFlags, import.meta.dir + "/cli.ts", ...args, "--workers=1", "--reusePort"], {
       stdout: "inherit",
       stderr: "inherit",
       env: process.env,

@@ -19,6 +19,12 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
+// An HTTP/1.0 request may leave out Host; Bun then hands over a path-only URL that no route
+// matches. Such a request gets the server's own origin (its peer address is then unknown).
+function withOrigin(request: Request, server: Server<unknown>): Request {
+  return request.url.startsWith("/") ? new Request(server.url.origin + request.url, request) : request
+}
+
 /** Starts listening; `port` 0 picks a free one. A lifecycle handler that does not call `next()` keeps the server from starting (rejects). */
 export async function serveApp(app: App, hostname: string, port: number, reusePort = false): Promise<RunningServer> {
   const { hooks } = app
@@ -30,9 +36,11 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
       hostname,
       port,
       reusePort,
-      // PocketBase's default body limit is enforced by the app (for its 413 body); this is only a backstop.
-      maxRequestBodySize: app.services.config.bodyLimit * 2,
-      fetch: (request, server) => app.fetch(request, { server }),
+      // No cap here: Bun's own 413 has an empty body. The app answers a declared size over the limit
+      // with PocketBase's JSON 413 and Bun drains the unread body, so the client reads the answer
+      // instead of meeting a reset; undeclared (chunked) bodies are capped while they are read.
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+      fetch: (request, server) => app.fetch(withOrigin(request, server), { server }),
     })
     e.url = `http://${hostname}:${server.port}`
   })

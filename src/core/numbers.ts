@@ -28,7 +28,8 @@ const SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i
 
 /**
  * Parses `text` the way Go's `strconv.ParseFloat` does for decimal input: no surrounding spaces,
- * optional sign and exponent, `inf`/`infinity`/`nan` accepted. Returns `null` for invalid text.
+ * optional sign and exponent, `inf`/`infinity`/`nan` accepted. Returns `null` for invalid text
+ * and for numbers out of range (`1e400`).
  */
 export function parseFloatStrict(text: string): number | null {
   if (SPECIAL.test(text)) {
@@ -38,5 +39,6 @@ export function parseFloatStrict(text: string): number | null {
   if (text.includes("_")) return null // Go allows underscores only after a base prefix
   if (!DECIMAL.test(text) || !/\d/.test(text.replace(/[eE].*$/, ""))) return null
   const n = Number(text)
-  return Number.isNaN(n) ? null : n
+  // Out of float64's range is a parse error in Go (ErrRange), not an infinity.
+  return Number.isFinite(n) ? n : null
 }

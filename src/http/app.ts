@@ -9,6 +9,7 @@ import type { Services } from "../services.ts"
 import type { HttpEnv } from "./context.ts"
 import { globalHeaders } from "./middleware/headers.ts"
 import { resolveAuth } from "./middleware/auth.ts"
+import { bodyLimit } from "./middleware/body-limit.ts"
 import { handleError, errorResponse } from "./error-handler.ts"
 import { healthRoutes } from "./routes/health.ts"
 import { collectionRoutes } from "./routes/collections.ts"
@@ -25,6 +26,7 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
     c.set("services", services)
     await next()
   })
+  app.use(bodyLimit)
   app.use(resolveAuth)
   app.route("/api/health", healthRoutes)
   app.route("/api/realtime", realtimeRoutes)

@@ -7,7 +7,7 @@ import { ApiError } from "../core/errors.ts"
 import { nowDateTime } from "../core/clock.ts"
 import type { Collection, CollectionType, Field } from "../core/types.ts"
 import { authIndexes, authSystemFields, blankCollection, idField, TOKEN_OPTIONS } from "./collection-defaults.ts"
-import { indexName } from "./schema-sql.ts"
+import { indexOnTable, parseIndex } from "./index-statement.ts"
 import { newTokenSecret } from "../core/random.ts"
 import { defaultFieldId, FIELD_TYPE_DEFAULTS, withFieldDefaults } from "./fields/index.ts"
 
@@ -82,13 +82,21 @@ export function collectionFromInput(input: unknown, existing: Collection | null)
     if (existing && existing.authRule !== base.authRule) {
       base.authToken = { ...(base.authToken as Record<string, unknown>), secret: newTokenSecret() }
     }
-    const names = new Set(base.indexes.map((i) => indexName(i)))
+    const names = new Set(base.indexes.map((i) => parseIndex(i).indexName))
     for (const index of authIndexes(base)) {
-      if (!names.has(indexName(index))) base.indexes.push(index)
+      if (!names.has(parseIndex(index).indexName)) base.indexes.push(index)
     }
   }
+  base.indexes = base.indexes.map((index) => onOwnTable(index, base.name))
   base.updated = nowDateTime()
   return base
+}
+
+// An index always belongs to its collection's table (PocketBase rewrites the table name, it does
+// not refuse it); text that does not parse is kept as sent for validation to reject.
+function onOwnTable(index: string, table: string): string {
+  if (parseIndex(index).tableName === table) return index
+  return indexOnTable(index, table) || index
 }
 
 function fieldsFromInput(value: unknown, collection: Collection): Field[] {

@@ -3,9 +3,9 @@
  * Validates a collection before it is saved, reporting errors keyed by field path the way
  * PocketBase does (`data.fields["2"].name = {code, message}`).
  */
-import { fieldError, type ErrorData } from "../core/errors.ts"
+import { fieldError, type ErrorData, type FieldError } from "../core/errors.ts"
 import type { Collection, Field } from "../core/types.ts"
-import { indexName } from "./schema-sql.ts"
+import { buildIndex, hasStatementSeparator, isValidIndex, parseIndex } from "./index-statement.ts"
 import { hasSingleColumnUniqueIndex } from "../filter/index.ts"
 import { generateFromPattern } from "./fields/index.ts"
 
@@ -24,6 +24,8 @@ export interface ValidationContext {
   others: Collection[]
   /** Compiles a rule against the candidate; returns an error text, or null when it is valid. */
   checkRule(candidate: Collection, rule: string): string | null
+  /** The table an existing index of this name (any case) belongs to, or null. */
+  indexTable(indexName: string): string | null
 }
 
 /** Returns the field errors for `candidate`, or null when it may be saved. */
@@ -39,7 +41,7 @@ export function validateCollection(candidate: Collection, ctx: ValidationContext
   }
   const fieldErrors = validateFields(candidate, ctx)
   if (fieldErrors) errors.fields = fieldErrors
-  const indexErrors = validateIndexes(candidate)
+  const indexErrors = validateIndexes(candidate, ctx)
   if (indexErrors) errors.indexes = indexErrors
   if (candidate.type === "auth") {
     // PocketBase checks MFA first and stops there.
@@ -188,14 +190,36 @@ function regexProblem(pattern: string, option: "pattern" | "autogeneratePattern"
   }
 }
 
-function validateIndexes(candidate: Collection): ErrorData | null {
-  const errors: ErrorData = {}
-  const names = new Set<string>()
-  for (const [index, statement] of candidate.indexes.entries()) {
-    const name = typeof statement === "string" ? indexName(statement) : null
-    if (!name || names.has(name.toLowerCase())) {
-      errors[String(index)] = fieldError("validation_invalid_index_expression", "Invalid CREATE INDEX expression.")
-    } else names.add(name.toLowerCase())
+// PocketBase reports the first bad index only. The table an index names does not matter: every
+// index is rebuilt on the collection's own table.
+function validateIndexes(candidate: Collection, ctx: ValidationContext): ErrorData | FieldError | null {
+  if (candidate.type === "view" && candidate.indexes.length > 0) {
+    return fieldError("validation_indexes_not_supported", "View collections don't support indexes.")
   }
-  return Object.keys(errors).length > 0 ? errors : null
+  const names = new Set<string>()
+  const definitions = new Set<string>()
+  for (const [position, statement] of candidate.indexes.entries()) {
+    const error = indexError(statement, names, definitions, ctx, candidate)
+    if (error) return { [String(position)]: error }
+  }
+  return null
+}
+
+function indexError(statement: string, names: Set<string>, definitions: Set<string>, ctx: ValidationContext, candidate: Collection): FieldError | null {
+  const parsed = { ...parseIndex(statement), tableName: "validator" }
+  if (!isValidIndex(parsed) || hasStatementSeparator(buildIndex(parsed))) {
+    return fieldError("validation_invalid_index_expression", "Invalid CREATE INDEX expression.")
+  }
+  const lowerName = parsed.indexName.toLowerCase()
+  if (names.has(lowerName)) return fieldError("validation_duplicated_index_name", "The index name already exists.")
+  names.add(lowerName)
+  const usedBy = ctx.indexTable(parsed.indexName)
+  const ownTables = [candidate.name.toLowerCase(), (ctx.existing?.name ?? "").toLowerCase()]
+  if (usedBy !== null && !ownTables.includes(usedBy.toLowerCase())) {
+    return fieldError("validation_existing_index_name", `The index name is already used in ${usedBy} collection.`, { usedTableName: usedBy })
+  }
+  const definition = buildIndex({ ...parsed, schemaName: "validator", indexName: "validator" })
+  if (definitions.has(definition)) return fieldError("validation_duplicated_index_definition", "The index definition already exists.")
+  definitions.add(definition)
+  return null
 }

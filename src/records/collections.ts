@@ -4,16 +4,17 @@
  * backed by a real SQLite table that follows its fields. Creates, updates and deletes run
  * through the collection hooks (the after-success ones once the change committed).
  */
-import { ApiError, ValidationError, badRequest, type ErrorData } from "../core/errors.ts"
+import { ApiError, ValidationError, badRequest, fieldError, type ErrorData } from "../core/errors.ts"
 import type { Collection } from "../core/types.ts"
-import { quoteIdent } from "../db/sql.ts"
+import { quoteIdent, sqliteErrorText } from "../db/sql.ts"
 import type { Store } from "../db/store.ts"
 import { CollectionErrorEvent, CollectionEvent, type AppHooks, type SyncHook } from "../hooks/index.ts"
 import { runModelHooks } from "./model-hooks.ts"
 import { initialCollections } from "./collection-defaults.ts"
 import { collectionFromInput } from "./collection-input.ts"
 import { validateCollection } from "./collection-validate.ts"
-import { alterTableSql, createTableSql, indexName } from "./schema-sql.ts"
+import { alterTableSql, createTableSql } from "./schema-sql.ts"
+import { indexOnTable, parseIndex } from "./index-statement.ts"
 import { deriveViewFields } from "./view-fields.ts"
 
 /** Compiles a rule for validation; returns an error text or null. Supplied by the filter layer. */
@@ -199,17 +200,19 @@ export class CollectionRegistry {
       existing,
       others,
       checkRule: (c, rule) => this.#checkRule(c, rule, [...others, c]),
+      indexTable: (name) => this.#store.get<{ tbl_name: string }>("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND LOWER(name) = LOWER(?) LIMIT 1", [name])?.tbl_name ?? null,
     })
     if (errors) throw new ApiError(400, message, errors, { cause: new ValidationError(errors) })
   }
 
   #insert(collection: Collection): Collection {
     if (collection.type === "view") {
-      collection.fields = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.")
-      this.#store.exec(`CREATE VIEW ${quoteIdent(collection.name)} AS ${collection.viewQuery ?? ""}`)
+      const view = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.")
+      collection.fields = view.fields
+      this.#store.db.prepare(`CREATE VIEW ${quoteIdent(collection.name)} AS ${view.query}`).run()
     } else {
       this.#store.exec(createTableSql(collection))
-      for (const statement of collection.indexes) this.#store.exec(statement)
+      this.#createIndexes(collection, "Failed to create collection.")
     }
     this.#store.run("INSERT INTO _collections (id, name, data) VALUES (?, ?, ?)", [collection.id, collection.name, JSON.stringify(collection)])
     this.#byId.set(collection.id, collection)
@@ -218,27 +221,37 @@ export class CollectionRegistry {
 
   #replace(existing: Collection, candidate: Collection): Collection {
     if (candidate.type === "view") {
-      candidate.fields = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.")
+      const view = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.")
+      candidate.fields = view.fields
       this.#store.exec(`DROP VIEW IF EXISTS ${quoteIdent(existing.name)}`)
-      this.#store.exec(`CREATE VIEW ${quoteIdent(candidate.name)} AS ${candidate.viewQuery ?? ""}`)
+      this.#store.db.prepare(`CREATE VIEW ${quoteIdent(candidate.name)} AS ${view.query}`).run()
     } else {
       for (const statement of existing.indexes) {
-        const name = indexName(statement)
+        const name = parseIndex(statement).indexName
         if (name) this.#store.exec(`DROP INDEX IF EXISTS ${quoteIdent(name)}`)
       }
       for (const step of alterTableSql(existing, candidate)) this.#store.exec(step)
-      if (existing.name !== candidate.name) candidate.indexes = candidate.indexes.map((i) => retarget(i, existing.name, candidate.name))
-      for (const statement of candidate.indexes) this.#store.exec(statement)
+      this.#createIndexes(candidate, "Failed to update collection.")
     }
     this.#store.run("UPDATE _collections SET name = ?, data = ? WHERE id = ?", [candidate.name, JSON.stringify(candidate), existing.id])
     this.#byId.set(candidate.id, candidate)
     return candidate
   }
-}
 
-// An index written for the old table name keeps working after a rename.
-function retarget(statement: string, from: string, to: string): string {
-  return statement.replace(new RegExp(`\\bON\\s+[\`"]?${from}[\`"]?\\s*\\(`, "i"), `ON \`${to}\` (`)
+  // Runs each index rebuilt on the collection's table (one statement, never the submitted text);
+  // SQLite's complaints (a missing column, duplicates under a UNIQUE index) become field errors.
+  #createIndexes(collection: Collection, message: string): void {
+    const errors: ErrorData = {}
+    for (const [position, statement] of collection.indexes.entries()) {
+      try {
+        this.#store.db.prepare(indexOnTable(statement, collection.name)).run()
+      } catch (error) {
+        const reason = error instanceof Error ? sqliteErrorText(error) : String(error)
+        errors[String(position)] = fieldError("validation_invalid_index_expression", `Failed to create index ${parseIndex(statement).indexName} - ${reason}.`)
+      }
+    }
+    if (Object.keys(errors).length > 0) throw new ApiError(400, message, { indexes: errors })
+  }
 }
 
 // Without deleteMissing, fields of the stored collection that the import does not list are kept.

@@ -86,9 +86,3 @@ function convertMultiplicity(table: string, field: Field): string[] {
   }
   return [`UPDATE ${quoteIdent(table)} SET ${column} = CASE WHEN json_valid(${column}) AND json_type(${column}) = 'array' THEN COALESCE(json_extract(${column}, '$[#-1]'), '') ELSE COALESCE(${column}, '') END`]
 }
-
-/** Names the index a `CREATE [UNIQUE] INDEX` statement creates, or null if it is not one. */
-export function indexName(statement: string): string | null {
-  const match = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?[`"[]?([\w]+)[`"\]]?\s+ON\s+[`"[]?(\w+)[`"\]]?\s*\(/i.exec(statement)
-  return match ? match[1]! : null
-}

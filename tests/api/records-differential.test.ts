@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import { referenceExecutable, startPocketbun, startReference, type TestServer } from "../support/servers.ts"
+import { reportMissing } from "../support/requirements.ts"
 import { fixedId, OPEN_RULES } from "../support/records-fixture.ts"
 
 const TEAM_NAMES = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta_%"]
@@ -227,7 +228,7 @@ function caseName(c: Case): string {
 }
 
 const reference = referenceExecutable()
-if (!reference.path) console.log(`skipping the records differential test: ${reference.reason}`)
+if (!reference.path) reportMissing("the records differential tests", reference.reason)
 
 describe.skipIf(!reference.path)("records differential: pocketbun vs PocketBase", () => {
   let ours: TestServer

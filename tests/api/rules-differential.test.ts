@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import { referenceExecutable, startPocketbun, startReference, type TestServer } from "../support/servers.ts"
+import { reportMissing } from "../support/requirements.ts"
 import { createWorld, outcome, signIn, type Actor, type Clients } from "../support/rules-world.ts"
 import { SCENARIOS } from "../support/rules-scenarios.ts"
 
@@ -61,7 +62,7 @@ async function sightings(side: Side, actor: Actor): Promise<Record<string, unkno
 }
 
 const reference = referenceExecutable()
-if (!reference.path) console.log(`skipping the differential API-rules test: ${reference.reason}`)
+if (!reference.path) reportMissing("the differential API-rules tests", reference.reason)
 
 describe.skipIf(!reference.path)("API rules: pocketbun and the reference PocketBase agree", () => {
   const sides: Side[] = []

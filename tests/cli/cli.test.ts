@@ -36,6 +36,38 @@ describe("cli", () => {
     }
   })
 
+  it("prints the usage on stdout and exits 0 when asked for help", () => {
+    for (const args of [["--help"], ["-h"], ["help"], ["serve", "--help"], ["superuser", "--help"], ["migrate", "up", "-h"], ["serve", "--nope=1", "--help"]]) {
+      const result = runCli(...args)
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: "" })
+      expect(result.stdout).toStartWith("usage:\n")
+      expect(result.stdout).toContain("pocketbun serve [--http=127.0.0.1:8090]")
+    }
+  })
+
+  it("serves request heads up to PocketBase's 1 MiB limit under `bun run start`", async () => {
+    const port = await freePort()
+    const dir = join(tempRoot(), "pb_data")
+    const child = Bun.spawn(["bun", "run", "start", `--http=127.0.0.1:${port}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "none")}`], {
+      cwd: join(import.meta.dir, "../.."),
+      stdout: "ignore",
+      stderr: "ignore",
+    })
+    try {
+      const url = `http://127.0.0.1:${port}/api/health`
+      const deadline = Date.now() + 20_000
+      while (!(await fetch(url).then((r) => r.ok, () => false))) {
+        if (Date.now() > deadline) throw new Error("bun run start did not come up")
+        await Bun.sleep(50)
+      }
+      const response = await fetch(`${url}?pad=${"a".repeat(100_000)}`, { headers: { "x-long": "b".repeat(200_000) } })
+      expect(response.status).toBe(200)
+    } finally {
+      child.kill("SIGTERM")
+      await child.exited
+    }
+  })
+
   it("creates, upserts and deletes superusers", async () => {
     const dir = join(tempRoot(), "pb_data")
     expect(runCli("superuser", "create", "a@example.com", "password-123", `--dir=${dir}`).code).toBe(0)

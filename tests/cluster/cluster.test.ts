@@ -11,6 +11,7 @@ import PocketBase from "pocketbase"
 import { waitFor } from "../support/realtime.ts"
 import { FORWARD_TIMEOUT_MS } from "../../src/realtime/service.ts"
 import { redisUnavailable, startRedis, type TestRedis } from "../support/redis.ts"
+import { reportMissing } from "../support/requirements.ts"
 import { freePort, runCli, startServerProcess, superuserClient, type ServerProcess } from "../support/processes.ts"
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-123" }
@@ -20,7 +21,7 @@ const USERS = [
 ]
 const CLIENTS = 60
 const unavailable = redisUnavailable()
-if (unavailable) console.log(`skipping cluster tests: ${unavailable}`)
+if (unavailable) reportMissing("the cluster tests", unavailable)
 
 interface Received {
   action: string

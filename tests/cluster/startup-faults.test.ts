@@ -9,10 +9,12 @@ import { join } from "node:path"
 import PocketBase from "pocketbase"
 import { waitFor } from "../support/realtime.ts"
 import { redisUnavailable, startRedis } from "../support/redis.ts"
+import { reportMissing } from "../support/requirements.ts"
 import { freePort, runCli, startServerProcess, superuserClient } from "../support/processes.ts"
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-123" }
 const unavailable = redisUnavailable()
+if (unavailable) reportMissing("the Redis worker and outage tests", unavailable)
 const roots: string[] = []
 
 function dataDir(): string {

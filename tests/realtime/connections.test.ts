@@ -6,6 +6,7 @@
 import net from "node:net"
 import { afterEach, describe, expect, it } from "bun:test"
 import { referenceExecutable, startPocketbun, type PocketbunServer } from "../support/servers.ts"
+import { reportMissing } from "../support/requirements.ts"
 import {
   EventCollector,
   openRawStream,
@@ -22,7 +23,9 @@ import {
 const OPEN = { listRule: "", viewRule: "", createRule: "", updateRule: "", deleteRule: "" }
 
 const restartTargets: Array<{ name: string; start: () => Promise<RestartableServer> }> = [{ name: "pocketbun", start: () => startRestartablePocketbun() }]
-if (referenceExecutable().path) restartTargets.push({ name: "pocketbase", start: startRestartableReference })
+const reference = referenceExecutable()
+if (reference.path) restartTargets.push({ name: "pocketbase", start: startRestartableReference })
+else reportMissing("the reference PocketBase restart tests", reference.reason)
 
 for (const target of restartTargets) {
   describe(`realtime server restart (${target.name})`, () => {

@@ -13,6 +13,7 @@ import { makeConfig, type Config } from "../../src/config.ts"
 import { serveApp } from "../../src/server.ts"
 import { upsertSuperuser } from "../../src/auth/superusers.ts"
 import type { App } from "../../src/app.ts"
+import { reportMissing } from "./requirements.ts"
 
 export const SUPERUSER_EMAIL = "admin@example.com"
 export const SUPERUSER_PASSWORD = "admin-password-123"
@@ -125,12 +126,12 @@ export async function startReference(): Promise<TestServer> {
 
 /**
  * The servers a conformance suite should run against: always pocketbun, plus the reference when
- * installed. Prints why the reference is skipped.
+ * installed (reported through `reportMissing` otherwise: printed, or a failure under CI=true).
  */
 export function conformanceTargets(): Array<{ name: TestServer["name"]; start: () => Promise<TestServer> }> {
   const targets: Array<{ name: TestServer["name"]; start: () => Promise<TestServer> }> = [{ name: "pocketbun", start: () => startPocketbun() }]
   const reference = referenceExecutable()
   if (reference.path) targets.push({ name: "pocketbase", start: startReference })
-  else console.log(`skipping reference PocketBase runs: ${reference.reason}`)
+  else reportMissing("the reference PocketBase runs", reference.reason)
   return targets
 }

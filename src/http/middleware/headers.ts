@@ -1,7 +1,7 @@
 /**
  * @module
  * PocketBase's global response headers: security headers on every answer and permissive CORS
- * (allowed origin `*`), with preflight answered 204.
+ * (allowed origin `*`), with every OPTIONS request answered 204.
  */
 import type { MiddlewareHandler } from "hono"
 import type { HttpEnv } from "../context.ts"
@@ -14,14 +14,17 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 export const globalHeaders: MiddlewareHandler<HttpEnv> = async (c, next) => {
   const origin = c.req.header("origin")
-  if (c.req.method === "OPTIONS" && origin && c.req.header("access-control-request-method")) {
-    const headers = new Headers({
-      "Access-Control-Allow-Origin": "*",
-      "Access-Control-Allow-Methods": "GET,HEAD,PUT,PATCH,POST,DELETE",
-      Vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
-    })
-    const requested = c.req.header("access-control-request-headers")
-    if (requested) headers.set("Access-Control-Allow-Headers", requested)
+  // Every OPTIONS request is answered here, as PocketBase's CORS middleware does: 204, with the
+  // preflight headers when an Origin is named.
+  if (c.req.method === "OPTIONS") {
+    const headers = new Headers({ Vary: "Origin" })
+    if (origin) {
+      headers.set("Access-Control-Allow-Origin", "*")
+      headers.set("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE")
+      headers.set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+      const requested = c.req.header("access-control-request-headers")
+      if (requested) headers.set("Access-Control-Allow-Headers", requested)
+    }
     return new Response(null, { status: 204, headers })
   }
   await next()

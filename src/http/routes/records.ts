@@ -3,8 +3,8 @@
  * The records API: `/api/collections/:collection/records[/:id]`. Parse, call the service, answer.
  */
 import { Hono, type Context } from "hono"
-import { ApiError } from "../../core/errors.ts"
-import { parseFormBody, FormBodyError, type FormBody } from "../../records/fields/index.ts"
+import { ApiError, badRequest } from "../../core/errors.ts"
+import { parseFormBody, FormBodyError, namelessFilesAsText, type FormBody } from "../../records/fields/index.ts"
 import { parseListParams } from "../../records/list-params.ts"
 import { parseBody } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
@@ -19,9 +19,10 @@ async function recordBody(request: Request, limit: number): Promise<FormBody> {
   const parsed = await parseBody(request, limit)
   if (parsed.kind === "json") return { data: parsed.value, files: {} }
   try {
-    return parseFormBody(parsed.value as unknown as FormData)
+    return parseFormBody(await namelessFilesAsText(parsed.value as unknown as FormData))
   } catch (error) {
-    if (error instanceof FormBodyError) throw new ApiError(400, "Failed to read the submitted data.", {}, { cause: error })
+    // PocketBase answers an unreadable form (a bad `@jsonPayload`) with its default 400.
+    if (error instanceof FormBodyError) throw new ApiError(400, badRequest().message, {}, { cause: error })
     throw error
   }
 }

@@ -54,10 +54,15 @@ describe("parseFormBody", () => {
   })
 
   it("rejects a @jsonPayload that is not a JSON object (reference: 400)", () => {
-    for (const bad of ["[1]", "nope", "null"]) {
+    for (const bad of ["[1]", "nope", "1"]) {
       const form = new FormData()
       form.append("@jsonPayload", bad)
       expect(() => parseFormBody(form)).toThrow(FormBodyError)
     }
+  })
+  it("takes a null @jsonPayload as an empty one (as seen on PocketBase v0.40.6)", () => {
+    const form = new FormData()
+    form.append("@jsonPayload", "null")
+    expect(parseFormBody(form).data).toEqual({})
   })
 })

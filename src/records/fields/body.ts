@@ -4,6 +4,7 @@
  */
 
 import { formatFloat, parseFloatStrict } from "../../core/numbers.ts"
+import { parseJsonStrict } from "../../core/json-text.ts"
 
 /** The form part whose JSON object is merged over the other values (the JS SDK's way to send objects). */
 export const JSON_PAYLOAD_KEY = "@jsonPayload"
@@ -28,6 +29,19 @@ export function inferFormValue(text: string): string | number | boolean {
 export interface FormBody {
   data: Record<string, unknown>
   files: Record<string, File[]>
+}
+
+/**
+ * A file part sent with an empty file name (`filename=""`) is a plain text value to PocketBase
+ * (Go's multipart reader only makes files of named parts); the platform's parser makes a nameless
+ * file of it. Returns the form with such parts turned back into their text.
+ */
+export async function namelessFilesAsText(form: FormData): Promise<FormData> {
+  const entries = [...(form.entries() as Iterable<[string, string | File]>)]
+  if (!entries.some(([, value]) => typeof value !== "string" && !value.name)) return form
+  const result = new FormData()
+  for (const [key, value] of entries) result.append(key, typeof value === "string" || value.name ? value : await value.text())
+  return result
 }
 
 /**
@@ -60,11 +74,12 @@ export function parseFormBody(form: FormData | URLSearchParams): FormBody {
 function parseJsonPayload(text: string): Record<string, unknown> {
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = parseJsonStrict(text)
   } catch (cause) {
     throw new FormBodyError(`invalid ${JSON_PAYLOAD_KEY} part`, { cause })
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+  if (parsed === null) return {}
+  if (typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new FormBodyError(`${JSON_PAYLOAD_KEY} must be a JSON object`)
   }
   return parsed as Record<string, unknown>

@@ -29,6 +29,6 @@ export { domainAllowed, isEmail, urlHost } from "./domains.ts"
 export { errInvalidFormat, errMaxText, errMinText, errPkChange, errRequired } from "./field-errors.ts"
 
 export { generateFromPattern, generateRecordId, PatternError, RECORD_ID_PATTERN } from "./autogenerate.ts"
-export { FormBodyError, inferFormValue, JSON_PAYLOAD_KEY, parseFormBody, type FormBody } from "./body.ts"
+export { FormBodyError, inferFormValue, JSON_PAYLOAD_KEY, namelessFilesAsText, parseFormBody, type FormBody } from "./body.ts"
 export { applyModifier, applyModifiers, resolveModifierKey, type ModifiedBody, type ModifierOp, type ResolvedKey } from "./modifiers.ts"
 export { defaultFieldId, FIELD_TYPE_DEFAULTS, fieldKeys, withFieldDefaults } from "./defaults.ts"

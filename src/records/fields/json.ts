@@ -6,6 +6,7 @@
 import { fieldError } from "../../core/errors.ts"
 import { errRequired } from "./field-errors.ts"
 import { byteLength, numOption, type FieldHandler } from "./handler.ts"
+import { parseJson } from "../../core/json-text.ts"
 
 /** `maxSize: 0` means 1 MiB. */
 export const DEFAULT_JSON_MAX_SIZE = 1 << 20
@@ -33,7 +34,7 @@ const keptAsWritten = new WeakSet<object>()
 const isObject = (value: unknown): value is object => value !== null && typeof value === "object"
 
 function parseText(text: string): unknown {
-  const value: unknown = JSON.parse(text)
+  const value: unknown = parseJson(text)
   if (isObject(value)) keptAsWritten.add(value)
   return value
 }

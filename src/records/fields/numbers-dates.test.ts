@@ -14,7 +14,7 @@ describe("formatFloat", () => {
 describe("parseFloatStrict", () => {
   it.each([
     ["1e3", 1000], ["+5", 5], [".5", 0.5], ["5.", 5], ["-1.5", -1.5], ["Inf", Infinity], ["-infinity", -Infinity],
-    [" 5", null], ["5 ", null], ["0x10", null], [".", null], ["e5", null], ["1_000", null], ["", null], ["abc", null],
+    [" 5", null], ["5 ", null], ["0x10", null], ["1e400", null], ["-1e400", null], [".", null], ["e5", null], ["1_000", null], ["", null], ["abc", null],
   ])("parses %p as %p", (text, n) => expect(parseFloatStrict(text)).toBe(n))
   it("parses NaN", () => expect(parseFloatStrict("NaN")).toBeNaN())
 })
