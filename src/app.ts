@@ -105,7 +105,7 @@ function startRealtime(deps: RealtimeDeps): Realtime {
     const record = collection?.type === "auth" ? deps.records.findById(collection, recordId) : null
     return collection && record ? { collection, record } : null
   }
-  return createRealtime(hub, broker, { nodeId, cluster, loadAuth })
+  return createRealtime(hub, broker, { nodeId, cluster, loadAuth, bufferBytes: deps.config.realtimeBuffer })
 }
 
 // Rules are checked against the schema as it will be after the save, not as it is stored.

@@ -10,6 +10,7 @@ import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
 import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
 import { createSuperuser, deleteSuperuser, SuperuserInputError, upsertSuperuser } from "./auth/superusers.ts"
+import { installLink } from "./dashboard/index.ts"
 
 const USAGE = `usage:
   pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=./migrations]
@@ -56,6 +57,7 @@ async function serve(config: Readonly<Config>): Promise<number> {
     const app = createApp(config)
     try {
       await applyMigrations(app)
+      printInstallLink(app, `http://${config.http}`)
     } finally {
       app.close()
     }
@@ -71,7 +73,8 @@ async function serve(config: Readonly<Config>): Promise<number> {
   }
   const separator = config.http.lastIndexOf(":")
   const running = serveApp(app, config.http.slice(0, separator) || "127.0.0.1", Number(config.http.slice(separator + 1)), config.reusePort)
-  console.log(`Server started at ${running.url} (pid ${process.pid})\n├─ REST API:  ${running.url}/api/\n└─ Data dir:  ${config.dir}`)
+  console.log(`Server started at ${running.url} (pid ${process.pid})\n├─ REST API:  ${running.url}/api/\n├─ Dashboard: ${running.url}/_/\n└─ Data dir:  ${config.dir}`)
+  printInstallLink(app, running.url)
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve()
     process.once("SIGINT", shutdown)
@@ -79,6 +82,12 @@ async function serve(config: Readonly<Config>): Promise<number> {
   })
   await running.stop()
   return 0
+}
+
+// While no superuser exists, a one-time link lets the first visitor create one from the browser.
+function printInstallLink(app: App, baseUrl: string): void {
+  const link = installLink(app.services, baseUrl)
+  if (link) console.log(`\nNo superuser yet. Open this link within 30 minutes to create the first one:\n${link}\n(or run: pocketbun superuser upsert EMAIL PASSWORD)\n`)
 }
 
 async function superuser(args: string[], config: Readonly<Config>): Promise<number> {

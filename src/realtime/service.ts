@@ -7,16 +7,21 @@
 import { notFound } from "../core/errors.ts"
 import type { AuthContext } from "../core/types.ts"
 import type { RealtimeBroker } from "./broker.ts"
-import type { Client } from "./client.ts"
+import { STORE_IP, type Client } from "./client.ts"
+import { tallyEvents, type EventTally } from "./event-tally.ts"
 import type { Hub, HubStats, MessageSendHook, SubscribeRequest } from "./hub.ts"
+import type { SubscriptionOptions } from "./topics.ts"
 import type { RedisBroker } from "./redis-broker.ts"
 
 /** How long a POST waits for the process that holds the stream before answering 404. @default 2000 */
 export const FORWARD_TIMEOUT_MS = 2_000
 const GATHER_TIMEOUT_MS = 1_000
 
-/** One process's counters; `late`/`superseded` count cross-process ordering outcomes (cluster only). */
-export type NodeStats = HubStats & { node: string; late?: number; superseded?: number }
+/**
+ * One process's counters; `late`/`superseded` count cross-process ordering outcomes (cluster
+ * only), `eventsByCollection` the events it heard per collection (or `custom:<topic>`).
+ */
+export type NodeStats = HubStats & { node: string; eventsByCollection: EventTally; late?: number; superseded?: number }
 
 /** A connected client as presence lists it. */
 export interface ClientInfo {
@@ -25,6 +30,14 @@ export interface ClientInfo {
   subscriptions: number
   connectedAt: string
   node: string
+  /** How the client is connected (only SSE today). */
+  transport: "sse"
+  ip: string
+  /** Each subscription with its options (header values redacted). */
+  topics: Array<{ topic: string; options: SubscriptionOptions }>
+  /** Bytes waiting in the client's outbound queue, and the cap that disconnects it. */
+  queuedBytes: number
+  bufferBytes: number
 }
 
 /** The outcome of a subscription POST: 204, or an error body. */
@@ -50,7 +63,7 @@ export interface Realtime {
   /** Every connected client on every process. */
   clients(): Promise<ClientInfo[]>
   /** Counters per process and in total. */
-  stats(): Promise<{ total: HubStats; nodes: Array<NodeStats> }>
+  stats(): Promise<{ total: HubStats; nodes: Array<NodeStats>; broker: "local" | "redis" }>
 }
 
 interface ForwardedSubscribe {
@@ -59,7 +72,13 @@ interface ForwardedSubscribe {
   auth: { collectionId: string; recordId: string } | null
 }
 
-function clientInfo(client: Client, node: string): ClientInfo {
+// Subscription headers may carry credentials; the inspector shows only their names.
+const redactHeaders = (options: SubscriptionOptions): SubscriptionOptions => ({
+  query: options.query,
+  headers: Object.fromEntries(Object.keys(options.headers).map((name) => [name, "…"])),
+})
+
+function clientInfo(client: Client, node: string, bufferBytes: number): ClientInfo {
   const auth = client.auth
   return {
     id: client.id,
@@ -67,6 +86,11 @@ function clientInfo(client: Client, node: string): ClientInfo {
     subscriptions: client.subscriptionCount,
     connectedAt: new Date(client.connectedAt).toISOString().replace("T", " "),
     node,
+    transport: "sse",
+    ip: String(client.get(STORE_IP) ?? ""),
+    topics: [...client.subscriptions()].map(([topic, options]) => ({ topic, options: redactHeaders(options) })),
+    queuedBytes: client.queuedBytes,
+    bufferBytes,
   }
 }
 
@@ -76,11 +100,16 @@ function applyLocally(hub: Hub, request: SubscribeRequest): SubscribeResult {
 }
 
 /** Builds the facade; `cluster` is the Redis broker when running several processes. */
-export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { nodeId: string; cluster?: RedisBroker; loadAuth: AuthLoader }): Realtime {
-  const { nodeId, cluster, loadAuth } = options
+export function createRealtime(
+  hub: Hub,
+  broker: RealtimeBroker,
+  options: { nodeId: string; cluster?: RedisBroker; loadAuth: AuthLoader; bufferBytes: number },
+): Realtime {
+  const { nodeId, cluster, loadAuth, bufferBytes } = options
+  const tally = tallyEvents(broker)
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
-  const localStats = () => ({ ...hub.stats(), node: nodeId, ...(cluster ? cluster.orderStats : {}) })
-  const localClients = () => [...hub.clients().values()].map((c) => clientInfo(c, nodeId))
+  const localStats = (): NodeStats => ({ ...hub.stats(), node: nodeId, eventsByCollection: tally.read(), ...(cluster ? cluster.orderStats : {}) })
+  const localClients = () => [...hub.clients().values()].map((c) => clientInfo(c, nodeId, bufferBytes))
 
   cluster?.handleRequests((kind, payload) => {
     if (kind === "clients") return localClients()
@@ -123,7 +152,7 @@ export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { node
       const nodes = [localStats(), ...remote]
       const total: HubStats = { clients: 0, subscriptions: 0, eventsIn: 0, framesOut: 0, droppedSlowClients: 0 }
       for (const node of nodes) for (const key of Object.keys(total) as Array<keyof HubStats>) total[key] += node[key]
-      return { total, nodes }
+      return { total, nodes, broker: cluster ? "redis" : "local" }
     },
   }
 }

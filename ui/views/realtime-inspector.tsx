@@ -1,0 +1,182 @@
+/**
+ * @module
+ * The realtime inspector: who is connected (transport, identity, IP, since when, buffer use,
+ * subscriptions with options), events per second per collection, deliveries and slow-client
+ * drops, per process and for the broker. Polls the superuser endpoints every second.
+ */
+import { useEffect, useRef, useState } from "preact/hooks"
+import { errorMessage, pb } from "../api.ts"
+import { Notice } from "../components/form.tsx"
+import { formatNumber, LineChart, type Series } from "../components/line-chart.tsx"
+
+interface Counters {
+  clients: number
+  subscriptions: number
+  eventsIn: number
+  framesOut: number
+  droppedSlowClients: number
+}
+interface NodeStats extends Counters {
+  node: string
+  eventsByCollection?: Record<string, number>
+  late?: number
+  superseded?: number
+}
+interface Stats {
+  total: Counters
+  nodes: NodeStats[]
+  broker?: "local" | "redis"
+}
+interface ClientInfo {
+  id: string
+  auth: { id: string; collectionName: string } | null
+  subscriptions: number
+  connectedAt: string
+  node: string
+  transport?: string
+  ip?: string
+  topics?: Array<{ topic: string; options: { query: Record<string, string>; headers: Record<string, string> } | null }>
+  queuedBytes?: number
+  bufferBytes?: number
+}
+interface Sample {
+  at: number
+  nodes: Map<string, NodeStats>
+}
+interface Point {
+  rates: Record<string, number>
+  delivered: number
+}
+
+const POLL_MS = 1_000
+const HISTORY = 60
+
+/** Per-second rates between two samples: per collection the largest over processes (each hears every event). */
+function ratesBetween(previous: Sample, current: Sample): Point {
+  const seconds = Math.max(0.001, (current.at - previous.at) / 1000)
+  const rates: Record<string, number> = {}
+  let delivered = 0
+  for (const [node, now] of current.nodes) {
+    const before = previous.nodes.get(node)
+    if (!before) continue
+    delivered += Math.max(0, now.framesOut - before.framesOut) / seconds
+    for (const [name, total] of Object.entries(now.eventsByCollection ?? {})) {
+      const rate = Math.max(0, total - (before.eventsByCollection?.[name] ?? 0)) / seconds
+      rates[name] = Math.max(rates[name] ?? 0, rate)
+    }
+  }
+  return { rates, delivered }
+}
+
+function optionsText(options: { query: Record<string, string>; headers: Record<string, string> } | null): string {
+  if (!options) return ""
+  const parts = [...Object.entries(options.query).map(([k, v]) => `${k}=${v}`), ...Object.keys(options.headers).map((k) => `header ${k}`)]
+  return parts.join(", ")
+}
+
+const since = (connectedAt: string) => {
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(connectedAt.replace(" ", "T"))) / 1000))
+  return seconds < 60 ? `${seconds}s` : seconds < 3600 ? `${Math.floor(seconds / 60)}m ${seconds % 60}s` : `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`
+}
+
+export function RealtimeInspector() {
+  const [stats, setStats] = useState<Stats | null>(null)
+  const [clients, setClients] = useState<ClientInfo[]>([])
+  const [history, setHistory] = useState<Point[]>([])
+  const [failure, setFailure] = useState("")
+  const last = useRef<Sample | null>(null)
+
+  useEffect(() => {
+    let stopped = false
+    const poll = async () => {
+      try {
+        const [nextStats, list] = await Promise.all([
+          pb.send<Stats>("/api/realtime/stats", {}),
+          pb.send<{ items: ClientInfo[] }>("/api/realtime/clients", {}),
+        ])
+        if (stopped) return
+        const sample: Sample = { at: Date.now(), nodes: new Map(nextStats.nodes.map((n) => [n.node, n])) }
+        if (last.current) {
+          const point = ratesBetween(last.current, sample)
+          setHistory((h) => [...h, point].slice(-HISTORY))
+        }
+        last.current = sample
+        setStats(nextStats)
+        setClients(list.items)
+        setFailure("")
+      } catch (error) {
+        if (!stopped) setFailure(errorMessage(error))
+      }
+    }
+    void poll()
+    const timer = setInterval(poll, POLL_MS)
+    return () => {
+      stopped = true
+      clearInterval(timer)
+    }
+  }, [])
+
+  const names = [...new Set(history.flatMap((p) => Object.keys(p.rates)))].sort()
+  const eventSeries: Series[] = names.map((name) => ({ name, values: history.map((p) => p.rates[name] ?? 0) }))
+  const deliverySeries: Series[] = history.length ? [{ name: "frames delivered", values: history.map((p) => p.delivered) }] : []
+
+  return (
+    <section aria-labelledby="realtime-title">
+      <header class="page-head"><h1 id="realtime-title">Realtime</h1><span class="live" aria-hidden="true">● live</span></header>
+      {failure && <Notice kind="error">{failure}</Notice>}
+      {stats && (
+        <dl class="stat-tiles" aria-label="Totals across every process">
+          <div><dt>Clients</dt><dd data-testid="total-clients">{stats.total.clients}</dd></div>
+          <div><dt>Subscriptions</dt><dd>{stats.total.subscriptions}</dd></div>
+          <div><dt>Events in</dt><dd>{stats.total.eventsIn}</dd></div>
+          <div><dt>Frames delivered</dt><dd>{stats.total.framesOut}</dd></div>
+          <div><dt>Slow clients dropped</dt><dd>{stats.total.droppedSlowClients}</dd></div>
+          <div><dt>Broker</dt><dd>{stats.broker === "redis" ? `Redis, ${stats.nodes.length} processes` : "in-process"}</dd></div>
+        </dl>
+      )}
+      <div class="charts">
+        <LineChart title="Events per second by collection" series={eventSeries} unit="/s" />
+        <LineChart title="Frames delivered per second" series={deliverySeries} unit="/s" />
+      </div>
+      {stats && stats.nodes.length > 1 && (
+        <table>
+          <caption>Processes</caption>
+          <thead><tr><th scope="col">Process</th><th scope="col">Clients</th><th scope="col">Events in</th><th scope="col">Delivered</th><th scope="col">Dropped</th><th scope="col">Late / superseded</th></tr></thead>
+          <tbody>
+            {stats.nodes.map((n) => (
+              <tr key={n.node}><td class="mono">{n.node}</td><td>{n.clients}</td><td>{n.eventsIn}</td><td>{n.framesOut}</td><td>{n.droppedSlowClients}</td><td>{n.late ?? 0} / {n.superseded ?? 0}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Connected clients</h2>
+      {clients.length === 0 ? <p class="empty">No client is connected.</p> : (
+        <div class="table-wrap">
+          <table data-testid="realtime-clients">
+            <thead>
+              <tr><th scope="col">Client</th><th scope="col">Transport</th><th scope="col">Identity</th><th scope="col">IP</th><th scope="col">Connected for</th><th scope="col">Buffer</th><th scope="col">Subscriptions</th></tr>
+            </thead>
+            <tbody>
+              {clients.map((c) => (
+                <tr key={c.id}>
+                  <td class="mono">{c.id}{stats && stats.nodes.length > 1 && <small class="hint"> on {c.node}</small>}</td>
+                  <td>{c.transport ?? "sse"}</td>
+                  <td>{c.auth ? `${c.auth.collectionName} / ${c.auth.id}` : "guest"}</td>
+                  <td class="mono">{c.ip ?? ""}</td>
+                  <td title={c.connectedAt}>{since(c.connectedAt)}</td>
+                  <td>{c.bufferBytes ? `${formatNumber(((c.queuedBytes ?? 0) / c.bufferBytes) * 100)}%` : ""}</td>
+                  <td>
+                    <ul class="topics">
+                      {(c.topics ?? []).map((t) => <li key={t.topic}><code>{t.topic.split("?")[0]}</code> {optionsText(t.options) && <small class="hint">{optionsText(t.options)}</small>}</li>)}
+                      {(c.topics ?? []).length === 0 && <li class="hint">{c.subscriptions} subscriptions</li>}
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+}
