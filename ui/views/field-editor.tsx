@@ -50,7 +50,7 @@ export function FieldEditor({ field, index, errors, collections, onChange, onRem
     <fieldset class="field-card">
       <legend><span class={`tag ${type}`}>{type}</span> {String(field.name || "new field")}</legend>
       <div class="grid">
-        <Input label="Name" value={String(field.name ?? "")} onValue={(v) => set("name", v)} error={error("name")} disabled={system} />
+        <Input label="Field name" value={String(field.name ?? "")} onValue={(v) => set("name", v)} error={error("name")} disabled={system} />
         <Checkbox label="Required" checked={field.required === true} onValue={(v) => set("required", v)} error={error("required")} />
         <Checkbox label="Hidden" checked={field.hidden === true} onValue={(v) => set("hidden", v)} error={error("hidden")} />
         <Checkbox label="Presentable" checked={field.presentable === true} onValue={(v) => set("presentable", v)} error={error("presentable")} />
