@@ -10,7 +10,7 @@ import type { RealtimeBroker } from "./broker.ts"
 import { STORE_IP, type Client } from "./client.ts"
 import { tallyEvents, type EventTally } from "./event-tally.ts"
 import type { Hub, HubStats, MessageSendHook, SubscribeRequest } from "./hub.ts"
-import type { SubscriptionOptions } from "./topics.ts"
+import { baseOf, type SubscriptionOptions } from "./topics.ts"
 import type { RedisBroker } from "./redis-broker.ts"
 
 /** How long a POST waits for the process that holds the stream before answering 404. @default 2000 */
@@ -33,7 +33,7 @@ export interface ClientInfo {
   /** How the client is connected (only SSE today). */
   transport: "sse"
   ip: string
-  /** Each subscription with its options (header values redacted). */
+  /** Each subscription's topic (without its options suffix) with its options, header values redacted. */
   topics: Array<{ topic: string; options: SubscriptionOptions }>
   /** Bytes waiting in the client's outbound queue, and the cap that disconnects it. */
   queuedBytes: number
@@ -88,7 +88,7 @@ function clientInfo(client: Client, node: string, bufferBytes: number): ClientIn
     node,
     transport: "sse",
     ip: String(client.get(STORE_IP) ?? ""),
-    topics: [...client.subscriptions()].map(([topic, options]) => ({ topic, options: redactHeaders(options) })),
+    topics: [...client.subscriptions()].map(([raw, options]) => ({ topic: baseOf(raw), options: redactHeaders(options) })),
     queuedBytes: client.queuedBytes,
     bufferBytes,
   }

@@ -167,7 +167,7 @@ export function RealtimeInspector() {
                   <td>{c.bufferBytes ? `${formatNumber(((c.queuedBytes ?? 0) / c.bufferBytes) * 100)}%` : ""}</td>
                   <td>
                     <ul class="topics">
-                      {(c.topics ?? []).map((t) => <li key={t.topic}><code>{t.topic.split("?")[0]}</code> {optionsText(t.options) && <small class="hint">{optionsText(t.options)}</small>}</li>)}
+                      {(c.topics ?? []).map((t, i) => <li key={i}><code>{t.topic}</code> {optionsText(t.options) && <small class="hint">{optionsText(t.options)}</small>}</li>)}
                       {(c.topics ?? []).length === 0 && <li class="hint">{c.subscriptions} subscriptions</li>}
                     </ul>
                   </td>
