@@ -87,7 +87,7 @@ describe.skipIf(unavailable !== null)("dashboard in a browser", () => {
     expect(stored?.image).toMatch(/^sunset_\w+\.png$/)
     const preview = row.getByRole("img", { name: stored!.image })
     await preview.waitFor({ state: "visible" })
-    expect(await preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1)
+    expect(await preview.evaluate((img) => (img as { complete: boolean; naturalWidth: number }).complete && (img as { naturalWidth: number }).naturalWidth)).toBe(1)
   })
 
   it("lists a realtime client that subscribes, with its identity and subscription", async () => {

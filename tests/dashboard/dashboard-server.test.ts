@@ -90,10 +90,10 @@ describe("first superuser from the printed link", () => {
 
     const mismatch = await install(serve.url, { token, email: "first@example.com", password: "first-pass-1", passwordConfirm: "other" })
     expect(mismatch.status).toBe(400)
-    expect((await mismatch.json()).data).toHaveProperty("passwordConfirm")
+    expect(((await mismatch.json()) as { data: object }).data).toHaveProperty("passwordConfirm")
     const short = await install(serve.url, { token, email: "first@example.com", password: "short", passwordConfirm: "short" })
     expect(short.status).toBe(400)
-    expect((await short.json()).data).toHaveProperty("password")
+    expect(((await short.json()) as { data: object }).data).toHaveProperty("password")
 
     expect((await install(serve.url, { token, email: "first@example.com", password: "first-pass-1", passwordConfirm: "first-pass-1" })).status).toBe(204)
     const pb = new PocketBase(serve.url)
