@@ -39,6 +39,7 @@ function useSuperuser(): boolean {
 function View({ route }: { route: string[] }) {
   const [section = "collections", id, sub, recordId] = route
   switch (section) {
+    case "login":
     case "collections":
       if (id === "new") return <CollectionEditor />
       if (id === "transfer") return <CollectionsTransfer />

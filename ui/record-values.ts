@@ -14,16 +14,21 @@ export const isImage = (name: string): boolean => IMAGE.test(name)
 /** The URL of one of a record's files (`token` for protected files). */
 export const fileUrl = (record: RecordModel, name: string, token = ""): string => pb.files.getURL(record, name, token ? { token } : {})
 
-/** A short label for a related record: its presentable fields, else its id. */
+const LABEL_FIELDS = ["name", "title", "email", "username"]
+
+/** A short label for a related record: its presentable fields, else a name-like field, beside its id. */
 export function recordLabel(record: RecordModel, collection: CollectionModel | undefined): string {
   const presentable = collection?.fields.filter((f) => f.presentable).map((f) => record[f.name]).filter((v) => v !== "" && v != null) ?? []
-  return presentable.length > 0 ? presentable.join(" · ") : record.id
+  if (presentable.length > 0) return presentable.join(" · ")
+  const named = LABEL_FIELDS.map((name) => record[name]).find((v) => typeof v === "string" && v !== "")
+  return named ? `${named} (${record.id})` : record.id
 }
 
 /** A field value as plain text for a table cell (truncated). */
 export function cellText(field: CollectionField, value: unknown): string {
   if (value === null || value === undefined || value === "") return ""
   if (field.type === "bool") return value ? "yes" : "no"
+  if (field.type === "editor") return cellText({ ...field, type: "text" }, String(value).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim())
   const text = Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : String(value)
   return text.length > 80 ? `${text.slice(0, 77)}…` : text
 }

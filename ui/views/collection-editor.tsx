@@ -11,6 +11,7 @@ import { Checkbox, Input, Notice, Select, TextArea } from "../components/form.ts
 import { ADDABLE_TYPES, newField } from "../field-types.ts"
 import { href, navigate } from "../router.ts"
 import { FieldEditor } from "./field-editor.tsx"
+import { ValueInput } from "../components/value-input.tsx"
 
 type Draft = Record<string, unknown> & { fields: Array<Record<string, unknown>>; indexes: string[] }
 
@@ -36,6 +37,9 @@ function RuleInput({ name, label, value, error, onChange }: { name: string; labe
     </div>
   )
 }
+
+// Everything else an auth collection carries (password auth, OAuth2, OTP, MFA, token lifetimes, templates).
+const NOT_AUTH_OPTIONS = new Set(["id", "name", "type", "system", "fields", "indexes", "created", "updated", "viewQuery", "authRule", "manageRule", ...RULES.map(([key]) => key)])
 
 async function scaffold(type: string): Promise<Draft> {
   const scaffolds = await pb.send<Record<string, Draft>>("/api/collections/meta/scaffolds", {})
@@ -141,6 +145,15 @@ export function CollectionEditor({ idOrName }: { idOrName?: string }) {
           <RuleInput key={key} name={key} label={label} value={draft[key]} error={errors[key]} onChange={(v) => set(key, v)} />
         ))}
       </section>
+
+      {type === "auth" && (
+        <details class="auth-options">
+          <summary>Auth options</summary>
+          {Object.entries(draft).filter(([key, value]) => !NOT_AUTH_OPTIONS.has(key) && value !== null && typeof value === "object").map(([key, value]) => (
+            <ValueInput key={key} path={key} name={key} value={value} errors={errors} onChange={(v) => set(key, v)} />
+          ))}
+        </details>
+      )}
 
       {!isNew && draft.system !== true && (
         <section class="danger-zone" aria-labelledby="danger-title">

@@ -116,7 +116,8 @@ export function RealtimeInspector() {
     }
   }, [])
 
-  const names = [...new Set(history.flatMap((p) => Object.keys(p.rates)))].sort()
+  // Collections that had events within the window; quiet ones would only add flat lines.
+  const names = [...new Set(history.flatMap((p) => Object.keys(p.rates).filter((name) => (p.rates[name] ?? 0) > 0)))].sort()
   const eventSeries: Series[] = names.map((name) => ({ name, values: history.map((p) => p.rates[name] ?? 0) }))
   const deliverySeries: Series[] = history.length ? [{ name: "frames delivered", values: history.map((p) => p.delivered) }] : []
 

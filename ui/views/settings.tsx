@@ -6,47 +6,11 @@
 import { useEffect, useState } from "preact/hooks"
 import { errorMessage, fieldErrors, pb, type FieldErrors } from "../api.ts"
 import { ApiState } from "../components/api-state.tsx"
-import { Checkbox, Input, Notice, TextArea } from "../components/form.tsx"
+import { Notice } from "../components/form.tsx"
+import { ValueInput } from "../components/value-input.tsx"
 import { useApi } from "../use-api.ts"
 
 type Settings = Record<string, Record<string, unknown>>
-
-const SECRET = /password|secret/i
-
-function ValueInput({ path, name, value, errors, onChange }: { path: string; name: string; value: unknown; errors: FieldErrors; onChange: (v: unknown) => void }) {
-  const error = errors[path]
-  if (typeof value === "boolean") return <Checkbox label={name} checked={value} onValue={onChange} error={error} />
-  if (typeof value === "number") return <Input label={name} type="number" value={value} onValue={(v) => onChange(Number(v))} error={error} />
-  if (typeof value === "string") return <Input label={name} type={SECRET.test(name) ? "password" : "text"} value={value} onValue={onChange} error={error} autocomplete="off" />
-  if (value && typeof value === "object" && !Array.isArray(value)) {
-    const group = value as Record<string, unknown>
-    return (
-      <fieldset>
-        <legend>{name}</legend>
-        {Object.entries(group).map(([key, child]) => (
-          <ValueInput key={key} path={`${path}.${key}`} name={key} value={child} errors={errors} onChange={(v) => onChange({ ...group, [key]: v })} />
-        ))}
-      </fieldset>
-    )
-  }
-  return <JsonInput name={name} value={value} error={error} onChange={onChange} />
-}
-
-function JsonInput({ name, value, error, onChange }: { name: string; value: unknown; error?: string; onChange: (v: unknown) => void }) {
-  const [text, setText] = useState(JSON.stringify(value, null, 2))
-  const [invalid, setInvalid] = useState("")
-  return (
-    <TextArea label={`${name} (JSON)`} value={text} mono rows={4} error={invalid || error} onValue={(next) => {
-      setText(next)
-      try {
-        onChange(JSON.parse(next))
-        setInvalid("")
-      } catch {
-        setInvalid("Not valid JSON yet.")
-      }
-    }} />
-  )
-}
 
 function SectionForm({ name, initial }: { name: string; initial: Record<string, unknown> }) {
   const [value, setValue] = useState(initial)
