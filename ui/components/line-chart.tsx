@@ -16,7 +16,7 @@ const HEIGHT = 160
 const PAD = 28
 
 /** Draws `series` (equal lengths; the last value is the newest). */
-export function LineChart({ title, series, unit }: { title: string; series: Series[]; unit: string }) {
+export function LineChart({ title, series, unit, from, to }: { title: string; series: Series[]; unit: string; from?: string; to?: string }) {
   const length = Math.max(2, ...series.map((s) => s.values.length))
   const top = Math.max(1, ...series.flatMap((s) => s.values))
   const x = (i: number) => PAD + (i * (WIDTH - PAD * 2)) / (length - 1)
@@ -29,9 +29,14 @@ export function LineChart({ title, series, unit }: { title: string; series: Seri
         <line x1={PAD} y1={y(top)} x2={WIDTH - PAD} y2={y(top)} class="grid-line" />
         <text x={PAD - 4} y={y(top) + 4} class="tick" text-anchor="end">{formatNumber(top)}</text>
         <text x={PAD - 4} y={y(0) + 4} class="tick" text-anchor="end">0</text>
+        {from && <text x={PAD} y={HEIGHT - 4} class="x-label">{from}</text>}
+        {to && <text x={WIDTH - PAD} y={HEIGHT - 4} class="x-label" text-anchor="end">{to}</text>}
         {series.map((s, index) => (
-          <polyline key={s.name} fill="none" stroke={COLORS[index % COLORS.length]} stroke-width="2"
-            points={s.values.map((v, i) => `${x(i + length - s.values.length)},${y(v)}`).join(" ")} />
+          <g key={s.name} stroke={COLORS[index % COLORS.length]} fill={COLORS[index % COLORS.length]}>
+            <polyline fill="none" stroke-width="2" points={s.values.map((v, i) => `${x(i + length - s.values.length)},${y(v)}`).join(" ")} />
+            {/* The newest point gets a dot, so a single value still shows. */}
+            {s.values.length > 0 && <circle r="3" cx={x(length - 1)} cy={y(s.values.at(-1)!)} />}
+          </g>
         ))}
       </svg>
       <figcaption>

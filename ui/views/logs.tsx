@@ -35,7 +35,10 @@ export function LogsView() {
         <button type="submit">Apply</button>
       </form>
       <ApiState loaded={stats} what="logs">
-        {(points) => <LineChart title={`Requests over time (${points.length} buckets)`} unit="requests" series={[{ name: "requests", values: points.map((p) => p.total) }]} />}
+        {(points) => (
+          <LineChart title="Requests per hour" unit="requests" from={points[0]?.date.slice(0, 16)} to={points.at(-1)?.date.slice(0, 16)}
+            series={[{ name: "requests", values: points.map((p) => p.total) }]} />
+        )}
       </ApiState>
       {list.status !== 404 && (
         <ApiState loaded={list} what="logs">
