@@ -11,6 +11,20 @@ import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
 
 const unavailable = browserUnavailable()
 
+// Run inside the page (as source text: the server's type settings have no DOM types).
+const UNLABELLED_CONTROLS = `[...document.querySelectorAll("input, select, textarea")]
+  .filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label"))
+  .map((el) => el.outerHTML)`
+const SUBSCRIBE_FROM_PAGE = `new Promise((resolve) => {
+  const source = new EventSource("/api/realtime")
+  source.addEventListener("PB_CONNECT", async (event) => {
+    const { clientId } = JSON.parse(event.data)
+    const body = JSON.stringify({ clientId, subscriptions: ["photos"] })
+    await fetch("/api/realtime", { method: "POST", headers: { "content-type": "application/json" }, body })
+    resolve(clientId)
+  })
+})`
+
 describe.skipIf(unavailable !== null)("dashboard in a browser", () => {
   let server: PocketbunServer
   let browser: Browser
@@ -87,7 +101,39 @@ describe.skipIf(unavailable !== null)("dashboard in a browser", () => {
     expect(stored?.image).toMatch(/^sunset_\w+\.png$/)
     const preview = row.getByRole("img", { name: stored!.image })
     await preview.waitFor({ state: "visible" })
-    expect(await preview.evaluate((img) => (img as { complete: boolean; naturalWidth: number }).complete && (img as { naturalWidth: number }).naturalWidth)).toBe(1)
+    // The preview really loaded: the served file decoded as a 1-pixel-wide image.
+    await waitFor(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth === 1), 5_000, "the preview to load")
+  })
+
+  it("labels every control and submits forms with Enter", async () => {
+    const unlabelled = () => page.evaluate<string[]>(UNLABELLED_CONTROLS)
+    await page.goto(`${server.url}/_/#/collections/new`)
+    for (const type of ["text", "number", "select", "file", "relation", "json"]) {
+      await page.getByLabel("New field type").selectOption(type)
+      await page.getByRole("button", { name: "Add field" }).click()
+    }
+    expect(await unlabelled()).toEqual([])
+    await page.goto(`${server.url}/_/#/collections/photos/records/new`)
+    await page.getByLabel("caption").waitFor()
+    expect(await unlabelled()).toEqual([])
+
+    // Enter in the filter box applies it.
+    await page.goto(`${server.url}/_/#/collections/photos`)
+    await page.getByLabel("Filter").fill(`caption = "nothing like this"`)
+    await page.getByLabel("Filter").press("Enter")
+    await page.getByText("No records match.").waitFor()
+  })
+
+  it("shows settings as forms, or says the server lacks the settings API when it answers 404", async () => {
+    const offered = (await fetch(`${server.url}/api/settings`, { headers: { authorization: server.admin.authStore.token } })).status !== 404
+    await page.goto(`${server.url}/_/#/settings`)
+    if (offered) {
+      await page.getByRole("button", { name: "Save meta" }).waitFor()
+    } else {
+      const alert = page.getByRole("alert")
+      await alert.waitFor()
+      expect(await alert.textContent()).toContain("does not offer the settings API")
+    }
   })
 
   it("lists a realtime client that subscribes, with its identity and subscription", async () => {
@@ -104,6 +150,15 @@ describe.skipIf(unavailable !== null)("dashboard in a browser", () => {
       expect(text).toContain("photos/*")
       expect(text).toContain("tag=inspector")
       expect(text).toContain("127.0.0.1")
+
+      // A client subscribing from another browser tab shows up too, as a guest.
+      const tab = await browser.newPage()
+      await tab.goto(`${server.url}/_/`)
+      const tabClientId = await tab.evaluate<string>(SUBSCRIBE_FROM_PAGE)
+      const tabRow = page.getByTestId("realtime-clients").getByRole("row", { name: new RegExp(tabClientId) })
+      await tabRow.waitFor({ timeout: 5_000 })
+      expect(await tabRow.textContent()).toContain("guest")
+      await tab.close()
 
       // A record event shows up in the per-collection chart's legend.
       await server.admin.collection("photos").create({ caption: "live" })
