@@ -19,9 +19,10 @@ const GATHER_TIMEOUT_MS = 1_000
 
 /**
  * One process's counters; `late`/`superseded` count cross-process ordering outcomes (cluster
- * only), `eventsByCollection` the events it heard per collection (or `custom:<topic>`).
+ * only), `brokerHealthy` whether its last Redis operation succeeded (cluster only), and
+ * `eventsByCollection` the events it heard per collection (or `custom:<topic>`).
  */
-export type NodeStats = HubStats & { node: string; eventsByCollection: EventTally; late?: number; superseded?: number }
+export type NodeStats = HubStats & { node: string; eventsByCollection: EventTally; late?: number; superseded?: number; brokerHealthy?: boolean }
 
 /** A connected client as presence lists it. */
 export interface ClientInfo {
@@ -108,7 +109,12 @@ export function createRealtime(
   const { nodeId, cluster, loadAuth, bufferBytes } = options
   const tally = tallyEvents(broker)
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
-  const localStats = (): NodeStats => ({ ...hub.stats(), node: nodeId, eventsByCollection: tally.read(), ...(cluster ? cluster.orderStats : {}) })
+  const localStats = (): NodeStats => ({
+    ...hub.stats(),
+    node: nodeId,
+    eventsByCollection: tally.read(),
+    ...(cluster ? { ...cluster.orderStats, brokerHealthy: cluster.healthy } : {}),
+  })
   const localClients = () => [...hub.clients().values()].map((c) => clientInfo(c, nodeId, bufferBytes))
 
   cluster?.handleRequests((kind, payload) => {

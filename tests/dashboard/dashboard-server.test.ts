@@ -143,5 +143,6 @@ describe.skipIf(noRedis !== null)("dashboard with --workers=2", () => {
     const stats = await admin.send("/api/realtime/stats", {})
     expect(stats.broker).toBe("redis")
     expect(stats.nodes).toHaveLength(2)
+    expect(stats.nodes.map((n: { brokerHealthy: boolean }) => n.brokerHealthy)).toEqual([true, true])
   }, 30_000)
 })

@@ -21,6 +21,7 @@ interface NodeStats extends Counters {
   eventsByCollection?: Record<string, number>
   late?: number
   superseded?: number
+  brokerHealthy?: boolean
 }
 interface Stats {
   total: Counters
@@ -72,6 +73,12 @@ function optionsText(options: { query: Record<string, string>; headers: Record<s
   if (!options) return ""
   const parts = [...Object.entries(options.query).map(([k, v]) => `${k}=${v}`), ...Object.keys(options.headers).map((k) => `header ${k}`)]
   return parts.join(", ")
+}
+
+function brokerText(stats: Stats): string {
+  if (stats.broker !== "redis") return "in-process"
+  const lost = stats.nodes.some((n) => n.brokerHealthy === false)
+  return `Redis, ${stats.nodes.length} process${stats.nodes.length === 1 ? "" : "es"}${lost ? ", connection lost" : ""}`
 }
 
 const since = (connectedAt: string) => {
@@ -132,20 +139,20 @@ export function RealtimeInspector() {
           <div><dt>Events in</dt><dd>{stats.total.eventsIn}</dd></div>
           <div><dt>Frames delivered</dt><dd>{stats.total.framesOut}</dd></div>
           <div><dt>Slow clients dropped</dt><dd>{stats.total.droppedSlowClients}</dd></div>
-          <div><dt>Broker</dt><dd>{stats.broker === "redis" ? `Redis, ${stats.nodes.length} processes` : "in-process"}</dd></div>
+          <div><dt>Broker</dt><dd>{brokerText(stats)}</dd></div>
         </dl>
       )}
       <div class="charts">
         <LineChart title="Events per second by collection" series={eventSeries} unit="/s" />
         <LineChart title="Frames delivered per second" series={deliverySeries} unit="/s" />
       </div>
-      {stats && stats.nodes.length > 1 && (
+      {stats && stats.broker === "redis" && (
         <table>
           <caption>Processes</caption>
-          <thead><tr><th scope="col">Process</th><th scope="col">Clients</th><th scope="col">Events in</th><th scope="col">Delivered</th><th scope="col">Dropped</th><th scope="col">Late / superseded</th></tr></thead>
+          <thead><tr><th scope="col">Process</th><th scope="col">Clients</th><th scope="col">Events in</th><th scope="col">Delivered</th><th scope="col">Dropped</th><th scope="col">Late / superseded</th><th scope="col">Redis</th></tr></thead>
           <tbody>
             {stats.nodes.map((n) => (
-              <tr key={n.node}><td class="mono">{n.node}</td><td>{n.clients}</td><td>{n.eventsIn}</td><td>{n.framesOut}</td><td>{n.droppedSlowClients}</td><td>{n.late ?? 0} / {n.superseded ?? 0}</td></tr>
+              <tr key={n.node}><td class="mono">{n.node}</td><td>{n.clients}</td><td>{n.eventsIn}</td><td>{n.framesOut}</td><td>{n.droppedSlowClients}</td><td>{n.late ?? 0} / {n.superseded ?? 0}</td><td>{n.brokerHealthy === false ? "connection lost" : "connected"}</td></tr>
             ))}
           </tbody>
         </table>
