@@ -9,6 +9,11 @@ import PocketBase, { ClientResponseError, LocalAuthStore } from "pocketbase"
 export const pb = new PocketBase(location.origin, new LocalAuthStore("pocketbun_dashboard_auth"))
 // Views load in parallel and re-poll; the SDK's default cancels duplicate requests.
 pb.autoCancellation(false)
+// An expired or revoked session sends the superuser back to the sign-in form.
+pb.afterSend = (response, data) => {
+  if (response.status === 401 && pb.authStore.token) pb.authStore.clear()
+  return data
+}
 
 /** Per-input error messages keyed by dotted path (`fields.0.name`, `listRule`). */
 export type FieldErrors = Record<string, string>

@@ -62,9 +62,18 @@ function View({ route }: { route: string[] }) {
   }
 }
 
+// After navigating from the menu, move focus to the new view so keyboard and screen-reader users land on it.
+function useFocusOnNavigate(route: string[]) {
+  const key = route.join("/")
+  useEffect(() => {
+    if (document.activeElement?.closest("nav.sidebar")) document.getElementById("main")?.focus()
+  }, [key])
+}
+
 function App() {
   const route = useRoute()
   const signedIn = useSuperuser()
+  useFocusOnNavigate(route)
   if (route[0] === "install" && route[1]) return <Install token={route[1]} />
   if (!signedIn) return <Login />
   const active = route[0] ?? "collections"

@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks"
 import type { CollectionField, CollectionModel, ListResult, RecordModel } from "pocketbase"
 import { errorMessage, pb } from "../api.ts"
 import { Input, Notice } from "../components/form.tsx"
-import { cellText, fileUrl, isImage } from "../record-values.ts"
+import { cellText, fileUrl, isImage, recordLabel } from "../record-values.ts"
 import { href } from "../router.ts"
 
 const PER_PAGE = 20
@@ -26,7 +26,7 @@ function Cell({ field, record }: { field: CollectionField; record: RecordModel }
   }
   if (field.type === "relation" && record.expand?.[field.name]) {
     const expanded = record.expand[field.name] as RecordModel | RecordModel[]
-    return <span>{(Array.isArray(expanded) ? expanded : [expanded]).map((r) => r.id).join(", ")} <small class="hint">(expanded)</small></span>
+    return <span>{(Array.isArray(expanded) ? expanded : [expanded]).map((r) => recordLabel(r, undefined)).join(", ")}</span>
   }
   return <span>{cellText(field, value)}</span>
 }
