@@ -8,6 +8,13 @@ import type { Browser, Page } from "playwright-core"
 import { browserUnavailable, launchBrowser, signIn, TINY_PNG } from "../support/browser.ts"
 import { waitFor } from "../support/realtime.ts"
 import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { createApp } from "../../src/app.ts"
+import { makeConfig } from "../../src/config.ts"
+import { serveApp } from "../../src/server.ts"
+import { installLink } from "../../src/dashboard/index.ts"
 
 const unavailable = browserUnavailable()
 
@@ -44,6 +51,29 @@ describe.skipIf(unavailable !== null)("dashboard in a browser", () => {
   it("signs a superuser in and lists collections", async () => {
     await page.getByRole("link", { name: "users", exact: true }).waitFor({ state: "visible" })
     expect(await page.getByRole("navigation", { name: "Main" }).textContent()).toContain("Realtime")
+  })
+
+  it("creates the first superuser from the install link and signs in with it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pocketbun-first-run-"))
+    const app = createApp(makeConfig({ dir, migrationsDir: join(dir, "none") }))
+    const fresh = serveApp(app, "127.0.0.1", 0)
+    const tab = await browser.newPage()
+    try {
+      await tab.goto(installLink(app.services, fresh.url)!)
+      await tab.getByLabel("Email").fill("first@example.com")
+      await tab.getByLabel("Password", { exact: true }).fill("first-pass-1")
+      await tab.getByLabel("Confirm password").fill("first-pass-2")
+      await tab.getByLabel("Confirm password").press("Enter")
+      await tab.getByText("Values don't match.").waitFor()
+      await tab.getByLabel("Confirm password").fill("first-pass-1")
+      await tab.getByRole("button", { name: "Create and sign in" }).click()
+      await tab.getByRole("heading", { name: "Collections" }).waitFor()
+      expect(await tab.getByRole("navigation", { name: "Main" }).textContent()).toContain("first@example.com")
+    } finally {
+      await tab.close()
+      await fresh.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("rejects a wrong password with a message and no session", async () => {

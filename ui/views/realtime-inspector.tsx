@@ -47,6 +47,7 @@ interface Sample {
 interface Point {
   rates: Record<string, number>
   delivered: number
+  dropped: number
 }
 
 const POLL_MS = 1_000
@@ -57,16 +58,18 @@ function ratesBetween(previous: Sample, current: Sample): Point {
   const seconds = Math.max(0.001, (current.at - previous.at) / 1000)
   const rates: Record<string, number> = {}
   let delivered = 0
+  let dropped = 0
   for (const [node, now] of current.nodes) {
     const before = previous.nodes.get(node)
     if (!before) continue
     delivered += Math.max(0, now.framesOut - before.framesOut) / seconds
+    dropped += Math.max(0, now.droppedSlowClients - before.droppedSlowClients) / seconds
     for (const [name, total] of Object.entries(now.eventsByCollection ?? {})) {
       const rate = Math.max(0, total - (before.eventsByCollection?.[name] ?? 0)) / seconds
       rates[name] = Math.max(rates[name] ?? 0, rate)
     }
   }
-  return { rates, delivered }
+  return { rates, delivered, dropped }
 }
 
 function optionsText(options: { query: Record<string, string>; headers: Record<string, string> } | null): string {
@@ -126,7 +129,9 @@ export function RealtimeInspector() {
   // Collections that had events within the window; quiet ones would only add flat lines.
   const names = [...new Set(history.flatMap((p) => Object.keys(p.rates).filter((name) => (p.rates[name] ?? 0) > 0)))].sort()
   const eventSeries: Series[] = names.map((name) => ({ name, values: history.map((p) => p.rates[name] ?? 0) }))
-  const deliverySeries: Series[] = history.length ? [{ name: "frames delivered", values: history.map((p) => p.delivered) }] : []
+  const deliverySeries: Series[] = history.length
+    ? [{ name: "frames delivered", values: history.map((p) => p.delivered) }, { name: "slow clients dropped", values: history.map((p) => p.dropped) }]
+    : []
 
   return (
     <section aria-labelledby="realtime-title">
@@ -144,7 +149,7 @@ export function RealtimeInspector() {
       )}
       <div class="charts">
         <LineChart title="Events per second by collection" series={eventSeries} unit="/s" />
-        <LineChart title="Frames delivered per second" series={deliverySeries} unit="/s" />
+        <LineChart title="Deliveries and drops per second" series={deliverySeries} unit="/s" />
       </div>
       {stats && stats.broker === "redis" && (
         <table>
