@@ -99,6 +99,12 @@ export function CollectionEditor({ idOrName }: { idOrName?: string }) {
   const updateField = (index: number, field: Record<string, unknown>) => set("fields", draft.fields.map((f, i) => (i === index ? field : f)))
   const removeField = (index: number) => set("fields", draft.fields.filter((_, i) => i !== index))
   const addField = () => set("fields", [...draft.fields, newField(newType, "")])
+  const moveField = (index: number, step: -1 | 1) => {
+    const fields = [...draft.fields]
+    const [moved] = fields.splice(index, 1)
+    fields.splice(index + step, 0, moved!)
+    set("fields", fields)
+  }
 
   return (
     <form class="editor" onSubmit={save} aria-labelledby="collection-title" noValidate>
@@ -125,7 +131,8 @@ export function CollectionEditor({ idOrName }: { idOrName?: string }) {
           {errors.fields && <Notice kind="error">{errors.fields}</Notice>}
           {draft.fields.map((field, index) => (
             <FieldEditor key={String(field.id ?? `new-${index}`)} field={field} index={index} errors={errors} collections={collections}
-              onChange={(f) => updateField(index, f)} onRemove={() => removeField(index)} />
+              onChange={(f) => updateField(index, f)} onRemove={() => removeField(index)} onMove={(step) => moveField(index, step)}
+              first={index === 0} last={index === draft.fields.length - 1} />
           ))}
           <div class="add-field">
             <Select label="New field type" value={newType} onValue={setNewType} options={ADDABLE_TYPES.map((t): [string, string] => [t, t])} />

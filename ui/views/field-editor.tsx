@@ -16,6 +16,10 @@ interface FieldEditorProps {
   collections: CollectionModel[]
   onChange: (field: FieldDraft) => void
   onRemove: () => void
+  /** Moves the field one place up (-1) or down (1); `first`/`last` hide the move that cannot happen. */
+  onMove: (step: -1 | 1) => void
+  first: boolean
+  last: boolean
 }
 
 const splitList = (value: string) => value.split(",").map((item) => item.trim()).filter(Boolean)
@@ -41,11 +45,12 @@ function OptionInput({ spec, field, error, collections, onChange }: { spec: Opti
 }
 
 /** Edits one field in place; errors are keyed `fields.<index>.<option>`. */
-export function FieldEditor({ field, index, errors, collections, onChange, onRemove }: FieldEditorProps) {
+export function FieldEditor({ field, index, errors, collections, onChange, onRemove, onMove, first, last }: FieldEditorProps) {
   const type = String(field.type)
   const error = (key: string) => errors[`fields.${index}.${key}`]
   const set = (key: string, value: unknown) => onChange({ ...field, [key]: value })
   const system = field.system === true
+  const label = String(field.name || index + 1)
   return (
     <fieldset class="field-card">
       <legend><span class={`tag ${type}`}>{type}</span> {String(field.name || "new field")}</legend>
@@ -58,7 +63,11 @@ export function FieldEditor({ field, index, errors, collections, onChange, onRem
           <OptionInput key={spec.key} spec={spec} field={field} error={error(spec.key)} collections={collections} onChange={(v) => set(spec.key, v)} />
         ))}
       </div>
-      {!system && <button type="button" class="danger small" onClick={onRemove}>Remove field {String(field.name || index + 1)}</button>}
+      <div class="actions">
+        {!first && <button type="button" class="secondary small" onClick={() => onMove(-1)} aria-label={`Move field ${label} up`}>↑ Up</button>}
+        {!last && <button type="button" class="secondary small" onClick={() => onMove(1)} aria-label={`Move field ${label} down`}>↓ Down</button>}
+        {!system && <button type="button" class="danger small" onClick={onRemove}>Remove field {label}</button>}
+      </div>
     </fieldset>
   )
 }

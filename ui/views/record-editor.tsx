@@ -20,6 +20,17 @@ interface InputProps {
   update: (next: Partial<RecordDraft>) => void
 }
 
+// A chosen file's preview; its object URL lives as long as the preview does.
+function LocalPreview({ file }: { file: File }) {
+  const [src, setSrc] = useState("")
+  useEffect(() => {
+    const url = URL.createObjectURL(file)
+    setSrc(url)
+    return () => URL.revokeObjectURL(url)
+  }, [file])
+  return src ? <img src={src} alt={`Preview of ${file.name}`} class="thumb" /> : null
+}
+
 function FileInput({ field, record, draft, error, update }: InputProps) {
   const [token, setToken] = useState("")
   useEffect(() => {
@@ -49,9 +60,7 @@ function FileInput({ field, record, draft, error, update }: InputProps) {
           <input {...aria} type="file" multiple={multiple} accept={(field.mimeTypes as string[] | undefined)?.join(",") || undefined}
             onChange={(e) => update({ newFiles: { ...draft.newFiles, [field.name]: [...(e.currentTarget.files ?? [])] } })} />
           <span class="previews">
-            {(draft.newFiles[field.name] ?? []).filter((f) => f.type.startsWith("image/")).map((f) => (
-              <img key={f.name} src={URL.createObjectURL(f)} alt={`Preview of ${f.name}`} class="thumb" />
-            ))}
+            {(draft.newFiles[field.name] ?? []).filter((f) => f.type.startsWith("image/")).map((f) => <LocalPreview key={f.name} file={f} />)}
           </span>
         </div>
       )}
