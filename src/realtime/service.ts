@@ -27,7 +27,8 @@ export type NodeStats = HubStats & { node: string; eventsByCollection: EventTall
 /** A connected client as presence lists it. */
 export interface ClientInfo {
   id: string
-  auth: { id: string; collectionId: string; collectionName: string } | null
+  /** The bound auth record; `email` when it has one, so the inspector can name who it is. */
+  auth: { id: string; collectionId: string; collectionName: string; email?: string } | null
   subscriptions: number
   connectedAt: string
   node: string
@@ -79,11 +80,16 @@ const redactHeaders = (options: SubscriptionOptions): SubscriptionOptions => ({
   headers: Object.fromEntries(Object.keys(options.headers).map((name) => [name, "…"])),
 })
 
+function authIdentity(auth: AuthContext): NonNullable<ClientInfo["auth"]> {
+  const identity = { id: String(auth.record.id), collectionId: auth.collection.id, collectionName: auth.collection.name }
+  return typeof auth.record.email === "string" && auth.record.email !== "" ? { ...identity, email: auth.record.email } : identity
+}
+
 function clientInfo(client: Client, node: string, bufferBytes: number): ClientInfo {
   const auth = client.auth
   return {
     id: client.id,
-    auth: auth ? { id: String(auth.record.id), collectionId: auth.collection.id, collectionName: auth.collection.name } : null,
+    auth: auth ? authIdentity(auth) : null,
     subscriptions: client.subscriptionCount,
     connectedAt: new Date(client.connectedAt).toISOString().replace("T", " "),
     node,

@@ -176,7 +176,7 @@ describe.skipIf(unavailable !== null)("dashboard in a browser", () => {
       const row = page.getByTestId("realtime-clients").getByRole("row", { name: new RegExp(subscriber.realtime.clientId) })
       await row.waitFor({ timeout: 5_000 })
       const text = await row.textContent()
-      expect(text).toContain(`users / ${subscriber.authStore.record!.id}`)
+      expect(text).toContain(`watcher@example.com users / ${subscriber.authStore.record!.id}`)
       expect(text).toContain("photos/*")
       expect(text).toContain("tag=inspector")
       expect(text).toContain("127.0.0.1")

@@ -30,7 +30,7 @@ interface Stats {
 }
 interface ClientInfo {
   id: string
-  auth: { id: string; collectionName: string } | null
+  auth: { id: string; collectionName: string; email?: string } | null
   subscriptions: number
   connectedAt: string
   node: string
@@ -174,7 +174,7 @@ export function RealtimeInspector() {
                 <tr key={c.id}>
                   <td class="mono">{c.id}{stats && stats.nodes.length > 1 && <small class="hint"> on {c.node}</small>}</td>
                   <td>{c.transport ?? "sse"}</td>
-                  <td>{c.auth ? `${c.auth.collectionName} / ${c.auth.id}` : "guest"}</td>
+                  <td>{c.auth ? <>{c.auth.email ?? c.auth.id} <small class="hint">{c.auth.collectionName}{c.auth.email ? ` / ${c.auth.id}` : ""}</small></> : "guest"}</td>
                   <td class="mono">{c.ip ?? ""}</td>
                   <td title={c.connectedAt}>{since(c.connectedAt)}</td>
                   <td>{c.bufferBytes ? `${formatNumber(((c.queuedBytes ?? 0) / c.bufferBytes) * 100)}%` : ""}</td>
