@@ -5,7 +5,7 @@
  * `migrate up|down`. The only place that reads argv and env or starts a server.
  */
 import { BOOLEAN_KEYS, buildConfig, splitArgs, UsageError, type Config } from "./config.ts"
-import { BrokerUnavailableError, connectCluster, runWorkers } from "./cluster.ts"
+import { BrokerUnavailableError, connectCluster, runWorkers, WORKER_ENV } from "./cluster.ts"
 import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
 import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
@@ -74,7 +74,8 @@ async function serve(config: Readonly<Config>): Promise<number> {
   const separator = config.http.lastIndexOf(":")
   const running = serveApp(app, config.http.slice(0, separator) || "127.0.0.1", Number(config.http.slice(separator + 1)), config.reusePort)
   console.log(`Server started at ${running.url} (pid ${process.pid})\n├─ REST API:  ${running.url}/api/\n├─ Dashboard: ${running.url}/_/\n└─ Data dir:  ${config.dir}`)
-  printInstallLink(app, running.url)
+  // With --workers the parent printed the link once already.
+  if (!process.env[WORKER_ENV]) printInstallLink(app, running.url)
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve()
     process.once("SIGINT", shutdown)

@@ -130,6 +130,7 @@ describe.skipIf(noRedis !== null)("dashboard with --workers=2", () => {
   })
 
   it("serves the UI from every process and honours the link the main process printed", async () => {
+    expect(serve.output().match(/#\/install\//g)).toHaveLength(1)
     const token = installLinkIn(serve.output())![2]!
     // Fresh connections spread over both workers (SO_REUSEPORT); each must serve and check alike.
     const pages = await Promise.all(Array.from({ length: 8 }, () => fetch(`${serve.url}/_/`, { headers: { connection: "close" } })))
