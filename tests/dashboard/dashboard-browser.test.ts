@@ -135,6 +135,36 @@ describe.skipIf(unavailable !== null)("dashboard in a browser", () => {
     await waitFor(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth === 1), 5_000, "the preview to load")
   })
 
+  it("edits a record: picks a related record, removes its file, and deletes it", async () => {
+    const photos = await server.admin.collections.getOne("photos")
+    await server.admin.collections.create({
+      name: "albums",
+      type: "base",
+      fields: [{ name: "label", type: "text", presentable: true }, { name: "cover", type: "relation", collectionId: photos.id, maxSelect: 1 }, { name: "scan", type: "file", maxSelect: 1 }],
+    })
+    const [photo] = await server.admin.collection("photos").getFullList()
+    const body = new FormData()
+    body.append("label", "summer")
+    body.append("scan", new File([TINY_PNG], "scan.png", { type: "image/png" }))
+    const album = await server.admin.collection("albums").create(body)
+
+    await page.goto(`${server.url}/_/#/collections/albums/records/${album.id}`)
+    await page.getByLabel("cover (from photos)").selectOption(photo!.id)
+    await page.getByRole("button", { name: `Remove ${album.scan}` }).click()
+    await page.getByRole("button", { name: "Save changes" }).click()
+    await page.getByRole("heading", { name: /albums/ }).waitFor()
+    await page.getByRole("row", { name: /summer/ }).waitFor()
+    const saved = await server.admin.collection("albums").getOne(album.id)
+    expect(saved.cover).toBe(photo!.id)
+    expect(saved.scan).toBe("")
+
+    page.once("dialog", (dialog) => void dialog.accept())
+    await page.getByRole("link", { name: `Open record ${album.id}` }).click()
+    await page.getByRole("button", { name: "Delete record" }).click()
+    await page.getByText("No records match.").waitFor()
+    expect(await server.admin.collection("albums").getFullList()).toEqual([])
+  })
+
   it("labels every control and submits forms with Enter", async () => {
     const unlabelled = () => page.evaluate<string[]>(UNLABELLED_CONTROLS)
     await page.goto(`${server.url}/_/#/collections/new`)
