@@ -8,26 +8,8 @@ import { useEffect, useRef, useState } from "preact/hooks"
 import { errorMessage, pb } from "../api.ts"
 import { Notice } from "../components/form.tsx"
 import { formatNumber, LineChart, type Series } from "../components/line-chart.tsx"
+import { ratesBetween, type Point, type Sample, type Stats } from "../realtime-rates.ts"
 
-interface Counters {
-  clients: number
-  subscriptions: number
-  eventsIn: number
-  framesOut: number
-  droppedSlowClients: number
-}
-interface NodeStats extends Counters {
-  node: string
-  eventsByCollection?: Record<string, number>
-  late?: number
-  superseded?: number
-  brokerHealthy?: boolean
-}
-interface Stats {
-  total: Counters
-  nodes: NodeStats[]
-  broker?: "local" | "redis"
-}
 interface ClientInfo {
   id: string
   auth: { id: string; collectionName: string; email?: string } | null
@@ -40,37 +22,9 @@ interface ClientInfo {
   queuedBytes?: number
   bufferBytes?: number
 }
-interface Sample {
-  at: number
-  nodes: Map<string, NodeStats>
-}
-interface Point {
-  rates: Record<string, number>
-  delivered: number
-  dropped: number
-}
 
 const POLL_MS = 1_000
 const HISTORY = 60
-
-/** Per-second rates between two samples: per collection the largest over processes (each hears every event). */
-function ratesBetween(previous: Sample, current: Sample): Point {
-  const seconds = Math.max(0.001, (current.at - previous.at) / 1000)
-  const rates: Record<string, number> = {}
-  let delivered = 0
-  let dropped = 0
-  for (const [node, now] of current.nodes) {
-    const before = previous.nodes.get(node)
-    if (!before) continue
-    delivered += Math.max(0, now.framesOut - before.framesOut) / seconds
-    dropped += Math.max(0, now.droppedSlowClients - before.droppedSlowClients) / seconds
-    for (const [name, total] of Object.entries(now.eventsByCollection ?? {})) {
-      const rate = Math.max(0, total - (before.eventsByCollection?.[name] ?? 0)) / seconds
-      rates[name] = Math.max(rates[name] ?? 0, rate)
-    }
-  }
-  return { rates, delivered, dropped }
-}
 
 function optionsText(options: { query: Record<string, string>; headers: Record<string, string> } | null): string {
   if (!options) return ""
