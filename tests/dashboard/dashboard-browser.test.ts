@@ -22,6 +22,7 @@ const unavailable = browserUnavailable()
 const UNLABELLED_CONTROLS = `[...document.querySelectorAll("input, select, textarea")]
   .filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label"))
   .map((el) => el.outerHTML)`
+const FOCUSED_TEXT_AND_OUTLINE = `[document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]`
 const SUBSCRIBE_FROM_PAGE = `new Promise((resolve) => {
   const source = new EventSource("/api/realtime")
   source.addEventListener("PB_CONNECT", async (event) => {
@@ -176,6 +177,13 @@ describe.skipIf(unavailable !== null)("dashboard in a browser", () => {
     await page.goto(`${server.url}/_/#/collections/photos/records/new`)
     await page.getByLabel("caption").waitFor()
     expect(await unlabelled()).toEqual([])
+
+    // The first Tab reaches the skip link, drawn with a visible focus ring.
+    await page.goto(`${server.url}/_/#/collections`)
+    await page.reload()
+    await page.getByRole("heading", { name: "Collections" }).waitFor()
+    await page.keyboard.press("Tab")
+    expect(await page.evaluate<[string, string]>(FOCUSED_TEXT_AND_OUTLINE)).toEqual(["Skip to content", "solid"])
 
     // Enter in the filter box applies it.
     await page.goto(`${server.url}/_/#/collections/photos`)
