@@ -12,6 +12,10 @@ import { LineChart } from "../components/line-chart.tsx"
 import { useApi } from "../use-api.ts"
 
 const PER_PAGE = 30
+// Log levels are slog's numbers.
+const LEVELS: Record<string, string> = { "-4": "debug", "0": "info", "4": "warn", "8": "error" }
+// The SDK types `level` as a string; the API sends a number.
+const levelName = (level: unknown) => LEVELS[String(level)] ?? String(level)
 
 export function LogsView() {
   const [filterText, setFilterText] = useState("")
@@ -51,7 +55,7 @@ export function LogsView() {
                     {result.items.map((log) => (
                       <tr key={log.id}>
                         <td class="mono">{log.created}</td>
-                        <td>{log.level}</td>
+                        <td><span class={`tag level-${levelName(log.level)}`}>{levelName(log.level)}</span></td>
                         <td><button type="button" class="link" onClick={() => setSelected(log)}>{log.message}</button></td>
                         <td class="mono">{[log.data.method, log.data.url, log.data.status].filter((v) => v !== undefined).join(" ")}</td>
                       </tr>
