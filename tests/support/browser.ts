@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { chromium, type Browser, type Page } from "playwright-core"
+import { DASHBOARD_DIST, dashboardFile } from "../../src/dashboard/index.ts"
 import { SUPERUSER_EMAIL, SUPERUSER_PASSWORD } from "./servers.ts"
 
 /** Where the browser is installed. @default /usr/bin/chromium */
@@ -43,3 +44,23 @@ export async function signIn(page: Page, url: string): Promise<void> {
 
 /** A 1×1 PNG, for uploads. */
 export const TINY_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64")
+
+/**
+ * The dashboard in front of another server (the reference PocketBase): serves `/_/` from the
+ * build and forwards everything else, so the UI can be checked against PocketBase's own API.
+ */
+export function dashboardInFrontOf(target: string): { url: string; stop(): Promise<void> } {
+  const front = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(request) {
+      const url = new URL(request.url)
+      if (url.pathname.startsWith("/_/")) return (await dashboardFile(DASHBOARD_DIST, url.pathname.slice(3), "")) ?? new Response(null, { status: 404 })
+      const headers = new Headers(request.headers)
+      headers.delete("host")
+      headers.delete("accept-encoding")
+      return fetch(`${target}${url.pathname}${url.search}`, { method: request.method, headers, body: request.body, redirect: "manual" })
+    },
+  })
+  return { url: `http://127.0.0.1:${front.port}`, stop: () => front.stop(true) }
+}
