@@ -48,6 +48,7 @@ export function Install({ token }: { token: string }) {
   return (
     <main class="centered">
       <form class="card narrow" onSubmit={submit} aria-labelledby="install-title">
+        <p class="brand-line">pocketbun dashboard</p>
         <h1 id="install-title">Create the first superuser</h1>
         <p>This account manages everything on this server.</p>
         {failure && <Notice kind="error">{failure}</Notice>}

@@ -53,6 +53,7 @@ export function Login() {
   return (
     <main class="centered">
       <form class="card narrow" onSubmit={submit} aria-labelledby="login-title">
+        <p class="brand-line">pocketbun dashboard</p>
         <h1 id="login-title">Superuser sign-in</h1>
         {failure && <Notice kind="error">{failure}</Notice>}
         {factor ? (

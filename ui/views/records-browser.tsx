@@ -6,11 +6,11 @@
 import { useEffect, useState } from "preact/hooks"
 import type { CollectionField, CollectionModel, ListResult, RecordModel } from "pocketbase"
 import { errorMessage, pb } from "../api.ts"
-import { Input, Notice } from "../components/form.tsx"
+import { Input, Notice, Select } from "../components/form.tsx"
 import { cellText, fileUrl, isImage, recordLabel } from "../record-values.ts"
 import { href } from "../router.ts"
 
-const PER_PAGE = 20
+const PAGE_SIZES = ["20", "50", "100"]
 
 function Cell({ field, record }: { field: CollectionField; record: RecordModel }) {
   const value = record[field.name]
@@ -36,7 +36,7 @@ export function RecordsBrowser({ collection: idOrName }: { collection: string })
   const [result, setResult] = useState<ListResult<RecordModel> | null>(null)
   const [filterText, setFilterText] = useState("")
   const [expandText, setExpandText] = useState("")
-  const [query, setQuery] = useState({ filter: "", expand: "", sort: "-created", page: 1 })
+  const [query, setQuery] = useState({ filter: "", expand: "", sort: "-created", page: 1, perPage: 20 })
   const [failure, setFailure] = useState("")
 
   useEffect(() => {
@@ -48,7 +48,7 @@ export function RecordsBrowser({ collection: idOrName }: { collection: string })
     if (!collection) return
     const sort = collection.fields.some((f) => f.name === query.sort.replace(/^-/, "")) ? query.sort : ""
     setFailure("")
-    pb.collection(collection.id).getList(query.page, PER_PAGE, { filter: query.filter, sort, expand: query.expand }).then(setResult, (error) => {
+    pb.collection(collection.id).getList(query.page, query.perPage, { filter: query.filter, sort, expand: query.expand }).then(setResult, (error) => {
       setResult(null)
       setFailure(errorMessage(error))
     })
@@ -116,6 +116,8 @@ export function RecordsBrowser({ collection: idOrName }: { collection: string })
             <button type="button" class="secondary" disabled={query.page <= 1} onClick={() => setQuery({ ...query, page: query.page - 1 })}>Previous</button>
             <span id="records-count">Page {result.page} of {Math.max(1, totalPages)} · {result.totalItems} records</span>
             <button type="button" class="secondary" disabled={query.page >= totalPages} onClick={() => setQuery({ ...query, page: query.page + 1 })}>Next</button>
+            <Select label="Per page" value={String(query.perPage)} options={PAGE_SIZES.map((size): [string, string] => [size, size])}
+              onValue={(size) => setQuery({ ...query, perPage: Number(size), page: 1 })} />
           </nav>
         </>
       )}
