@@ -2,13 +2,13 @@
  * The settings, logs, backups and crons views in a browser, against every conformance target:
  * the reference PocketBase (its API shapes are what the views are built on; the dashboard is
  * put in front of it) and pocketbun. Where a server answers 404 for one of these APIs, the view
- * must say so instead.
+ * must say so instead. Last, the sign-in's one-time-code step once MFA is on for superusers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import type { Browser, Page } from "playwright-core"
 import { browserUnavailable, dashboardInFrontOf, launchBrowser, signIn } from "../support/browser.ts"
 import { waitFor } from "../support/realtime.ts"
-import { conformanceTargets, type TestServer } from "../support/servers.ts"
+import { conformanceTargets, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, type TestServer } from "../support/servers.ts"
 
 const unavailable = browserUnavailable()
 
@@ -98,6 +98,35 @@ describe.skipIf(unavailable !== null)("admin views in a browser", () => {
         await page.getByRole("row", { name: new RegExp(job.id) }).waitFor()
         await page.getByRole("button", { name: `Run ${job.id} now` }).click()
         await page.getByText(`Started ${job.id}.`).waitFor()
+      })
+
+      // Last: it turns on MFA for superusers on this server.
+      it("asks for a one-time code when password sign-in needs a second factor", async () => {
+        await server.admin.collections.update("_superusers", { mfa: { enabled: true, duration: 1800 }, otp: { enabled: true, duration: 180, length: 8 } })
+        const answer = await fetch(`${server.url}/api/collections/_superusers/auth-with-password`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ identity: SUPERUSER_EMAIL, password: SUPERUSER_PASSWORD }),
+        })
+        const fresh = await browser.newPage()
+        try {
+          await fresh.goto(`${url}/_/`)
+          await fresh.getByLabel("Email").fill(SUPERUSER_EMAIL)
+          await fresh.getByLabel("Password").fill(SUPERUSER_PASSWORD)
+          await fresh.keyboard.press("Enter")
+          if (answer.status !== 401) {
+            // This server does not enforce MFA yet: the password alone signs in.
+            await fresh.getByRole("heading", { name: "Collections" }).waitFor()
+            return
+          }
+          expect(await answer.json()).toHaveProperty("mfaId")
+          await fresh.getByLabel("One-time code").fill("00000000")
+          await fresh.keyboard.press("Enter")
+          await fresh.getByRole("alert").waitFor()
+          expect(await fresh.getByRole("heading", { name: "Collections" }).count()).toBe(0)
+        } finally {
+          await fresh.close()
+        }
       })
     })
   }
