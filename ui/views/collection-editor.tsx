@@ -96,6 +96,16 @@ export function CollectionEditor({ idOrName }: { idOrName?: string }) {
     }
   }
 
+  async function truncate() {
+    if (!confirm(`Delete every record of "${draft!.name}"? The collection stays.`)) return
+    try {
+      await pb.collections.truncate(String(draft!.id))
+      setSaved(`Deleted every record of ${String(draft!.name)}.`)
+    } catch (error) {
+      setFailure(errorMessage(error))
+    }
+  }
+
   const updateField = (index: number, field: Record<string, unknown>) => set("fields", draft.fields.map((f, i) => (i === index ? field : f)))
   const removeField = (index: number) => set("fields", draft.fields.filter((_, i) => i !== index))
   const addField = () => set("fields", [...draft.fields, newField(newType, "")])
@@ -165,7 +175,10 @@ export function CollectionEditor({ idOrName }: { idOrName?: string }) {
       {!isNew && draft.system !== true && (
         <section class="danger-zone" aria-labelledby="danger-title">
           <h2 id="danger-title">Delete</h2>
-          <button type="button" class="danger" onClick={remove}>Delete collection</button>
+          <div class="actions">
+            {type !== "view" && <button type="button" class="danger" onClick={truncate}>Delete all records</button>}
+            <button type="button" class="danger" onClick={remove}>Delete collection</button>
+          </div>
         </section>
       )}
     </form>
