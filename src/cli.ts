@@ -5,11 +5,12 @@
  * `migrate up|down`. The only place that reads argv and env or starts a server.
  */
 import { BOOLEAN_KEYS, buildConfig, splitArgs, UsageError, type Config } from "./config.ts"
-import { BrokerUnavailableError, connectCluster, runWorkers } from "./cluster.ts"
+import { BrokerUnavailableError, connectCluster, runWorkers, WORKER_ENV } from "./cluster.ts"
 import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
 import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
 import { createSuperuser, deleteSuperuser, SuperuserInputError, upsertSuperuser } from "./auth/superusers.ts"
+import { installLink } from "./dashboard/index.ts"
 
 const USAGE = `usage:
   pocketbun help | --help | <command> --help
@@ -64,6 +65,7 @@ async function serve(config: Readonly<Config>): Promise<number> {
     const app = createApp(config)
     try {
       await applyMigrations(app)
+      printInstallLink(app, `http://${config.http}`)
     } finally {
       app.close()
     }
@@ -79,7 +81,9 @@ async function serve(config: Readonly<Config>): Promise<number> {
   }
   const separator = config.http.lastIndexOf(":")
   const running = await serveApp(app, config.http.slice(0, separator) || "127.0.0.1", Number(config.http.slice(separator + 1)), config.reusePort)
-  console.log(`Server started at ${running.url} (pid ${process.pid})\n├─ REST API:  ${running.url}/api/\n└─ Data dir:  ${config.dir}`)
+  console.log(`Server started at ${running.url} (pid ${process.pid})\n├─ REST API:  ${running.url}/api/\n├─ Dashboard: ${running.url}/_/\n└─ Data dir:  ${config.dir}`)
+  // With --workers the parent printed the link once already.
+  if (!process.env[WORKER_ENV]) printInstallLink(app, running.url)
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve()
     process.once("SIGINT", shutdown)
@@ -87,6 +91,12 @@ async function serve(config: Readonly<Config>): Promise<number> {
   })
   await running.stop()
   return 0
+}
+
+// While no superuser exists, a one-time link lets the first visitor create one from the browser.
+function printInstallLink(app: App, baseUrl: string): void {
+  const link = installLink(app.services, baseUrl)
+  if (link) console.log(`\nNo superuser yet. Open this link within 30 minutes to create the first one:\n${link}\n(or run: pocketbun superuser upsert EMAIL PASSWORD)\n`)
 }
 
 async function superuser(args: string[], config: Readonly<Config>): Promise<number> {

@@ -28,6 +28,9 @@ export async function connectCluster(config: Readonly<Config>): Promise<RedisBro
   }
 }
 
+/** Set in the environment of the processes `runWorkers` starts, so they leave start-up notices to it. */
+export const WORKER_ENV = "POCKETBUN_WORKER_PROCESS"
+
 /**
  * Starts `config.workers` copies of `serve` with the same flags (minus `--workers`) and
  * `--reusePort`, forwards SIGINT/SIGTERM to them, and exits when they all have; if one dies,
@@ -41,7 +44,7 @@ export async function runWorkers(config: Readonly<Config>, argv: string[]): Prom
     Bun.spawn([process.execPath, ...runtimeFlags, import.meta.dir + "/cli.ts", ...args, "--workers=1", "--reusePort"], {
       stdout: "inherit",
       stderr: "inherit",
-      env: process.env,
+      env: { ...process.env, [WORKER_ENV]: "1" },
     }),
   )
   const stop = () => {

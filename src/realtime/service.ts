@@ -12,30 +12,45 @@ import type { RuleEvaluator } from "../records/access.ts"
 import type { CollectionRegistry } from "../records/collections.ts"
 import type { RecordRenderer } from "../records/expand.ts"
 import { connectBroker, LocalBroker, type RealtimeBroker } from "./broker.ts"
-import type { Client } from "./client.ts"
+import { DEFAULT_BUFFER_BYTES, STORE_IP, type Client } from "./client.ts"
 import { publishCommittedChanges } from "./commit-feed.ts"
 import { DeliveryQueue } from "./delivery-queue.ts"
 import { Hub, type HubStats } from "./hub.ts"
 import { createRecordAccess } from "./record-access.ts"
 import { RecordFanout } from "./record-fanout.ts"
 import type { RedisBroker } from "./redis-broker.ts"
+import { tallyEvents, type EventTally } from "./event-tally.ts"
 import { hasLineBreak, type Message } from "./sse.ts"
+import type { SubscriptionOptions } from "./topics.ts"
 import { applySubscriptions, type SubscribeRequest } from "./subscribe-request.ts"
 
 /** How long a POST waits for the process that holds the stream before answering 404. @default 2000 */
 export const FORWARD_TIMEOUT_MS = 2_000
 const GATHER_TIMEOUT_MS = 1_000
 
-/** One process's counters; `late`/`superseded` count cross-process ordering outcomes (cluster only). */
-export type NodeStats = HubStats & { node: string; late?: number; superseded?: number }
+/**
+ * One process's counters; `late`/`superseded` count cross-process ordering outcomes (cluster
+ * only), `brokerHealthy` whether its last Redis operation succeeded (cluster only), and
+ * `eventsByCollection` the events it heard per collection (or `custom:<topic>`).
+ */
+export type NodeStats = HubStats & { node: string; eventsByCollection: EventTally; late?: number; superseded?: number; brokerHealthy?: boolean }
 
 /** A connected client as presence lists it. */
 export interface ClientInfo {
   id: string
-  auth: { id: string; collectionId: string; collectionName: string } | null
+  /** The bound auth record; `email` when it has one, so the inspector can name who it is. */
+  auth: { id: string; collectionId: string; collectionName: string; email?: string } | null
   subscriptions: number
   connectedAt: string
   node: string
+  /** How the client is connected (only SSE today). */
+  transport: "sse"
+  ip: string
+  /** Each subscription's topic (without its options suffix) with its options, header values redacted. */
+  topics: Array<{ topic: string; options: SubscriptionOptions }>
+  /** Bytes waiting in the client's outbound queue, and the cap that disconnects it. */
+  queuedBytes: number
+  bufferBytes: number
 }
 
 /** Loads an auth context by ids (the process holding a stream re-reads the auth record). */
@@ -56,7 +71,7 @@ export interface Realtime {
   /** Every connected client on every process. */
   clients(): Promise<ClientInfo[]>
   /** Counters per process and in total. */
-  stats(): Promise<{ total: HubStats; nodes: Array<NodeStats> }>
+  stats(): Promise<{ total: HubStats; nodes: Array<NodeStats>; broker: "local" | "redis" }>
   /** Resolves once every event handed over so far has been written to its clients' queues. */
   idle(): Promise<void>
   /**
@@ -97,14 +112,30 @@ interface ForwardedSubscribe {
 /** A forwarded POST's outcome as it crosses processes. */
 type ForwardedOutcome = { status: 204 } | { status: number; body: { status: number; message: string; data: ErrorData } }
 
-function clientInfo(client: Client, node: string): ClientInfo {
+// Subscription headers may carry credentials; the inspector shows only their names.
+const redactHeaders = (options: SubscriptionOptions): SubscriptionOptions => ({
+  query: options.query,
+  headers: Object.fromEntries(Object.keys(options.headers).map((name) => [name, "…"])),
+})
+
+function authIdentity(auth: AuthContext): NonNullable<ClientInfo["auth"]> {
+  const identity = { id: String(auth.record.id), collectionId: auth.collection.id, collectionName: auth.collection.name }
+  return typeof auth.record.email === "string" && auth.record.email !== "" ? { ...identity, email: auth.record.email } : identity
+}
+
+function clientInfo(client: Client, node: string, bufferBytes: number): ClientInfo {
   const auth = client.auth
   return {
     id: client.id,
-    auth: auth ? { id: String(auth.record.id), collectionId: auth.collection.id, collectionName: auth.collection.name } : null,
+    auth: auth ? authIdentity(auth) : null,
     subscriptions: client.subscriptionCount,
     connectedAt: new Date(client.connectedAt).toISOString().replace("T", " "),
     node,
+    transport: "sse",
+    ip: String(client.get(STORE_IP) ?? ""),
+    topics: [...client.bases()].flatMap((base) => client.subscriptionsWithBase(base).map((sub) => ({ topic: base, options: redactHeaders(sub.options) }))),
+    queuedBytes: client.queuedBytes,
+    bufferBytes,
   }
 }
 
@@ -136,8 +167,15 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
 
   const subscribeHere = (request: SubscribeRequest) => applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
-  const localStats = (): NodeStats => ({ ...hub.stats(), node: nodeId, ...(cluster ? cluster.orderStats : {}) })
-  const localClients = () => [...hub.clients().values()].map((c) => clientInfo(c, nodeId))
+  const tally = tallyEvents(broker)
+  const localStats = (): NodeStats => ({
+    ...hub.stats(),
+    node: nodeId,
+    eventsByCollection: tally.read(),
+    ...(cluster ? { ...cluster.orderStats, brokerHealthy: cluster.healthy } : {}),
+  })
+  const bufferBytes = deps.bufferBytes ?? DEFAULT_BUFFER_BYTES
+  const localClients = () => [...hub.clients().values()].map((c) => clientInfo(c, nodeId, bufferBytes))
 
   cluster?.handleRequests(async (kind, payload): Promise<unknown> => {
     if (kind === "clients") return localClients()
@@ -190,7 +228,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       const nodes = [localStats(), ...remote]
       const total: HubStats = { clients: 0, subscriptions: 0, eventsIn: 0, framesOut: 0, droppedSlowClients: 0 }
       for (const node of nodes) for (const key of Object.keys(total) as Array<keyof HubStats>) total[key] += node[key]
-      return { total, nodes }
+      return { total, nodes, broker: cluster ? "redis" : "local" }
     },
     idle: () => queue.idle(),
     admitWrite: () => queue.whenBacklogAtMost(maxBacklog),

@@ -66,18 +66,6 @@ for (const target of conformanceTargets()) {
   })
 }
 
-// PocketBase serves its dashboard at /_/; pocketbun has none yet and says so (see README).
-describe("dashboard URL (pocketbun)", () => {
-  const server = useServer(() => startPocketbun())
-
-  it("answers /_/ with PocketBase's 404 for unknown files", async () => {
-    for (const path of ["/_/", "/_"]) {
-      const response = await fetch(`${server().url}${path}`, { redirect: "manual" })
-      expect([path, response.status, await response.json()]).toEqual([path, 404, { data: {}, message: "File not found.", status: 404 }])
-    }
-  })
-})
-
 describe("unexpected failures (pocketbun)", () => {
   const current = useServer(() => startPocketbun())
   let server: PocketbunServer
