@@ -49,7 +49,7 @@ export function compileMatcher(text: string, options: MatcherOptions): RecordMat
   const key = `${options.restricted ? "r" : "u"}:${text}`
   const cached = perCollection.get(key)
   if (cached !== undefined) return cached
-  const matcher = text.trim() === "" ? () => true : buildMatcher(parseFilter(text), options)
+  const matcher = text === "" ? () => true : buildMatcher(parseFilter(text), options)
   perCollection.set(key, matcher)
   return matcher
 }

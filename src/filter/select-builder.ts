@@ -7,7 +7,7 @@
 import type { Collection, RequestInfo } from "../core/types.ts"
 import { compileExpr } from "./compile-sql.ts"
 import { FilterResolveError } from "./errors.ts"
-import { parseFilter } from "./parser.ts"
+import { assertFilterLength, parseFilter } from "./parser.ts"
 import { type BindValue, fromSql, type JoinEntry, joinsSql, QueryContext, type Scope } from "./query-context.ts"
 import type { SchemaLookup } from "./schema.ts"
 import { compileSort } from "./sort.ts"
@@ -37,6 +37,8 @@ const VIRTUAL_ROW = "virtual row"
 export interface WhereOptions {
   /** @default false */
   restricted?: boolean
+  /** A list request's `?filter=`, limited to 3,500 bytes as PocketBase limits it (API rules are not). @default false */
+  clientFilter?: boolean
 }
 
 /** What to put around the WHERE clause. */
@@ -79,12 +81,14 @@ export class SelectBuilder {
   }
 
   /**
-   * ANDs a filter or rule onto the query. Empty text adds nothing (an empty rule means "anyone").
+   * ANDs a filter or rule onto the query. Empty text adds nothing (an empty rule means "anyone");
+   * whitespace alone is an empty expression, which is an error.
    * Call rules before client filters: joins first made by a client filter get the list-rule check.
    * @throws FilterSyntaxError | FilterResolveError
    */
   where(text: string, options: WhereOptions = {}): this {
-    if (text.trim() === "") return this
+    if (text === "") return this
+    if (options.clientFilter) assertFilterLength(text)
     const expr = parseFilter(text)
     this.#where.push(compileExpr(this.#scope(options.restricted ?? false), expr))
     this.#applyJoinedListRules()

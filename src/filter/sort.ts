@@ -16,7 +16,7 @@ const SORT_NAME = /^[@#\p{L}_][\p{L}\p{Nd}_.:]*$/u
 
 /** ORDER BY terms for a sort expression; throws {@link FilterResolveError} on bad entries. */
 export function compileSort(scope: Scope, text: string): string[] {
-  if (text.trim() === "") return []
+  if (text === "") return []
   const entries = text.split(",").map((entry) => entry.trim())
   if (entries.includes("")) throw new FilterResolveError("empty entry in the sort list")
   if (entries.length > MAX_SORT_FIELDS) {

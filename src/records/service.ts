@@ -65,7 +65,7 @@ export class RecordService {
     try {
       query = new SelectBuilder({ collection, schema: this.#deps.collections, request })
       if (!superuser) query.where(collection.listRule ?? "")
-      query.where(params.filter, { restricted: !superuser })
+      query.where(params.filter, { restricted: !superuser, clientFilter: true })
       query.sort(params.sort, { restricted: !superuser })
     } catch (error) {
       throw asBadRequest(error)
@@ -260,8 +260,8 @@ export class RecordService {
   }
 }
 
-/** Filter/sort problems become a 400 that says what is wrong and where. */
+/** Filter/sort problems become PocketBase's generic 400; the cause keeps what is wrong and where. */
 function asBadRequest(error: unknown): unknown {
-  if (isFilterError(error)) return new ApiError(400, `Invalid filter or sort: ${error.message}`, {}, { cause: error })
+  if (isFilterError(error)) return new ApiError(400, "Something went wrong while processing your request.", {}, { cause: error })
   return error
 }
