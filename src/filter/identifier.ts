@@ -16,6 +16,20 @@ export interface FieldPath {
 
 const WORD = /^\w+$/
 
+/** Identifier shapes a record filter may name (any other spelling is an error, as in PocketBase). */
+const RESOLVABLE = [
+  /^\w+[\w.:]*$/,
+  /^@request\.context$/,
+  /^@request\.method$/,
+  /^@request\.(?:auth|body|query|headers)\.[\w.:]*\w$/,
+  /^@collection\.\w+(?::\w+)?\.[\w.:]*\w$/,
+]
+
+/** Throws {@link FilterResolveError} unless `name` has one of the shapes a filter may name. */
+export function assertResolvable(name: string): void {
+  if (!RESOLVABLE.some((shape) => shape.test(name))) throw new FilterResolveError(`invalid identifier '${name}'`)
+}
+
 /** Parses `a.b.c[:modifier]`; throws {@link FilterResolveError} on malformed names or unknown modifiers. */
 export function splitPath(raw: string, original = raw): FieldPath {
   const colon = raw.indexOf(":")
@@ -30,3 +44,10 @@ export function splitPath(raw: string, original = raw): FieldPath {
   }
   return { segments, modifier }
 }
+
+/**
+ * Keys of a JSON sub-path as PocketBase reads them: a modifier is not one, it stays part of the
+ * last key with its colon dropped (`j.a:lower` reads key `alower`).
+ */
+export const jsonKeys = (keys: readonly string[], modifier: string | undefined): string[] =>
+  modifier === undefined ? [...keys] : [...keys.slice(0, -1), `${keys.at(-1)}${modifier}`]

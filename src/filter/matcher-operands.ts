@@ -7,10 +7,11 @@
 import type { Collection, Field, RecordData, RequestInfo } from "../core/types.ts"
 import type { Operand } from "./ast.ts"
 import { FilterResolveError } from "./errors.ts"
-import { splitPath } from "./identifier.ts"
+import { assertResolvable, jsonKeys, splitPath } from "./identifier.ts"
 import { likePattern } from "./like.ts"
 import { isMacro, macroValue } from "./macros.ts"
-import { AUTH_TOKEN_FIELDS, lookupRequest, toItemList, walkValue } from "./request-values.ts"
+import { lookupRequest, requestRoot, walkValue } from "./request-values.ts"
+import { classifyRequest, submittedItems, submittedText } from "./request-ref.ts"
 import { columnAffinity, findField, isListField, isMultipleField } from "./schema.ts"
 import { equality } from "./matcher-compare.ts"
 import { type Affinity, compareOp, fromJson, lowerValue, numericValue, type SqlValue, toNumeric, toText } from "./sql-values.ts"
@@ -84,6 +85,14 @@ export function compileOperand(scope: MatcherScope, operand: Operand): MOperand 
 }
 
 function identifier(scope: MatcherScope, name: string): MOperand | null {
+  if (isMacro(name)) {
+    return {
+      aff: "none", disabled: false, cls: KNOWN,
+      value: (env) => macroSql(macroValue(name, env.now)!),
+      pattern: (env) => likePattern(macroValue(name, env.now)),
+    }
+  }
+  assertResolvable(name)
   const lower = name.toLowerCase()
   if (lower === "null") return { aff: "none", disabled: false, cls: () => "empty", value: () => null }
   if (lower === "true" || lower === "false") {
@@ -92,14 +101,6 @@ function identifier(scope: MatcherScope, name: string): MOperand | null {
   }
   if (name.startsWith("@request.")) return requestOperand(scope, name)
   if (name.startsWith("@collection.")) return null
-  if (isMacro(name)) {
-    return {
-      aff: "none", disabled: false, cls: KNOWN,
-      value: (env) => macroSql(macroValue(name, env.now)!),
-      pattern: (env) => likePattern(macroValue(name, env.now)),
-    }
-  }
-  if (!/^\w/.test(name)) throw new FilterResolveError(`unknown identifier '${name}'`)
   return fieldOperand(scope, name)
 }
 
@@ -113,7 +114,7 @@ function fieldOperand(scope: MatcherScope, name: string): MOperand | null {
     throw new FilterResolveError(`field '${field.name}' of '${scope.collection.name}' is hidden and cannot be used in '${name}'`)
   }
   if (segments.length > 1) {
-    if (field.type === "json" || field.type === "geoPoint") return jsonOperand(field, segments.slice(1), modifier === "lower")
+    if (field.type === "json" || field.type === "geoPoint") return jsonOperand(field, jsonKeys(segments.slice(1), modifier), false)
     if (field.type === "relation" && !isMultipleField(field) && segments.length === 2 && segments[1] === "id") {
       return storedField(scope, field, modifier)
     }
@@ -247,36 +248,36 @@ function staticSql(v: unknown): SqlValue {
 }
 
 function requestOperand(scope: MatcherScope, name: string): MOperand | null {
-  const { segments, modifier } = splitPath(name.slice("@request.".length), name)
-  if (modifier === "isset") {
-    return { aff: "none", disabled: false, cls: KNOWN, value: (env) => (lookupRequest(env.request, segments).found ? 1n : 0n) }
-  }
-  const [kind] = segments
-  const bodyField = kind === "body" && segments.length >= 2 ? findField(scope.collection, segments[1]!) : undefined
-  const lookup = (env: Env) => lookupRequest(env.request, segments).value
-  if (modifier === "length" || modifier === "each" || modifier === "changed") {
-    if (!bodyField || segments.length !== 2 || (modifier !== "changed" && !isListField(bodyField))) {
-      throw new FilterResolveError(`modifier ':${modifier}' is not supported on '${name}'`)
+  const ref = classifyRequest(scope.collection, name)
+  const bodyValue = (field: Field) => (env: Env) => walkValue(requestRoot(env.request, "body"), [field.name]).value
+  switch (ref.kind) {
+    case "isset":
+      return { aff: "none", disabled: false, cls: KNOWN, value: (env) => (env.request && lookupRequest(env.request, ref.path).found ? 1n : 0n) }
+    case "static": {
+      const lookup = (env: Env) => lookupRequest(env.request, ref.path).value
+      const operand = staticValue(lookup, ref.numeric)
+      return ref.lower ? lowerStatic(operand, lookup) : operand
     }
-    if (modifier === "changed") return changedOperand(scope, segments, bodyField)
-    if (modifier === "length") {
-      return {
-        aff: "none", disabled: false, cls: KNOWN,
-        value: (env) => BigInt(toItemList(lookup(env)).length),
-        pattern: (env) => likePattern(toItemList(lookup(env)).length),
-      }
+    case "bodyLength": {
+      const count = (env: Env) => submittedItems(bodyValue(ref.field)(env)).length
+      return { aff: "none", disabled: false, cls: (env) => (count(env) <= 1 ? "known" : "neutral"), value: (env) => BigInt(count(env)) }
     }
-    if (isMultipleField(bodyField)) {
-      const source = addSource(scope, name, (env) => toItemList(lookup(env)).map(fromJson))
+    case "bodyLower": {
+      const text = (env: Env) => (env.request ? submittedText(bodyValue(ref.field)(env)) : null)
+      return lowerStatic(staticValue(text, false), text)
+    }
+    case "bodyEach": {
+      // a single-valued field's items are joined without the every-value rule: left to SQL
+      if (!isMultipleField(ref.field)) return null
+      const items = (env: Env) => (env.request ? submittedItems(bodyValue(ref.field)(env)).map(fromJson) : [])
+      const source = addSource(scope, name, items)
       return { aff: "none", disabled: false, cls: NEUTRAL, source, value: (env) => env.items[source]![env.index[source]!]! }
     }
-    return staticValue((env) => toItemList(lookup(env)).at(-1) ?? null, false)
+    case "bodyChanged":
+      return changedOperand(scope, ref.field)
+    default:
+      return null
   }
-  if (kind === "auth" && segments.length >= 2 && !(segments.length === 2 && AUTH_TOKEN_FIELDS.has(segments[1]!))) return null
-  if (bodyField?.type === "relation" && segments.length >= 3) return null
-  const lastField = findField(scope.collection, segments.at(-1)!)
-  const operand = staticValue(lookup, lastField?.type === "number")
-  return modifier === "lower" ? lowerStatic(operand, lookup) : operand
 }
 
 /** `LOWER(<value operand>)`: keeps the value's classification; LIKE rewrites the inner parameter. */
@@ -299,7 +300,8 @@ function lowerStatic(inner: MOperand, raw: (env: Env) => unknown): MOperand {
   }
 }
 
-function changedOperand(scope: MatcherScope, segments: string[], field: Field): MOperand {
+function changedOperand(scope: MatcherScope, field: Field): MOperand {
+  const segments = ["body", field.name]
   const submitted = staticValue((env) => lookupRequest(env.request, segments).value, field.type === "number")
   const stored = storedField(scope, field, undefined)
   return {

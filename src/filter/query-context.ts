@@ -59,6 +59,8 @@ export class QueryContext {
   readonly extraWhere: string[] = []
   /** Collections joined by restricted (client) resolution, waiting for their list-rule check. */
   readonly restrictedJoins: { alias: string; collection: Collection }[] = []
+  /** Join aliases whose list rule is already applied (or queued). */
+  readonly ruleCheckedAliases = new Set<string>()
   #paramCount = 0
   #aliasCount = 0
 

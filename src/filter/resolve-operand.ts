@@ -5,7 +5,7 @@
  */
 import type { Operand } from "./ast.ts"
 import { FilterResolveError } from "./errors.ts"
-import { splitPath } from "./identifier.ts"
+import { assertResolvable, splitPath } from "./identifier.ts"
 import { isMacro, macroValue } from "./macros.ts"
 import { ensureJoin, numberOperand, type Scope, type SqlOperand, sqlOperand } from "./query-context.ts"
 import { noteRestrictedJoin, resolveFieldPath } from "./resolve-field.ts"
@@ -33,18 +33,18 @@ export function resolveOperand(scope: Scope, operand: Operand): SqlOperand {
 
 /** Resolves an identifier: reserved literals, macros, `@request.*`, `@collection.*` or a field path. */
 export function resolveIdentifier(scope: Scope, name: string): SqlOperand {
+  if (isMacro(name)) {
+    const value = macroValue(name, scope.ctx.now)!
+    const param = scope.ctx.bind(value)
+    return sqlOperand(param, { values: [value], paramNames: [param], literal: { value } })
+  }
+  assertResolvable(name)
   const lower = name.toLowerCase()
   if (lower === "null") return sqlOperand("NULL")
   if (lower === "true") return sqlOperand("1")
   if (lower === "false") return sqlOperand("0")
   if (name.startsWith("@request.")) return resolveRequest(scope, name)
   if (name.startsWith("@collection.")) return resolveCollection(scope, name)
-  if (isMacro(name)) {
-    const value = macroValue(name, scope.ctx.now)!
-    const param = scope.ctx.bind(value)
-    return sqlOperand(param, { values: [value], paramNames: [param], literal: { value } })
-  }
-  if (!/^\w/.test(name)) throw new FilterResolveError(`unknown identifier '${name}'`)
   return resolveFieldPath(scope, splitPath(name), name)
 }
 
@@ -60,8 +60,8 @@ function resolveCollection(scope: Scope, name: string): SqlOperand {
   const collection = scope.ctx.schema.findCollection(collectionName!)
   if (!collection) throw new FilterResolveError(`unknown collection '${collectionName}' in '${name}'`)
   const key = `@collection.${collection.name}${joinAlias === undefined ? "" : `:${joinAlias}`}`
-  const { alias, created } = ensureJoin(scope, key, collection.name, (a) => `LEFT JOIN ${quoteIdent(collection.name)} ${quoteIdent(a)}`)
-  if (created) noteRestrictedJoin(scope, alias, collection)
+  const { alias } = ensureJoin(scope, key, collection.name, (a) => `LEFT JOIN ${quoteIdent(collection.name)} ${quoteIdent(a)}`)
+  noteRestrictedJoin(scope, alias, collection)
   const sub: Scope = { ...scope, collection, alias }
   const operand = resolveFieldPath(sub, splitPath(rest.slice(dot + 1), name), name)
   return { ...operand, multi: true }

@@ -9,7 +9,7 @@ import { compileExpr } from "./compile-sql.ts"
 import { FilterResolveError } from "./errors.ts"
 import { assertFilterLength, parseFilter } from "./parser.ts"
 import { type BindValue, fromSql, type JoinEntry, joinsSql, QueryContext, type Scope } from "./query-context.ts"
-import type { SchemaLookup } from "./schema.ts"
+import { columnAffinity, findField, type SchemaLookup } from "./schema.ts"
 import { compileSort } from "./sort.ts"
 import { columnRef, quoteIdent } from "./sql-text.ts"
 
@@ -143,10 +143,25 @@ export class SelectBuilder {
     return { ctx: this.#ctx, collection: this.#collection, alias: this.#collection.name, joins: this.#joins, restricted, checkJoins: true, source }
   }
 
+  /**
+   * The one-row CTE. Its values carry their column's type affinity (a CAST has the affinity of its
+   * type), so comparisons convert text and numbers as they would on the stored row. JSON columns
+   * need none: their text sorts above any number or numeric-looking text either way.
+   */
   #virtualRowSql(row: Record<string, BindValue>): string {
-    const columns = Object.entries(row).map(([column, value]) => `${this.#ctx.bind(value)} AS ${quoteIdent(column)}`)
+    const columns = Object.entries(row).map(([column, value]) => {
+      const param = this.#ctx.bind(value)
+      const field = findField(this.#collection, column)
+      const affine = !field ? param
+        : columnAffinity(field) === "text" ? `CAST(${param} AS TEXT)`
+        : field.type === "number" || field.type === "bool" ? `CAST(${param} AS NUMERIC)`
+        : param
+      return `${affine} AS ${quoteIdent(column)}`
+    })
     return `WITH ${quoteIdent(VIRTUAL_ROW)} AS (SELECT ${columns.join(", ") || "NULL AS `id`"}) `
   }
+
+
 
   /** Each collection joined by a client filter/sort must allow listing, and its listRule applies. */
   #applyJoinedListRules(): void {
