@@ -21,7 +21,7 @@ try {
   await seedWorld(ours)
   await seedWorld(reference)
   const world = await prepareWorld(ours, reference)
-  const totals: FuzzReport = { cases: 0, byPath: { filter: 0, sort: 0, rule: 0 }, realtimeChecks: 0, mismatches: [] }
+  const totals: FuzzReport = { cases: 0, byPath: { filter: 0, sort: 0, rule: 0 }, realtimeChecks: 0, matcherDecisions: 0, mismatches: [] }
   const started = performance.now()
   for (const seed of seeds) {
     const report = await runFuzz(world, seed, perSeed, (m) => {
@@ -29,6 +29,7 @@ try {
     })
     totals.cases += report.cases
     totals.realtimeChecks += report.realtimeChecks
+    totals.matcherDecisions += report.matcherDecisions
     for (const path of ["filter", "sort", "rule"] as const) totals.byPath[path] += report.byPath[path]
     totals.mismatches.push(...report.mismatches)
     console.log(`seed ${seed}: ${report.cases} cases, ${report.mismatches.length} mismatches`)
@@ -37,7 +38,8 @@ try {
   console.log(
     `\n${totals.cases} cases over ${seeds.length} seed(s) in ${((performance.now() - started) / 1000).toFixed(0)} s: ` +
       `filter ${totals.byPath.filter} (${byPath("filter")} mismatches), sort ${totals.byPath.sort} (${byPath("sort")}), ` +
-      `rule ${totals.byPath.rule} (${byPath("rule")}); realtime checks ${totals.realtimeChecks} (${byPath("realtime")} mismatches)`,
+      `rule ${totals.byPath.rule} (${byPath("rule")}); realtime checks ${totals.realtimeChecks} (${byPath("realtime")} mismatches, ` +
+      `${totals.matcherDecisions} in-memory matcher decisions)`,
   )
   process.exitCode = totals.mismatches.length === 0 ? 0 : 1
 } finally {

@@ -81,6 +81,7 @@ function likeSql(negated: boolean, left: SqlOperand, right: SqlOperand): string 
 
 /** Turns the right side of `~` into a LIKE pattern: literals are rebound, bound values rewritten in place. */
 export function likeOperand(ctx: QueryContext, operand: SqlOperand): SqlOperand {
+  if (operand.likeNull) return { ...operand, sql: "NULL", values: [], paramNames: [], literal: undefined }
   if (!hasLikeParams(operand)) return operand
   if (operand.literal) {
     const pattern = likePattern(operand.literal.value)

@@ -30,7 +30,10 @@ export function assertResolvable(name: string): void {
   if (!RESOLVABLE.some((shape) => shape.test(name))) throw new FilterResolveError(`invalid identifier '${name}'`)
 }
 
-/** Parses `a.b.c[:modifier]`; throws {@link FilterResolveError} on malformed names or unknown modifiers. */
+/**
+ * Parses `a.b.c[:modifier]`; throws {@link FilterResolveError} on malformed names. The modifier is
+ * checked where a field reads it ({@link assertModifier}): after a JSON field it is key text.
+ */
 export function splitPath(raw: string, original = raw): FieldPath {
   const colon = raw.indexOf(":")
   const path = colon === -1 ? raw : raw.slice(0, colon)
@@ -39,10 +42,14 @@ export function splitPath(raw: string, original = raw): FieldPath {
   if (path === "" || !segments.every((segment) => WORD.test(segment))) {
     throw new FilterResolveError(`invalid identifier '${original}'`)
   }
+  return { segments, modifier }
+}
+
+/** Throws unless `modifier` is one a field can take. */
+export function assertModifier(modifier: string | undefined, original: string): void {
   if (modifier !== undefined && !MODIFIERS.has(modifier)) {
     throw new FilterResolveError(`unknown modifier ':${modifier}' in '${original}'`)
   }
-  return { segments, modifier }
 }
 
 /**
@@ -50,4 +57,4 @@ export function splitPath(raw: string, original = raw): FieldPath {
  * last key with its colon dropped (`j.a:lower` reads key `alower`).
  */
 export const jsonKeys = (keys: readonly string[], modifier: string | undefined): string[] =>
-  modifier === undefined ? [...keys] : [...keys.slice(0, -1), `${keys.at(-1)}${modifier}`]
+  modifier === undefined ? [...keys] : [...keys.slice(0, -1), `${keys.at(-1)}${modifier.replaceAll(":", "")}`]

@@ -7,7 +7,7 @@
 import type { Collection, Field, RecordData, RequestInfo } from "../core/types.ts"
 import type { Operand } from "./ast.ts"
 import { FilterResolveError } from "./errors.ts"
-import { assertResolvable, jsonKeys, splitPath } from "./identifier.ts"
+import { assertModifier, assertResolvable, jsonKeys, splitPath } from "./identifier.ts"
 import { likePattern } from "./like.ts"
 import { isMacro, macroValue } from "./macros.ts"
 import { lookupRequest, requestRoot, walkValue } from "./request-values.ts"
@@ -43,6 +43,11 @@ export interface MOperand {
   pattern?: (env: Env) => SqlValue | undefined
   /** Condition ANDed after the comparison (email visibility in restricted filters). */
   guard?: (env: Env) => boolean | null
+  /**
+   * The SQL is the keyword TRUE or FALSE (`:isset`): on the right of IS / IS NOT, SQLite then tests
+   * the left side's truth instead of comparing values.
+   */
+  truthKeyword?: boolean
 }
 
 /** A multi-valued source shared by every operand with the same key (one SQL join alias). */
@@ -108,6 +113,7 @@ const macroSql = (value: string | number): SqlValue => (typeof value === "number
 
 function fieldOperand(scope: MatcherScope, name: string): MOperand | null {
   const { segments, modifier } = splitPath(name)
+  if (segments.length === 1) assertModifier(modifier, name)
   const field = findField(scope.collection, segments[0]!)
   if (!field) return null // back-relations or unknown names: the SQL path decides (and reports)
   if (scope.restricted && field.hidden) {
@@ -124,8 +130,9 @@ function fieldOperand(scope: MatcherScope, name: string): MOperand | null {
   return storedField(scope, field, modifier)
 }
 
-function storedField(scope: MatcherScope, field: Field, modifier: string | undefined): MOperand {
+function storedField(scope: MatcherScope, field: Field, modifier: string | undefined): MOperand | null {
   const operand = storedValue(scope, field, modifier)
+  if (!operand) return null
   if (scope.restricted && scope.collection.type === "auth" && field.name === "email") {
     const visibility = findField(scope.collection, "emailVisibility")
     const readVisibility = visibility ? columnReader(visibility) : () => null
@@ -134,13 +141,15 @@ function storedField(scope: MatcherScope, field: Field, modifier: string | undef
   return operand
 }
 
-function storedValue(scope: MatcherScope, field: Field, modifier: string | undefined): MOperand {
+function storedValue(scope: MatcherScope, field: Field, modifier: string | undefined): MOperand | null {
   if (field.type === "json") return jsonOperand(field, [], modifier === "lower")
   const read = columnReader(field)
   if (modifier === "lower") return { aff: "none", disabled: false, cls: NEUTRAL, value: (env) => lowerValue(read(env.record)) }
   if (modifier === "length" && isListField(field)) {
     return { aff: "none", disabled: false, cls: NEUTRAL, value: (env) => BigInt(arrayItems(read(env.record), env.record[field.name]).length) }
   }
+  // a single value's items join without the every-value rule: left to SQL
+  if (modifier === "each" && isListField(field) && !isMultipleField(field)) return null
   if (modifier === "each" && isMultipleField(field)) {
     const source = addSource(scope, `${field.name}:each`, (env) => arrayItems(read(env.record), env.record[field.name]))
     return { aff: "none", disabled: false, cls: NEUTRAL, source, value: (env) => env.items[source]![env.index[source]!]! }
@@ -252,7 +261,7 @@ function requestOperand(scope: MatcherScope, name: string): MOperand | null {
   const bodyValue = (field: Field) => (env: Env) => walkValue(requestRoot(env.request, "body"), [field.name]).value
   switch (ref.kind) {
     case "isset":
-      return { aff: "none", disabled: false, cls: KNOWN, value: (env) => (env.request && lookupRequest(env.request, ref.path).found ? 1n : 0n) }
+      return { aff: "none", disabled: false, cls: KNOWN, truthKeyword: true, value: (env) => (env.request && lookupRequest(env.request, ref.path).found ? 1n : 0n) }
     case "static": {
       const lookup = (env: Env) => lookupRequest(env.request, ref.path).value
       const operand = staticValue(lookup, ref.numeric)
@@ -271,7 +280,8 @@ function requestOperand(scope: MatcherScope, name: string): MOperand | null {
       if (!isMultipleField(ref.field)) return null
       const items = (env: Env) => (env.request ? submittedItems(bodyValue(ref.field)(env)).map(fromJson) : [])
       const source = addSource(scope, name, items)
-      return { aff: "none", disabled: false, cls: NEUTRAL, source, value: (env) => env.items[source]![env.index[source]!]! }
+      // bound as one JSON value, the list counts as known non-empty (NULL without a request)
+      return { aff: "none", disabled: false, cls: (env) => (env.request ? "known" : "empty"), source, value: (env) => env.items[source]![env.index[source]!]! }
     }
     case "bodyChanged":
       return changedOperand(scope, ref.field)
@@ -303,7 +313,7 @@ function lowerStatic(inner: MOperand, raw: (env: Env) => unknown): MOperand {
 function changedOperand(scope: MatcherScope, field: Field): MOperand {
   const segments = ["body", field.name]
   const submitted = staticValue((env) => lookupRequest(env.request, segments).value, field.type === "number")
-  const stored = storedField(scope, field, undefined)
+  const stored = storedField(scope, field, undefined)!
   return {
     aff: "none", disabled: true, cls: NEUTRAL,
     value: (env) => {
@@ -324,6 +334,8 @@ function geoDistance(scope: MatcherScope, args: Operand[]): MOperand | null {
     parts.push(part)
   }
   const [lonA, latA, lonB, latB] = parts as [MOperand, MOperand, MOperand, MOperand]
+  // as a LIKE pattern, bound arguments are rewritten into non-numeric patterns and the distance is NULL
+  const numberArg = args.some((arg) => arg.kind === "number")
   const rad = (op: MOperand, env: Env): number | null => {
     const v = toNumeric(op.value(env))
     if (v === null || typeof v === "string") return null
@@ -337,5 +349,6 @@ function geoDistance(scope: MatcherScope, args: Operand[]): MOperand | null {
       const result = 6371 * Math.acos(Math.cos(b) * Math.cos(d) * Math.cos(c - a) + Math.sin(b) * Math.sin(d))
       return Number.isNaN(result) ? null : result
     },
+    pattern: (env) => (numberArg || parts.some((part) => part.pattern?.(env) !== undefined) ? null : undefined),
   }
 }

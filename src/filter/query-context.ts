@@ -26,6 +26,11 @@ export interface SqlOperand {
   literal?: { value: unknown }
   /** Conditions ANDed after the comparison (email visibility in client filters). */
   guards: string[]
+  /**
+   * As the right side of `~`, this operand is NULL: PocketBase rewrites its bound values into
+   * `%...%` patterns, which no longer read as numbers or dates (geoDistance, strftime of a number).
+   */
+  likeNull?: boolean
 }
 
 /** One LEFT JOIN of the query. */

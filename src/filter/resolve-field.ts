@@ -5,10 +5,10 @@
  */
 import type { Collection, Field } from "../core/types.ts"
 import { FilterResolveError } from "./errors.ts"
-import { type FieldPath, jsonKeys } from "./identifier.ts"
+import { assertModifier, type FieldPath, jsonKeys } from "./identifier.ts"
 import { ensureJoin, type Scope, type SqlOperand, sqlOperand } from "./query-context.ts"
 import { findField, hasSingleColumnUniqueIndex, isListField, isMultipleField } from "./schema.ts"
-import { columnRef, jsonArrayExpr, jsonDocExpr, jsonPath, quoteIdent, sqlString } from "./sql-text.ts"
+import { columnRef, jsonArrayExpr, jsonDocExpr, jsonItemsExpr, jsonPath, quoteIdent, sqlString } from "./sql-text.ts"
 
 /** Most relation hops in one path. */
 export const MAX_RELATION_HOPS = 6
@@ -83,6 +83,7 @@ function assertVisible(scope: Scope, collection: Collection, field: Field, origi
 }
 
 function finalField(scope: Scope, collection: Collection, alias: string, field: Field, modifier: string | undefined, path: string): SqlOperand {
+  assertModifier(modifier, path)
   const column = columnRef(alias, field.name)
   const guards =
     scope.restricted && collection.type === "auth" && field.name === "email"
@@ -96,10 +97,11 @@ function finalField(scope: Scope, collection: Collection, alias: string, field: 
   if (modifier === "length" && isListField(field)) {
     return sqlOperand(`json_array_length(${jsonArrayExpr(column)})`, { guards })
   }
-  if (modifier === "each" && isMultipleField(field)) {
+  if (modifier === "each" && isListField(field)) {
+    // a single value is one item; only a multiple field's items must all match
     const { alias: each } = ensureJoin(scope, `${path}:each`, `${field.name}_each`,
-      (a) => `LEFT JOIN json_each(${jsonArrayExpr(column)}) ${quoteIdent(a)}`)
-    return sqlOperand(columnRef(each, "value"), { guards, multi: true })
+      (a) => `LEFT JOIN json_each(${jsonItemsExpr(column)}) ${quoteIdent(a)}`)
+    return sqlOperand(columnRef(each, "value"), { guards, multi: isMultipleField(field) })
   }
   // :isset and :changed on stored fields, and :length/:each on other types, are ignored
   return sqlOperand(column, { guards })

@@ -89,10 +89,12 @@ function geoDistance(scope: Scope, args: Operand[]): SqlOperand {
   const sql =
     `(6371 * acos(cos(radians(${latA.sql})) * cos(radians(${latB.sql})) * cos(radians(${lonB.sql}) - radians(${lonA.sql})) + ` +
     `sin(radians(${latA.sql})) * sin(radians(${latB.sql}))))`
+  const operands = [lonA, latA, lonB, latB]
   return sqlOperand(sql, {
     nullFallback: "disabled",
-    paramNames: [lonA, latA, lonB, latB].flatMap((o) => o.paramNames),
-    guards: [lonA, latA, lonB, latB].flatMap((o) => o.guards),
+    likeNull: args.some((arg) => arg.kind === "number") || operands.some((o) => o.paramNames.length > 0),
+    paramNames: operands.flatMap((o) => o.paramNames),
+    guards: operands.flatMap((o) => o.guards),
   })
 }
 
@@ -109,6 +111,7 @@ function strftime(scope: Scope, args: Operand[]): SqlOperand {
   })
   return sqlOperand(`strftime(${parts.map((p) => p.sql).join(", ")})`, {
     nullFallback: "enforced",
+    likeNull: args[1]?.kind === "number",
     multi: parts[1]?.multi ?? false,
     paramNames: parts.flatMap((p) => p.paramNames),
     values: parts.flatMap((p) => p.values),

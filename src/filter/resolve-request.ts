@@ -57,9 +57,11 @@ function changedOperand(scope: Scope, field: Field): SqlOperand {
 
 /** `@request.body.f:each`: one joined row per submitted item; every item must match when `f` is multiple. */
 function eachOperand(scope: Scope, name: string, items: unknown[], multi: boolean): SqlOperand {
-  const param = scope.ctx.bind(JSON.stringify(items))
+  const json = JSON.stringify(items)
+  const param = scope.ctx.bind(json)
   const { alias } = ensureJoin(scope, name, "body_each", (a) => `LEFT JOIN json_each(${param}) ${quoteIdent(a)}`)
-  return sqlOperand(columnRef(alias, "value"), { multi })
+  // the submitted list is a bound value of the operand, which makes it "known non-empty" for `=`
+  return sqlOperand(columnRef(alias, "value"), { multi, values: [json] })
 }
 
 /** `@request.auth.<path>` beyond the token fields: the auth record's own row (missing fields read NULL). */

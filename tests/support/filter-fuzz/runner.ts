@@ -32,6 +32,8 @@ export interface FuzzWorld {
   ours: PocketbunServer
   reference: TestServer
   tokens: Map<TestServer, string[]>
+  /** The `items` list rule both servers hold now. */
+  rule: string
 }
 
 /** One disagreement, with the smallest text that still shows it. */
@@ -48,6 +50,8 @@ export interface FuzzReport {
   cases: number
   byPath: Record<Path, number>
   realtimeChecks: number
+  /** Record decisions the in-memory matcher made (the rest needed SQL). */
+  matcherDecisions: number
   mismatches: Mismatch[]
 }
 
@@ -108,7 +112,9 @@ function listCheck(world: FuzzWorld, actor: Actor, kind: "filter" | "sort", othe
       ours.ids.sort()
       theirs.ids.sort()
     }
-    return same(ours, theirs) ? null : `pocketbun ${describe(ours)} | pocketbase ${describe(theirs)}`
+    if (same(ours, theirs)) return null
+    const under = actor === "superuser" || world.rule === "" ? "" : ` (list rule ${JSON.stringify(world.rule)})`
+    return `pocketbun ${describe(ours)} | pocketbase ${describe(theirs)}${under}`
   }
 }
 
@@ -120,9 +126,11 @@ function ruleCheck(world: FuzzWorld, clientFilter: string): CaseCheck {
     const [ours, theirs] = [await saveRule(world.ours, rule), await saveRule(world.reference, rule)]
     if (!same(ours, theirs)) {
       await Promise.all([saveRule(world.ours, ""), saveRule(world.reference, "")])
+      world.rule = ""
       return `save: pocketbun ${describe(ours)} | pocketbase ${describe(theirs)}`
     }
     if (ours.status !== 200) return null
+    world.rule = rule
     for (const actor of RULE_ACTORS) {
       const problem = await listCheck(world, actor, "filter", "")(clientFilter)
       if (problem) return `${actor}${clientFilter ? ` with filter ${JSON.stringify(clientFilter)}` : ""}: ${problem}`
@@ -152,7 +160,7 @@ async function shrink(node: Node, check: CaseCheck): Promise<{ text: string; det
 }
 
 /** The realtime side of pocketbun: who is sent an event for each record, for one actor. */
-function realtimeMismatches(world: FuzzWorld, actor: Actor, rule: string, filter: string, visible: Set<string>): string[] {
+function realtimeMismatches(world: FuzzWorld, actor: Actor, rule: string, filter: string, visible: Set<string>, report: FuzzReport): string[] {
   const services = world.ours.app.services
   const items = services.collections.find("items")!
   const info = requestInfo(world, actor, filter)
@@ -171,6 +179,7 @@ function realtimeMismatches(world: FuzzWorld, actor: Actor, rule: string, filter
     const record = services.records.findById(items, id)!
     const shown = visible.has(id)
     if (ruleMatch && filterMatch) {
+      report.matcherDecisions++
       const matched = ruleMatch(record, info) && filterMatch(record, info)
       if (matched !== shown) problems.push(`matcher says ${matched} for ${id}, REST ${shown ? "shows" : "hides"} it`)
     }
@@ -194,11 +203,11 @@ function requestInfo(world: FuzzWorld, actor: Actor, filter: string): RequestInf
 }
 
 /** Runs the realtime comparison for one answered list; returns a mismatch or null. */
-async function checkRealtime(world: FuzzWorld, actor: Actor, filter: string): Promise<string | null> {
+async function checkRealtime(world: FuzzWorld, actor: Actor, filter: string, report: FuzzReport): Promise<string | null> {
   const answer = await list(world, world.ours, actor, filter === "" ? null : filter, "id")
   if (answer.status !== 200) return null
   const items = world.ours.app.services.collections.find("items")!
-  const problems = realtimeMismatches(world, actor, items.listRule ?? "", filter, new Set(answer.ids))
+  const problems = realtimeMismatches(world, actor, items.listRule ?? "", filter, new Set(answer.ids), report)
   return problems.length === 0 ? null : `${problems.length} record(s): ${problems.slice(0, 3).join("; ")}`
 }
 
@@ -206,18 +215,19 @@ async function checkRealtime(world: FuzzWorld, actor: Actor, filter: string): Pr
 export async function prepareWorld(ours: PocketbunServer, reference: TestServer): Promise<FuzzWorld> {
   const tokens = new Map<TestServer, string[]>()
   for (const server of [ours, reference]) tokens.set(server, await memberTokens(server))
-  return { ours, reference, tokens }
+  return { ours, reference, tokens, rule: "" }
 }
 
 /** Runs `cases` generated cases from `seed`; `onMismatch` sees each shrunk disagreement as it is found. */
 export async function runFuzz(world: FuzzWorld, seed: number, cases: number, onMismatch?: (m: Mismatch) => void): Promise<FuzzReport> {
   const rng = new Random(seed)
-  const report: FuzzReport = { cases: 0, byPath: { filter: 0, sort: 0, rule: 0 }, realtimeChecks: 0, mismatches: [] }
+  const report: FuzzReport = { cases: 0, byPath: { filter: 0, sort: 0, rule: 0 }, realtimeChecks: 0, matcherDecisions: 0, mismatches: [] }
   const record = (m: Mismatch) => {
     report.mismatches.push(m)
     onMismatch?.(m)
   }
   await Promise.all([saveRule(world.ours, ""), saveRule(world.reference, "")])
+  world.rule = ""
   for (let i = 0; i < cases; i++) {
     const roll = rng.next()
     const path: Path = roll < 0.45 ? "filter" : roll < 0.65 ? "sort" : "rule"
@@ -235,7 +245,7 @@ export async function runFuzz(world: FuzzWorld, seed: number, cases: number, onM
       }
       for (const actor of RULE_ACTORS) {
         report.realtimeChecks++
-        const problem = await checkRealtime(world, actor, clientFilter)
+        const problem = await checkRealtime(world, actor, clientFilter, report)
         if (problem) record({ path: "realtime", actor, text: `rule ${JSON.stringify(text)} filter ${JSON.stringify(clientFilter)}`, shrunk: text, detail: problem })
       }
       continue
@@ -258,7 +268,7 @@ export async function runFuzz(world: FuzzWorld, seed: number, cases: number, onM
     // superusers' realtime filters cannot read hidden fields, unlike their REST lists
     if (actor === "superuser" && text.includes("secret")) continue
     report.realtimeChecks++
-    const problem = await checkRealtime(world, actor, text)
+    const problem = await checkRealtime(world, actor, text, report)
     if (problem) record({ path: "realtime", actor, text, shrunk: text, detail: problem })
   }
   return report
