@@ -48,6 +48,8 @@ export interface MOperand {
    * the left side's truth instead of comparing values.
    */
   truthKeyword?: boolean
+  /** Cannot be the right side of `~` (see the SQL operand's `likeInvalid`). */
+  likeInvalid?: boolean
 }
 
 /** A multi-valued source shared by every operand with the same key (one SQL join alias). */
@@ -281,7 +283,10 @@ function requestOperand(scope: MatcherScope, name: string): MOperand | null {
       const items = (env: Env) => (env.request ? submittedItems(bodyValue(ref.field)(env)).map(fromJson) : [])
       const source = addSource(scope, name, items)
       // bound as one JSON value, the list counts as known non-empty (NULL without a request)
-      return { aff: "none", disabled: false, cls: (env) => (env.request ? "known" : "empty"), source, value: (env) => env.items[source]![env.index[source]!]! }
+      return {
+        aff: "none", disabled: false, cls: (env) => (env.request ? "known" : "empty"), source, likeInvalid: true,
+        value: (env) => env.items[source]![env.index[source]!]!,
+      }
     }
     case "bodyChanged":
       return changedOperand(scope, ref.field)
@@ -346,6 +351,7 @@ function geoDistance(scope: MatcherScope, args: Operand[]): MOperand | null {
     value: (env) => {
       const [a, b, c, d] = [rad(lonA, env), rad(latA, env), rad(lonB, env), rad(latB, env)]
       if (a === null || b === null || c === null || d === null) return null
+      if (a === c && b === d) return 0
       const result = 6371 * Math.acos(Math.cos(b) * Math.cos(d) * Math.cos(c - a) + Math.sin(b) * Math.sin(d))
       return Number.isNaN(result) ? null : result
     },

@@ -7,6 +7,7 @@
  */
 import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
 import { baseOp, type FilterExpr, isAnyOp } from "./ast.ts"
+import { FilterResolveError } from "./errors.ts"
 import { LruCache } from "./lru.ts"
 import { evaluateComparison } from "./matcher-compare.ts"
 import { compileOperand, type Env, type MatcherScope, type MOperand } from "./matcher-operands.ts"
@@ -123,6 +124,7 @@ function compileComparison(scope: MatcherScope, cmp: Extract<FilterExpr, { kind:
   const right = compileOperand(scope, cmp.right)
   if (!left || !right) return null
   const op = baseOp(cmp.op)
+  if (right.likeInvalid && (op === "~" || op === "!~")) throw new FilterResolveError("a submitted list walked with :each cannot be a ~ pattern")
   let node: Node = (env) => evaluateComparison(op, left, right, env)
   if (!isAnyOp(cmp.op) && (left.source !== undefined || right.source !== undefined)) {
     const joined = node
@@ -143,13 +145,18 @@ function hasViolation(op: ReturnType<typeof baseOp>, left: MOperand, right: MOpe
   const leftValues = left.source !== undefined ? env.items[left.source]! : [undefined]
   const rightValues = right.source !== undefined ? env.items[right.source]! : [undefined]
   for (const lv of leftValues) {
-    const l = lv === undefined ? left : fixed(left, lv)
+    const l = lv === undefined ? singleSide(left) : fixed(left, lv)
     for (const rv of rightValues) {
-      const r = rv === undefined ? right : fixed(right, rv)
+      const r = rv === undefined ? singleSide(right) : fixed(right, rv)
       if (evaluateComparison(op, l, r, env) === false) return true
     }
   }
   return false
 }
 
-const fixed = (operand: MOperand, value: SqlValue): MOperand => ({ ...operand, value: () => value })
+/** One value of a multi-valued side: no bound parameters, so neither empty nor known, and `~` wraps it in `%`. */
+const fixed = (operand: MOperand, value: SqlValue): MOperand =>
+  ({ ...operand, value: () => value, cls: () => "neutral", pattern: undefined, truthKeyword: false })
+
+/** The single side of a many-vs-one check: the default empty-value rules, as in the SQL subquery. */
+const singleSide = (operand: MOperand): MOperand => ({ ...operand, disabled: false, guard: undefined })

@@ -31,6 +31,8 @@ export interface SqlOperand {
    * `%...%` patterns, which no longer read as numbers or dates (geoDistance, strftime of a number).
    */
   likeNull?: boolean
+  /** As the right side of `~`, this operand fails: PocketBase turns the JSON list it walks into a pattern. */
+  likeInvalid?: boolean
 }
 
 /** One LEFT JOIN of the query. */

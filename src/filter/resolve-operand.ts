@@ -86,9 +86,11 @@ function geoDistance(scope: Scope, args: Operand[]): SqlOperand {
     }
     return resolveOperand(scope, arg)
   }) as [SqlOperand, SqlOperand, SqlOperand, SqlOperand]
+  // the same point is 0 km, as PocketBase's SQLite computes it (C's libm lands a hair off 0)
   const sql =
+    `(CASE WHEN radians(${latA.sql}) = radians(${latB.sql}) AND radians(${lonA.sql}) = radians(${lonB.sql}) THEN 0.0 ELSE ` +
     `(6371 * acos(cos(radians(${latA.sql})) * cos(radians(${latB.sql})) * cos(radians(${lonB.sql}) - radians(${lonA.sql})) + ` +
-    `sin(radians(${latA.sql})) * sin(radians(${latB.sql}))))`
+    `sin(radians(${latA.sql})) * sin(radians(${latB.sql})))) END)`
   const operands = [lonA, latA, lonB, latB]
   return sqlOperand(sql, {
     nullFallback: "disabled",

@@ -61,7 +61,7 @@ function eachOperand(scope: Scope, name: string, items: unknown[], multi: boolea
   const param = scope.ctx.bind(json)
   const { alias } = ensureJoin(scope, name, "body_each", (a) => `LEFT JOIN json_each(${param}) ${quoteIdent(a)}`)
   // the submitted list is a bound value of the operand, which makes it "known non-empty" for `=`
-  return sqlOperand(columnRef(alias, "value"), { multi, values: [json] })
+  return sqlOperand(columnRef(alias, "value"), { multi, values: [json], likeInvalid: true })
 }
 
 /** `@request.auth.<path>` beyond the token fields: the auth record's own row (missing fields read NULL). */
