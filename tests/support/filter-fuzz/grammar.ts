@@ -107,13 +107,20 @@ const NOISE = ["(", ")", "'", '"', "&", "|", "=", "!", "<", ">", "~", "?", "\r",
 export interface GrammarOptions {
   /** Allow `@request.*` and `@collection.*` operands. */
   privileged: boolean
+  /**
+   * Leave out `@request.auth.id`: the superuser's id differs between the two servers (the
+   * members' ids are fixed). @default false
+   */
+  superuser?: boolean
 }
 
 function operand(rng: Random, pools: readonly (readonly string[])[], options: GrammarOptions): string {
   if (rng.chance(0.02)) return rng.pick(INVALID_ATOMS)
   for (;;) {
     const value = rng.pick(rng.pick(pools))
-    if (options.privileged || !(value.includes("@request.") || value.includes("@collection."))) return value
+    if (!options.privileged && (value.includes("@request.") || value.includes("@collection."))) continue
+    if (options.superuser && value.startsWith("@request.auth.id")) continue
+    return value
   }
 }
 

@@ -258,7 +258,7 @@ export async function runFuzz(world: FuzzWorld, seed: number, cases: number, onM
       if (problem) record({ path, actor, text: sort, shrunk: sort, detail: filter ? `with filter ${JSON.stringify(filter)}: ${problem}` : problem })
       continue
     }
-    const node = generateFilter(rng, { privileged: actor === "superuser" || rng.chance(0.05) })
+    const node = generateFilter(rng, { privileged: actor === "superuser" || rng.chance(0.05), superuser: actor === "superuser" })
     const check = listCheck(world, actor, "filter", "")
     const text = render(node)
     if (await check(text)) {
