@@ -21,7 +21,7 @@ try {
   await seedWorld(ours)
   await seedWorld(reference)
   const world = await prepareWorld(ours, reference)
-  const totals: FuzzReport = { cases: 0, byPath: { filter: 0, sort: 0, rule: 0 }, realtimeChecks: 0, matcherDecisions: 0, mismatches: [] }
+  const totals: FuzzReport = { cases: 0, byPath: { filter: 0, sort: 0, rule: 0 }, realtimeChecks: 0, matcherDecisions: 0, liveChecks: 0, mismatches: [] }
   const started = performance.now()
   for (const seed of seeds) {
     const report = await runFuzz(world, seed, perSeed, (m) => {
@@ -30,6 +30,7 @@ try {
     totals.cases += report.cases
     totals.realtimeChecks += report.realtimeChecks
     totals.matcherDecisions += report.matcherDecisions
+    totals.liveChecks += report.liveChecks
     for (const path of ["filter", "sort", "rule"] as const) totals.byPath[path] += report.byPath[path]
     totals.mismatches.push(...report.mismatches)
     console.log(`seed ${seed}: ${report.cases} cases, ${report.mismatches.length} mismatches`)
@@ -39,7 +40,7 @@ try {
     `\n${totals.cases} cases over ${seeds.length} seed(s) in ${((performance.now() - started) / 1000).toFixed(0)} s: ` +
       `filter ${totals.byPath.filter} (${byPath("filter")} mismatches), sort ${totals.byPath.sort} (${byPath("sort")}), ` +
       `rule ${totals.byPath.rule} (${byPath("rule")}); realtime checks ${totals.realtimeChecks} (${byPath("realtime")} mismatches, ` +
-      `${totals.matcherDecisions} in-memory matcher decisions)`,
+      `${totals.matcherDecisions} in-memory matcher decisions); ${totals.liveChecks} live subscription checks`,
   )
   process.exitCode = totals.mismatches.length === 0 ? 0 : 1
 } finally {

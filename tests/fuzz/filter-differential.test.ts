@@ -48,6 +48,7 @@ describe.skipIf(!reference.path)("filters, sorts and list rules: pocketbun answe
     expect(report.byPath.rule).toBeGreaterThan(60)
     expect(report.realtimeChecks).toBeGreaterThan(200)
     expect(report.matcherDecisions).toBeGreaterThan(1000)
+    expect(report.liveChecks).toBeGreaterThan(3)
     expect(report.mismatches.map((m) => `${m.path}: ${m.shrunk}`)).toEqual([])
   }, 120_000)
 })

@@ -6,12 +6,14 @@
  * message and ordered ids must agree; a disagreement is shrunk to its smallest failing part.
  * Every answer pocketbun gives is also checked against its realtime access decision (the
  * in-memory matcher, and the one-row SQL used for deleted records): a record the REST list shows
- * must be one a subscriber is sent, and no other.
+ * must be one a subscriber is sent, and no other; some rule cases are checked with real
+ * subscribers too.
  */
 import type { Collection, RecordData, RequestInfo } from "../../../src/core/types.ts"
 import { compileMatcher, isFilterError } from "../../../src/filter/index.ts"
 import { SUPERUSER_EMAIL, type PocketbunServer, type TestServer } from "../servers.ts"
 import { generateFilter, generateRule, generateSort, type Node, Random, render, shrinkCandidates } from "./grammar.ts"
+import { liveComparable, liveMismatches } from "./live.ts"
 import { ITEM_IDS, MEMBERS, memberTokens } from "./world.ts"
 
 /** Who sends a list request. */
@@ -52,12 +54,16 @@ export interface FuzzReport {
   realtimeChecks: number
   /** Record decisions the in-memory matcher made (the rest needed SQL). */
   matcherDecisions: number
+  /** Rule cases checked with real subscribers and an update of every item. */
+  liveChecks: number
   mismatches: Mismatch[]
 }
 
 const QUERY_EXTRA = "&q=Alpha"
 const HEADERS = { "x-token": "abc" }
 const MAX_SHRINK_STEPS = 80
+/** One rule case in this many also gets the live check (real subscribers, every item updated). */
+const LIVE_EVERY = 8
 
 function token(world: FuzzWorld, server: TestServer, actor: Actor): string | undefined {
   if (actor === "superuser") return server.admin.authStore.token
@@ -221,7 +227,7 @@ export async function prepareWorld(ours: PocketbunServer, reference: TestServer)
 /** Runs `cases` generated cases from `seed`; `onMismatch` sees each shrunk disagreement as it is found. */
 export async function runFuzz(world: FuzzWorld, seed: number, cases: number, onMismatch?: (m: Mismatch) => void): Promise<FuzzReport> {
   const rng = new Random(seed)
-  const report: FuzzReport = { cases: 0, byPath: { filter: 0, sort: 0, rule: 0 }, realtimeChecks: 0, matcherDecisions: 0, mismatches: [] }
+  const report: FuzzReport = { cases: 0, byPath: { filter: 0, sort: 0, rule: 0 }, realtimeChecks: 0, matcherDecisions: 0, liveChecks: 0, mismatches: [] }
   const record = (m: Mismatch) => {
     report.mismatches.push(m)
     onMismatch?.(m)
@@ -247,6 +253,17 @@ export async function runFuzz(world: FuzzWorld, seed: number, cases: number, onM
         report.realtimeChecks++
         const problem = await checkRealtime(world, actor, clientFilter, report)
         if (problem) record({ path: "realtime", actor, text: `rule ${JSON.stringify(text)} filter ${JSON.stringify(clientFilter)}`, shrunk: text, detail: problem })
+      }
+      if (report.byPath.rule % LIVE_EVERY === 1 && world.rule === text && liveComparable(text, clientFilter)) {
+        report.liveChecks++
+        const visible = new Map<Actor, Set<string>>()
+        for (const actor of RULE_ACTORS) {
+          const answer = await list(world, world.ours, actor, clientFilter === "" ? null : clientFilter, "id")
+          visible.set(actor, new Set(answer.ids ?? []))
+        }
+        for (const problem of await liveMismatches(world, clientFilter, visible)) {
+          record({ path: "realtime", actor: "guest", text: `live: rule ${JSON.stringify(text)} filter ${JSON.stringify(clientFilter)}`, shrunk: text, detail: problem })
+        }
       }
       continue
     }
