@@ -85,64 +85,21 @@ const NOTES = Array.from({ length: 12 }, (_, i) => ({
 /** Creates the world's collections and records through the superuser API. */
 export async function seedWorld(server: TestServer): Promise<void> {
   const admin = server.admin
-  const members = await admin.collections.create({
-    name: "members",
-    type: "auth",
-    listRule: "id = @request.auth.id || role = 'admin'",
-    viewRule: "",
-    fields: [
-      { name: "name", type: "text" },
-      { name: "role", type: "select", values: ["admin", "member"], maxSelect: 1 },
-    ],
-  })
-  const owners = await admin.collections.create({
-    name: "owners",
-    listRule: "",
-    fields: [
-      { name: "name", type: "text" },
-      { name: "code", type: "number" },
-      { name: "boss", type: "relation", collectionId: members.id, maxSelect: 1 },
-    ],
-  })
-  const tags = await admin.collections.create({
-    name: "tags",
-    listRule: "weight >= 0",
-    fields: [
-      { name: "name", type: "text" },
-      { name: "weight", type: "number" },
-      { name: "secret", type: "text", hidden: true },
-    ],
-  })
-  const items = await admin.collections.create({
-    name: "items",
-    listRule: "",
-    fields: [
-      { name: "title", type: "text" },
-      { name: "body", type: "editor" },
-      { name: "rank", type: "number" },
-      { name: "active", type: "bool" },
-      { name: "due", type: "date" },
-      { name: "kind", type: "select", values: ["x", "y", "z"], maxSelect: 1 },
-      { name: "flags", type: "select", values: ["a", "b", "c"], maxSelect: 3 },
-      { name: "j", type: "json" },
-      { name: "mail", type: "email" },
-      { name: "site", type: "url" },
-      { name: "loc", type: "geoPoint" },
-      { name: "owner", type: "relation", collectionId: owners.id, maxSelect: 1 },
-      { name: "tags", type: "relation", collectionId: tags.id, maxSelect: 5 },
-      { name: "member", type: "relation", collectionId: members.id, maxSelect: 1 },
-    ],
-  })
-  await admin.collections.create({
-    name: "notes",
-    listRule: "",
-    fields: [
-      { name: "item", type: "relation", collectionId: items.id, maxSelect: 1 },
-      { name: "text", type: "text" },
-      { name: "pinned", type: "bool" },
-      { name: "stars", type: "number" },
-    ],
-  })
+  const field = (name: string, type: string, extra: Record<string, unknown> = {}) => ({ name, type, ...extra })
+  const relation = (name: string, collectionId: string, maxSelect = 1) => field(name, "relation", { collectionId, maxSelect })
+  const create = (name: string, listRule: string, fields: unknown[], extra: Record<string, unknown> = {}) =>
+    admin.collections.create({ name, listRule, fields, ...extra })
+  const members = await create("members", "id = @request.auth.id || role = 'admin'",
+    [field("name", "text"), field("role", "select", { values: ["admin", "member"], maxSelect: 1 })], { type: "auth", viewRule: "" })
+  const owners = await create("owners", "", [field("name", "text"), field("code", "number"), relation("boss", members.id)])
+  const tags = await create("tags", "weight >= 0", [field("name", "text"), field("weight", "number"), field("secret", "text", { hidden: true })])
+  const items = await create("items", "", [
+    field("title", "text"), field("body", "editor"), field("rank", "number"), field("active", "bool"), field("due", "date"),
+    field("kind", "select", { values: ["x", "y", "z"], maxSelect: 1 }), field("flags", "select", { values: ["a", "b", "c"], maxSelect: 3 }),
+    field("j", "json"), field("mail", "email"), field("site", "url"), field("loc", "geoPoint"),
+    relation("owner", owners.id), relation("tags", tags.id, 5), relation("member", members.id),
+  ])
+  await create("notes", "", [relation("item", items.id), field("text", "text"), field("pinned", "bool"), field("stars", "number")])
   for (const member of MEMBERS) {
     await admin.collection("members").create({ ...member, password: MEMBER_PASSWORD, passwordConfirm: MEMBER_PASSWORD, verified: true })
   }
