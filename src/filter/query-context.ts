@@ -95,11 +95,11 @@ export const MAX_JOINED_TABLES = 60
 
 const countTables = (joinSql: string): number => joinSql.split("LEFT JOIN ").length - 1
 
-/** Adds (or reuses) a join in the scope; `make` receives the new alias and returns the JOIN clause. */
-export function ensureJoin(scope: Scope, path: string, hint: string, make: (alias: string) => string): { alias: string; created: boolean } {
+/** Adds (or reuses) a join in the scope and returns its alias; `make` receives a new alias and returns the JOIN clause. */
+export function ensureJoin(scope: Scope, path: string, hint: string, make: (alias: string) => string): string {
   const key = `${scope.alias}|${path}`
   const existing = scope.joins.get(key)
-  if (existing) return { alias: existing.alias, created: false }
+  if (existing) return existing.alias
   const alias = scope.ctx.newAlias(hint)
   const sql = make(alias)
   // SQLite refuses more than 64 tables in one FROM clause; fail as a filter error instead
@@ -108,7 +108,7 @@ export function ensureJoin(scope: Scope, path: string, hint: string, make: (alia
     throw new FilterResolveError(`the filter needs too many joins (max ${MAX_JOINED_TABLES} tables)`)
   }
   scope.joins.set(key, { alias, sql })
-  return { alias, created: true }
+  return alias
 }
 
 /** Renders the scope's joins in creation order. */

@@ -99,7 +99,7 @@ function finalField(scope: Scope, collection: Collection, alias: string, field: 
   }
   if (modifier === "each" && isListField(field)) {
     // a single value is one item; only a multiple field's items must all match
-    const { alias: each } = ensureJoin(scope, `${path}:each`, `${field.name}_each`,
+    const each = ensureJoin(scope, `${path}:each`, `${field.name}_each`,
       (a) => `LEFT JOIN json_each(${jsonItemsExpr(column)}) ${quoteIdent(a)}`)
     return sqlOperand(columnRef(each, "value"), { guards, multi: isMultipleField(field) })
   }
@@ -122,7 +122,7 @@ export function relationTarget(scope: Scope, field: Field, original: string): Co
 
 function joinRelation(scope: Scope, from: string, path: string, field: Field, target: Collection): string {
   const column = columnRef(from, field.name)
-  const { alias } = ensureJoin(scope, path, target.name, (a) =>
+  const alias = ensureJoin(scope, path, target.name, (a) =>
     isMultipleField(field)
       ? `LEFT JOIN json_each(${jsonArrayExpr(column)}) ${quoteIdent(`${a}_je`)} ` +
         `LEFT JOIN ${quoteIdent(target.name)} ${quoteIdent(a)} ON ${columnRef(a, "id")} = ${columnRef(`${a}_je`, "value")}`
@@ -143,7 +143,7 @@ function backRelation(scope: Scope, current: Collection, sourceName: string, fie
 }
 
 function joinBackRelation(scope: Scope, from: string, path: string, source: Collection, backField: Field): string {
-  const { alias } = ensureJoin(scope, path, source.name, (a) => {
+  const alias = ensureJoin(scope, path, source.name, (a) => {
     const back = columnRef(a, backField.name)
     const condition = isMultipleField(backField)
       ? `${columnRef(from, "id")} IN (SELECT value FROM json_each(${jsonArrayExpr(back)}))`

@@ -60,7 +60,7 @@ function resolveCollection(scope: Scope, name: string): SqlOperand {
   const collection = scope.ctx.schema.findCollection(collectionName!)
   if (!collection) throw new FilterResolveError(`unknown collection '${collectionName}' in '${name}'`)
   const key = `@collection.${collection.name}${joinAlias === undefined ? "" : `:${joinAlias}`}`
-  const { alias } = ensureJoin(scope, key, collection.name, (a) => `LEFT JOIN ${quoteIdent(collection.name)} ${quoteIdent(a)}`)
+  const alias = ensureJoin(scope, key, collection.name, (a) => `LEFT JOIN ${quoteIdent(collection.name)} ${quoteIdent(a)}`)
   noteRestrictedJoin(scope, alias, collection)
   const sub: Scope = { ...scope, collection, alias }
   const operand = resolveFieldPath(sub, splitPath(rest.slice(dot + 1), name), name)

@@ -59,7 +59,7 @@ function changedOperand(scope: Scope, field: Field): SqlOperand {
 function eachOperand(scope: Scope, name: string, items: unknown[], multi: boolean): SqlOperand {
   const json = JSON.stringify(items)
   const param = scope.ctx.bind(json)
-  const { alias } = ensureJoin(scope, name, "body_each", (a) => `LEFT JOIN json_each(${param}) ${quoteIdent(a)}`)
+  const alias = ensureJoin(scope, name, "body_each", (a) => `LEFT JOIN json_each(${param}) ${quoteIdent(a)}`)
   // the submitted list is a bound value of the operand, which makes it "known non-empty" for `=`
   return sqlOperand(columnRef(alias, "value"), { multi, values: [json], likeInvalid: true })
 }
@@ -69,7 +69,7 @@ function authRowOperand(scope: Scope, path: string, name: string): SqlOperand {
   const auth = scope.ctx.request?.auth
   if (!auth) return NULL_OPERAND()
   const authId = String(authTokenValue(scope.ctx.request, "id") ?? "")
-  const { alias } = ensureJoin(scope, "@request.auth", auth.collection.name, (a) => {
+  const alias = ensureJoin(scope, "@request.auth", auth.collection.name, (a) => {
     const param = scope.ctx.bind(authId)
     return `LEFT JOIN ${quoteIdent(auth.collection.name)} ${quoteIdent(a)} ON ${columnRef(a, "id")} = ${param}`
   })
@@ -83,7 +83,7 @@ function bodyRelationOperand(scope: Scope, path: string, relation: Field, name: 
   if (ids.length === 0) return NULL_OPERAND()
   const target = relationTarget(scope, relation, name)
   const multiple = isMultipleField(relation)
-  const { alias } = ensureJoin(scope, `@request.body.${relation.name}`, target.name, (a) => {
+  const alias = ensureJoin(scope, `@request.body.${relation.name}`, target.name, (a) => {
     if (!multiple) return `LEFT JOIN ${quoteIdent(target.name)} ${quoteIdent(a)} ON ${columnRef(a, "id")} = ${scope.ctx.bind(ids.at(-1)!)}`
     const param = scope.ctx.bind(JSON.stringify(ids))
     return `LEFT JOIN json_each(${param}) ${quoteIdent(`${a}_je`)} ` +
