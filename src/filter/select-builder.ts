@@ -27,6 +27,11 @@ export interface SelectBuilderOptions {
    * same collection (self-relations, back-relations, `@collection`) still read the real table.
    */
   virtualRow?: Record<string, BindValue>
+  /**
+   * Give the virtual row's values their columns' type affinity, as a stored row has (false for a
+   * row that was never stored: PocketBase binds a create's values bare). @default true
+   */
+  virtualRowAffinity?: boolean
 }
 
 /** The CTE holding a virtual row; contains a space, which no collection name can. */
@@ -73,10 +78,12 @@ export class SelectBuilder {
   readonly #where: string[] = []
   readonly #orderBy: string[] = []
   readonly #virtualRow: Record<string, BindValue> | undefined
+  readonly #virtualRowAffinity: boolean
 
   constructor(options: SelectBuilderOptions) {
     this.#collection = options.collection
     this.#virtualRow = options.virtualRow
+    this.#virtualRowAffinity = options.virtualRowAffinity ?? true
     this.#ctx = new QueryContext(options.schema, options.request ?? null, options.now ?? new Date())
   }
 
@@ -144,14 +151,14 @@ export class SelectBuilder {
   }
 
   /**
-   * The one-row CTE. Its values carry their column's type affinity (a CAST has the affinity of its
-   * type), so comparisons convert text and numbers as they would on the stored row. JSON columns
-   * need none: their text sorts above any number or numeric-looking text either way.
+   * The one-row CTE. With affinity, its values carry their column's (a CAST has the affinity of
+   * its type), so comparisons convert text and numbers as they would on the stored row. JSON
+   * columns need none: their text sorts above any number or numeric-looking text either way.
    */
   #virtualRowSql(row: Record<string, BindValue>): string {
     const columns = Object.entries(row).map(([column, value]) => {
       const param = this.#ctx.bind(value)
-      const field = findField(this.#collection, column)
+      const field = this.#virtualRowAffinity ? findField(this.#collection, column) : undefined
       const affine = !field ? param
         : columnAffinity(field) === "text" ? `CAST(${param} AS TEXT)`
         : field.type === "number" || field.type === "bool" ? `CAST(${param} AS NUMERIC)`

@@ -61,6 +61,17 @@ describe("filter regressions: pocketbun answers as PocketBase 0.40.6", () => {
     await Promise.all(servers.map((server) => server.stop()))
   })
 
+  it("a create rule judges the would-be row without column affinity, a stored row with it", async () => {
+    for (const server of servers) {
+      await server.admin.collections.create({ name: "drafts", createRule: "title > 5", listRule: "title > 5", fields: [{ name: "title", type: "text" }] })
+      // '10' > 5.0 compares a text with a number (text is greater); the stored TEXT column compares '10' with '5.0'
+      const created = await fetch(`${server.url}/api/collections/drafts/records`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "10" }) })
+      expect({ server: server.name, status: created.status }).toEqual({ server: server.name, status: 200 })
+      const listed = (await (await fetch(`${server.url}/api/collections/drafts/records`)).json()) as { totalItems: number }
+      expect({ server: server.name, listed: listed.totalItems }).toEqual({ server: server.name, listed: 0 })
+    }
+  })
+
   for (const c of REGRESSIONS) {
     it(`${c.name}: ${JSON.stringify(c.text.length > 80 ? `${c.text.slice(0, 80)}…` : c.text)}`, async () => {
       for (const server of servers) expect({ server: server.name, ...(await run(server, c)) }).toEqual({ server: server.name, ...expected(c) })
