@@ -30,7 +30,14 @@ export function assertFilterLength(text: string): void {
 /** Parses one filter without caching; see {@link parseFilter}. */
 export function parseFilterUncached(text: string): FilterExpr {
   const counter = { comparisons: 0 }
-  const expr = parseItems(text, 0, counter)
+  let expr: FilterExpr
+  try {
+    expr = parseItems(text, 0, counter)
+  } catch (error) {
+    // tens of thousands of nested groups (possible only in a rule) outrun the stack
+    if (error instanceof RangeError) throw new FilterSyntaxError("groups nest too deeply", 0)
+    throw error
+  }
   if (counter.comparisons > MAX_COMPARISONS) {
     throw new FilterSyntaxError(`too many comparisons (${counter.comparisons}, max ${MAX_COMPARISONS})`, 0)
   }
