@@ -38,7 +38,7 @@ export function resolveFieldPath(scope: Scope, path: FieldPath, original: string
       assertVisible(scope, collection, field, original)
       if (last) return withMulti(finalField(scope, collection, alias, field, modifier, segments.join(".")), multi)
       if (field.type === "json" || field.type === "geoPoint") {
-        return withMulti(jsonSubPath(columnRef(alias, field.name), jsonKeys(segments.slice(i + 1), modifier), undefined), multi)
+        return withMulti(jsonSubPath(columnRef(alias, field.name), jsonKeys(segments.slice(i + 1), modifier)), multi)
       }
       if (field.type !== "relation") {
         throw new FilterResolveError(`'${name}' in '${original}' is not a relation field`)
@@ -108,9 +108,8 @@ function finalField(scope: Scope, collection: Collection, alias: string, field: 
 }
 
 /** `JSON_EXTRACT` of a sub-path of a json/geoPoint column; the path is made of `\w` segments only. */
-export function jsonSubPath(column: string, rest: readonly string[], modifier: string | undefined): SqlOperand {
-  const value = `JSON_EXTRACT(${jsonDocExpr(column)}, ${sqlString(jsonPath(rest))})`
-  return sqlOperand(modifier === "lower" ? `LOWER(${value})` : value, { nullFallback: "disabled" })
+function jsonSubPath(column: string, keys: readonly string[]): SqlOperand {
+  return sqlOperand(`JSON_EXTRACT(${jsonDocExpr(column)}, ${sqlString(jsonPath(keys))})`, { nullFallback: "disabled" })
 }
 
 /** The collection a relation field points to. */
