@@ -49,7 +49,9 @@ export function resolveRequest(scope: Scope, name: string): SqlOperand {
 /** `@request.body.f:changed` ≡ `@request.body.f:isset = true && @request.body.f != f`. */
 function changedOperand(scope: Scope, field: Field): SqlOperand {
   const lookup = lookupRequest(scope.ctx.request, ["body", field.name])
-  if (!lookup.found) return sqlOperand("FALSE", { nullFallback: "disabled" })
+  // not submitted: PocketBase's expansion is a parenthesised FALSE, compared as the value 0 (a bare
+  // FALSE after IS would test truth instead)
+  if (!lookup.found) return sqlOperand("(0)", { nullFallback: "disabled" })
   const submitted = valueOperand(scope.ctx, lookup.value, { numericText: field.type === "number" })
   const stored = resolveFieldPath(scope, { segments: [field.name], modifier: undefined }, field.name)
   return sqlOperand(`(${compareSql("!=", submitted, stored)})`, { nullFallback: "disabled" })

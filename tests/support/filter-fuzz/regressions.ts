@@ -45,5 +45,6 @@ export const REGRESSIONS: RegressionCase[] = [
   { name: "geoDistance of a point to itself is 0", path: "filter", text: "geoDistance(loc.lon, loc.lat, -73.9, 40.7) = 0", status: 200, items: [3, 8, 9, 14, 19, 24, 25, 30] },
   { name: "-0 as a LIKE pattern keeps its sign", path: "filter", text: "active ?!~ -0", status: 200, items: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30] },
   { name: "a JSON path on the single side of a many-vs-one check loses IS", path: "filter", text: "notes_via_item.text != j.a.b.1", status: 200, items: [4, 6, 8, 13, 15, 18, 20, 22, 27, 29] },
+  { name: "an unsubmitted :changed is the value 0, not a bare FALSE", path: "rule", text: "@collection.tags:t.id ?!= @request.body.title:changed", status: 200, items: Array.from({ length: 30 }, (_, i) => i + 1) },
   { name: "TRUE/FALSE after IS test truth", path: "filter", text: "'ann@example.com' != @request.body.title:isset", status: 200, items: [] },
 ]
