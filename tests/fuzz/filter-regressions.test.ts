@@ -22,17 +22,18 @@ async function saveListRule(server: TestServer, rule: string): Promise<Response>
   })
 }
 
-async function listItems(server: TestServer, filter: string | null, token?: string): Promise<Outcome> {
+async function listItems(server: TestServer, filter: string | null, token?: string, sort = "id"): Promise<Outcome> {
   const query = filter === null ? "" : `&filter=${encodeURIComponent(filter)}`
-  const response = await fetch(`${server.url}/api/collections/items/records?perPage=500&sort=id${query}`, { headers: token ? { authorization: token } : {} })
+  const response = await fetch(`${server.url}/api/collections/items/records?perPage=500&sort=${encodeURIComponent(sort)}${query}`, { headers: token ? { authorization: token } : {} })
   const body = (await response.json()) as { items?: { id: string }[]; message?: string }
   if (response.status !== 200) return { status: response.status, message: body.message }
   return { status: 200, items: body.items!.map((item) => Number(item.id.slice("item".length))) }
 }
 
-/** Runs one case: a superuser's `?filter=`, or a rule saved, listed by a guest, and reset. */
+/** Runs one case: a superuser's `?filter=` or `?sort=`, or a rule saved, listed by a guest, and reset. */
 async function run(server: TestServer, c: RegressionCase): Promise<Outcome> {
   if (c.path === "filter") return listItems(server, c.text, server.admin.authStore.token)
+  if (c.path === "sort") return listItems(server, null, server.admin.authStore.token, c.text)
   const saved = await saveListRule(server, c.text)
   if (saved.status !== 200) return { status: saved.status, message: ((await saved.json()) as { message: string }).message }
   try {

@@ -206,7 +206,8 @@ const SORT_FIELDS = [
   "title:lower", "flags", "flags:length", "loc.lon", "notes_via_item.stars", "owner.boss.name", "mail", "site", "body", "tags.weight",
   "owner", "tags", "flags:each", "j.a.b", "collectionName",
 ]
-const INVALID_SORTS = ["", " ", "nope", "@request.auth.id", "null", "@now", "title ", "-", "+", "--title", "+-rank", "@collection.tags.name", "tags.secret", "x".repeat(256), "title,", "é", "'title'", "rank desc", "(title)", "@random"]
+const INVALID_SORTS = ["", " ", "nope", "@request.auth.id", "@request.body.title:isset", "@request.query.q", "@request.query.q:isset",
+  "@request.body.flags:length", "@request.body.title:changed", "@request.context", "@request.auth.email", "@collection.owners.name", "null", "@now", "title ", "-", "+", "--title", "+-rank", "@collection.tags.name", "tags.secret", "x".repeat(256), "title,", "é", "'title'", "rank desc", "(title)", "@random"]
 
 /** A sort: 1–3 entries (sometimes 9, over the limit), with `+`/`-` prefixes and now and then an invalid entry. */
 export function generateSort(rng: Random): string {
