@@ -39,7 +39,8 @@ export function splitPath(raw: string, original = raw): FieldPath {
   const path = colon === -1 ? raw : raw.slice(0, colon)
   const modifier = colon === -1 ? undefined : raw.slice(colon + 1)
   const segments = path.split(".")
-  if (path === "" || !segments.every((segment) => WORD.test(segment))) {
+  // an empty segment (`j..b`) can only name a JSON key; anywhere else it is an unknown field
+  if (path === "" || !segments.every((segment) => segment === "" || WORD.test(segment))) {
     throw new FilterResolveError(`invalid identifier '${original}'`)
   }
   return { segments, modifier }

@@ -122,7 +122,11 @@ function fieldOperand(scope: MatcherScope, name: string): MOperand | null {
     throw new FilterResolveError(`field '${field.name}' of '${scope.collection.name}' is hidden and cannot be used in '${name}'`)
   }
   if (segments.length > 1) {
-    if (field.type === "json" || field.type === "geoPoint") return jsonOperand(field, jsonKeys(segments.slice(1), modifier), false)
+    if (field.type === "json" || field.type === "geoPoint") {
+      const keys = jsonKeys(segments.slice(1), modifier)
+      // an empty key makes a JSON path SQLite refuses at run time: left to SQL
+      return keys.includes("") ? null : jsonOperand(field, keys, false)
+    }
     if (field.type === "relation" && !isMultipleField(field) && segments.length === 2 && segments[1] === "id") {
       return storedField(scope, field, modifier)
     }

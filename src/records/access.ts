@@ -3,7 +3,7 @@
  * API rule evaluation over SQL: does a rule (plus, optionally, a client filter) hold for one stored
  * record, or for a record that is not stored (a create's would-be row, a deleted row)?
  */
-import type { SQLQueryBindings } from "bun:sqlite"
+import { SQLiteError, type SQLQueryBindings } from "bun:sqlite"
 import { isFilterError, SelectBuilder, type SchemaLookup } from "../filter/index.ts"
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
@@ -56,7 +56,8 @@ export class RuleEvaluator {
       const { sql, params } = query.build({ select: "1", limit: 1 })
       return this.#store.get(sql, params as Record<string, SQLQueryBindings>) !== null
     } catch (error) {
-      if (isFilterError(error)) return false
+      // a query SQLite refuses while running (a malformed JSON path) denies, as a filter error does
+      if (isFilterError(error) || error instanceof SQLiteError) return false
       throw error
     }
   }
