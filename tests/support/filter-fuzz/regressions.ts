@@ -46,6 +46,8 @@ export const REGRESSIONS: RegressionCase[] = [
   { name: "-0 as a LIKE pattern keeps its sign", path: "filter", text: "active ?!~ -0", status: 200, items: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30] },
   { name: "a JSON path on the single side of a many-vs-one check loses IS", path: "filter", text: "notes_via_item.text != j.a.b.1", status: 200, items: [4, 6, 8, 13, 15, 18, 20, 22, 27, 29] },
   { name: "an unsubmitted :changed is the value 0, not a bare FALSE", path: "rule", text: "@collection.tags:t.id ?!= @request.body.title:changed", status: 200, items: Array.from({ length: 30 }, (_, i) => i + 1) },
+  { name: "an empty JSON key is a malformed path SQLite refuses when it reads it", path: "filter", text: "j..b = 1", status: 400 },
+  { name: "an empty JSON key SQLite never reads is no error", path: "filter", text: "rank > 1000000000 && j..b = 1", status: 200, items: [] },
   { name: "a sort by :isset is no valid ORDER BY term", path: "sort", text: "@request.body.title:isset", status: 400 },
   { name: "a sort by a submitted list's :length is no valid ORDER BY term", path: "sort", text: "@request.body.flags:length", status: 400 },
   { name: "a sort by :changed is no valid ORDER BY term", path: "sort", text: "@request.body.title:changed", status: 400 },
