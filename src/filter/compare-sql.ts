@@ -5,7 +5,7 @@
  */
 import type { CompareOp } from "./ast.ts"
 import { likePattern } from "./like.ts"
-import { FilterResolveError } from "./errors.ts"
+import { submittedListPattern } from "./request-ref.ts"
 import type { QueryContext, SqlOperand } from "./query-context.ts"
 
 const EMPTY_SQL = new Set(["null", "''", '""', ""])
@@ -82,7 +82,7 @@ function likeSql(negated: boolean, left: SqlOperand, right: SqlOperand): string 
 
 /** Turns the right side of `~` into a LIKE pattern: literals are rebound, bound values rewritten in place. */
 export function likeOperand(ctx: QueryContext, operand: SqlOperand): SqlOperand {
-  if (operand.likeInvalid) throw new FilterResolveError("a submitted list walked with :each cannot be a ~ pattern")
+  if (operand.likeInvalid) throw submittedListPattern()
   if (operand.likeNull) return { ...operand, sql: "NULL", values: [], paramNames: [], literal: undefined }
   if (!hasLikeParams(operand)) return operand
   if (operand.literal) {

@@ -7,11 +7,11 @@
  */
 import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
 import { baseOp, type FilterExpr, isAnyOp } from "./ast.ts"
-import { FilterResolveError } from "./errors.ts"
 import { LruCache } from "./lru.ts"
 import { evaluateComparison } from "./matcher-compare.ts"
 import { compileOperand, type Env, type MatcherScope, type MOperand } from "./matcher-operands.ts"
 import { parseFilter } from "./parser.ts"
+import { submittedListPattern } from "./request-ref.ts"
 import type { SchemaLookup } from "./schema.ts"
 import type { SqlValue } from "./sql-values.ts"
 
@@ -124,7 +124,7 @@ function compileComparison(scope: MatcherScope, cmp: Extract<FilterExpr, { kind:
   const right = compileOperand(scope, cmp.right)
   if (!left || !right) return null
   const op = baseOp(cmp.op)
-  if (right.likeInvalid && (op === "~" || op === "!~")) throw new FilterResolveError("a submitted list walked with :each cannot be a ~ pattern")
+  if (right.likeInvalid && (op === "~" || op === "!~")) throw submittedListPattern()
   let node: Node = (env) => evaluateComparison(op, left, right, env)
   if (!isAnyOp(cmp.op) && (left.source !== undefined || right.source !== undefined)) {
     const joined = node

@@ -70,3 +70,7 @@ export function submittedItems(value: unknown): unknown[] {
   if (value === undefined || value === null) return []
   return Array.isArray(value) ? value : [value]
 }
+
+/** The error for a submitted `:each` list on the right of `~`: PocketBase turns the JSON it walks into a pattern and its query fails. */
+export const submittedListPattern = (): FilterResolveError =>
+  new FilterResolveError("a submitted list walked with :each cannot be a ~ pattern")
