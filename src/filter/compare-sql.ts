@@ -5,6 +5,7 @@
  */
 import type { CompareOp } from "./ast.ts"
 import { likePattern } from "./like.ts"
+import { submittedListPattern } from "./request-ref.ts"
 import type { QueryContext, SqlOperand } from "./query-context.ts"
 
 const EMPTY_SQL = new Set(["null", "''", '""', ""])
@@ -81,6 +82,8 @@ function likeSql(negated: boolean, left: SqlOperand, right: SqlOperand): string 
 
 /** Turns the right side of `~` into a LIKE pattern: literals are rebound, bound values rewritten in place. */
 export function likeOperand(ctx: QueryContext, operand: SqlOperand): SqlOperand {
+  if (operand.likeInvalid) throw submittedListPattern()
+  if (operand.likeNull) return { ...operand, sql: "NULL", values: [], paramNames: [], literal: undefined }
   if (!hasLikeParams(operand)) return operand
   if (operand.literal) {
     const pattern = likePattern(operand.literal.value)

@@ -31,8 +31,8 @@ function compileComparison(scope: Scope, cmp: Comparison): string {
 
   if (!isAnyOp(cmp.op) && (left.multi || right.multi)) {
     const froms: string[] = []
-    const innerLeft = left.multi ? valuesSubquery(scope, cmp.left, false, froms) : left
-    const innerRight = right.multi ? valuesSubquery(scope, cmp.right, isLike, froms) : right
+    const innerLeft = left.multi ? valuesSubquery(scope, cmp.left, froms) : singleSide(left)
+    const innerRight = right.multi ? valuesSubquery(scope, cmp.right, froms) : singleSide(right)
     // every joined value must satisfy the comparison; values making it NULL are not violations
     sql = `(${sql} AND NOT EXISTS (SELECT 1 FROM ${froms.join(", ")} WHERE NOT (${compareSql(op, innerLeft, innerRight)})))`
   }
@@ -41,18 +41,26 @@ function compileComparison(scope: Scope, cmp: Comparison): string {
 }
 
 /**
- * Re-resolves a multi-valued operand in a fresh subquery over the same base row and returns an
- * operand reading its values (`<alias>.v`); the subquery is appended to `froms`.
+ * The single-valued side of a many-vs-one check, as PocketBase rebuilds it inside the subquery:
+ * same SQL and bound values, but the default empty-value rules (a JSON path there is no longer
+ * compared with IS).
  */
-function valuesSubquery(scope: Scope, ast: Operand, asPattern: boolean, froms: string[]): SqlOperand {
+const singleSide = (operand: SqlOperand): SqlOperand => ({ ...operand, nullFallback: "auto", guards: [] })
+
+/**
+ * Re-resolves a multi-valued operand in a fresh subquery over the same base row and returns an
+ * operand reading its values (`<alias>.v`); the subquery is appended to `froms`. The values carry
+ * no bound parameters of their own, so they are neither "empty" nor "known" and a `~` wraps them
+ * in `%` as a column.
+ */
+function valuesSubquery(scope: Scope, ast: Operand, froms: string[]): SqlOperand {
   const ctx = scope.ctx
   const sub: Scope = { ...scope, alias: ctx.newAlias("mm"), joins: new Map(), checkJoins: false }
-  let operand = resolveOperand(sub, ast)
-  if (asPattern) operand = likeOperand(ctx, operand)
+  const operand = resolveOperand(sub, ast)
   const valuesAlias = ctx.newAlias("mmv")
   froms.push(
     `(SELECT ${operand.sql} AS ${quoteIdent("v")} FROM ${fromSql(scope.collection, sub.alias, scope.source)}${joinsSql(sub.joins)} ` +
       `WHERE ${columnRef(sub.alias, "id")} = ${columnRef(scope.alias, "id")}) ${quoteIdent(valuesAlias)}`,
   )
-  return { ...operand, sql: columnRef(valuesAlias, "v"), multi: false }
+  return { ...operand, sql: columnRef(valuesAlias, "v"), values: [], paramNames: [], literal: undefined, likeNull: false, multi: false }
 }

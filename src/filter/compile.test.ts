@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "bun:test"
 import { FilterResolveError, FilterSyntaxError } from "./errors.ts"
 import { SelectBuilder } from "./select-builder.ts"
-import { BAD_FILTERS, CASES, NOW } from "./test-cases.ts"
-import { createDatabase, makeRequest, posts, schema } from "./test-fixture.ts"
+import { BAD_FILTERS, CASES, NOW } from "../../tests/support/filter/test-cases.ts"
+import { createDatabase, makeRequest, posts, schema } from "../../tests/support/filter/test-fixture.ts"
 
 const db = createDatabase()
 afterAll(() => db.close())
@@ -51,9 +51,9 @@ describe("filter → SQL", () => {
     expect(sql).toStartWith("SELECT DISTINCT")
   })
 
-  it("applies a joined collection's list rule only to joins the client filter introduced", () => {
+  it("applies a joined collection's list rule to every join a client filter uses, also one a rule made first", () => {
     const ruleFirst = builder().where("note.text != 'zzz'").where("note.text = 'hidden'", { restricted: true }).build()
-    expect((db.query(ruleFirst.sql).all(ruleFirst.params) as unknown[]).length).toBe(1)
+    expect(db.query(ruleFirst.sql).all(ruleFirst.params)).toEqual([])
     const clientOnly = builder().where("note.text = 'hidden'", { restricted: true }).build()
     expect(db.query(clientOnly.sql).all(clientOnly.params)).toEqual([])
   })

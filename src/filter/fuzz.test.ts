@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from "bun:test"
 import { isFilterError } from "./errors.ts"
 import { compileMatcher } from "./matcher.ts"
 import { SelectBuilder } from "./select-builder.ts"
-import { NOW } from "./test-cases.ts"
-import { authAs, createDatabase, makeRequest, posts, ROWS, schema } from "./test-fixture.ts"
+import { NOW } from "../../tests/support/filter/test-cases.ts"
+import { authAs, createDatabase, makeRequest, posts, ROWS, schema } from "../../tests/support/filter/test-fixture.ts"
 
 const db = createDatabase()
 afterAll(() => db.close())

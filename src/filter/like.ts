@@ -4,12 +4,27 @@
  * in-memory matcher, a translation of SQLite's LIKE (ASCII case-insensitive, `\` escape) to RegExp.
  */
 
-/** Stringifies a parameter value the way `~` sees it: numbers shortest, bools `true`/`false`, null ''. */
+/** Stringifies a parameter value the way `~` sees it: numbers in plain decimals, bools `true`/`false`, null ''. */
 export function likeText(value: unknown): string {
   if (value === null || value === undefined) return ""
   if (typeof value === "string") return value
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value)
+  if (typeof value === "number") return plainDecimal(value)
+  if (typeof value === "boolean" || typeof value === "bigint") return String(value)
   return JSON.stringify(value) ?? ""
+}
+
+/** Shortest round-trip digits without exponent, `-0` kept (how PocketBase prints a float). */
+function plainDecimal(value: number): string {
+  if (Object.is(value, -0)) return "-0"
+  if (!Number.isFinite(value)) return value > 0 ? "+Inf" : value < 0 ? "-Inf" : "NaN"
+  const text = String(value)
+  const exp = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text)
+  if (!exp) return text
+  const [, sign, first, rest = "", power] = exp
+  const digits = first! + rest
+  const point = 1 + Number(power)
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`
+  return `${sign}${digits.padEnd(point, "0")}${point < digits.length ? `.${digits.slice(point)}` : ""}`
 }
 
 /** True when `text` has a `%` preceded by an even number (including zero) of backslashes. */

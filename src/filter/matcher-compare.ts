@@ -7,7 +7,7 @@ import type { CompareOp } from "./ast.ts"
 import { likeToRegExp } from "./like.ts"
 import { LruCache } from "./lru.ts"
 import type { Env, MOperand } from "./matcher-operands.ts"
-import { compareOp, isOp, type Side, type SqlValue, toText } from "./sql-values.ts"
+import { compareOp, isOp, type Side, type SqlValue, toText, truthOf } from "./sql-values.ts"
 
 const EMPTY_TEXT: Side = { value: "", aff: "none" }
 const side = (operand: MOperand, env: Env): Side => ({ value: operand.value(env), aff: operand.aff })
@@ -31,10 +31,17 @@ export function evaluateComparison(op: CompareOp, left: MOperand, right: MOperan
   }
 }
 
+/** `l IS r`, where a TRUE/FALSE keyword on the right tests the truth of `l`. */
+function isSql(l: Side, right: MOperand, r: Side): boolean {
+  if (!right.truthKeyword) return isOp(l, r)
+  const truth = truthOf(l.value)
+  return truth !== null && truth === (r.value !== 0n)
+}
+
 /** `=` / `!=` with the empty-value rules; `!=` never yields NULL. */
 export function equality(negated: boolean, left: MOperand, right: MOperand, env: Env): boolean | null {
   if (left.disabled || right.disabled) {
-    const same = isOp(side(left, env), side(right, env))
+    const same = isSql(side(left, env), right, side(right, env))
     return negated ? !same : same
   }
   const lc = left.cls(env)
@@ -43,7 +50,7 @@ export function equality(negated: boolean, left: MOperand, right: MOperand, env:
   if (lc === "known" || rc === "known") {
     const l = lc === "empty" ? EMPTY_TEXT : side(left, env)
     const r = rc === "empty" ? EMPTY_TEXT : side(right, env)
-    return negated ? !isOp(l, r) : compareOp("=", l, r)
+    return negated ? !isSql(l, right, r) : compareOp("=", l, r)
   }
   if (lc === "empty" || rc === "empty") {
     const other = lc === "empty" ? side(right, env) : side(left, env)

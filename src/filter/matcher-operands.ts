@@ -7,10 +7,11 @@
 import type { Collection, Field, RecordData, RequestInfo } from "../core/types.ts"
 import type { Operand } from "./ast.ts"
 import { FilterResolveError } from "./errors.ts"
-import { splitPath } from "./identifier.ts"
+import { assertModifier, assertResolvable, jsonKeys, splitPath } from "./identifier.ts"
 import { likePattern } from "./like.ts"
 import { isMacro, macroValue } from "./macros.ts"
-import { AUTH_TOKEN_FIELDS, lookupRequest, toItemList, walkValue } from "./request-values.ts"
+import { lookupRequest, requestRoot, walkValue } from "./request-values.ts"
+import { classifyRequest, submittedItems, submittedText } from "./request-ref.ts"
 import { columnAffinity, findField, isListField, isMultipleField } from "./schema.ts"
 import { equality } from "./matcher-compare.ts"
 import { type Affinity, compareOp, fromJson, lowerValue, numericValue, type SqlValue, toNumeric, toText } from "./sql-values.ts"
@@ -42,6 +43,13 @@ export interface MOperand {
   pattern?: (env: Env) => SqlValue | undefined
   /** Condition ANDed after the comparison (email visibility in restricted filters). */
   guard?: (env: Env) => boolean | null
+  /**
+   * The SQL is the keyword TRUE or FALSE (`:isset`): on the right of IS / IS NOT, SQLite then tests
+   * the left side's truth instead of comparing values.
+   */
+  truthKeyword?: boolean
+  /** Cannot be the right side of `~` (see the SQL operand's `likeInvalid`). */
+  likeInvalid?: boolean
 }
 
 /** A multi-valued source shared by every operand with the same key (one SQL join alias). */
@@ -84,6 +92,14 @@ export function compileOperand(scope: MatcherScope, operand: Operand): MOperand 
 }
 
 function identifier(scope: MatcherScope, name: string): MOperand | null {
+  if (isMacro(name)) {
+    return {
+      aff: "none", disabled: false, cls: KNOWN,
+      value: (env) => macroSql(macroValue(name, env.now)!),
+      pattern: (env) => likePattern(macroValue(name, env.now)),
+    }
+  }
+  assertResolvable(name)
   const lower = name.toLowerCase()
   if (lower === "null") return { aff: "none", disabled: false, cls: () => "empty", value: () => null }
   if (lower === "true" || lower === "false") {
@@ -92,14 +108,6 @@ function identifier(scope: MatcherScope, name: string): MOperand | null {
   }
   if (name.startsWith("@request.")) return requestOperand(scope, name)
   if (name.startsWith("@collection.")) return null
-  if (isMacro(name)) {
-    return {
-      aff: "none", disabled: false, cls: KNOWN,
-      value: (env) => macroSql(macroValue(name, env.now)!),
-      pattern: (env) => likePattern(macroValue(name, env.now)),
-    }
-  }
-  if (!/^\w/.test(name)) throw new FilterResolveError(`unknown identifier '${name}'`)
   return fieldOperand(scope, name)
 }
 
@@ -107,13 +115,18 @@ const macroSql = (value: string | number): SqlValue => (typeof value === "number
 
 function fieldOperand(scope: MatcherScope, name: string): MOperand | null {
   const { segments, modifier } = splitPath(name)
+  if (segments.length === 1) assertModifier(modifier, name)
   const field = findField(scope.collection, segments[0]!)
   if (!field) return null // back-relations or unknown names: the SQL path decides (and reports)
   if (scope.restricted && field.hidden) {
     throw new FilterResolveError(`field '${field.name}' of '${scope.collection.name}' is hidden and cannot be used in '${name}'`)
   }
   if (segments.length > 1) {
-    if (field.type === "json" || field.type === "geoPoint") return jsonOperand(field, segments.slice(1), modifier === "lower")
+    if (field.type === "json" || field.type === "geoPoint") {
+      const keys = jsonKeys(segments.slice(1), modifier)
+      // an empty key makes a JSON path SQLite refuses at run time: left to SQL
+      return keys.includes("") ? null : jsonOperand(field, keys, false)
+    }
     if (field.type === "relation" && !isMultipleField(field) && segments.length === 2 && segments[1] === "id") {
       return storedField(scope, field, modifier)
     }
@@ -123,8 +136,9 @@ function fieldOperand(scope: MatcherScope, name: string): MOperand | null {
   return storedField(scope, field, modifier)
 }
 
-function storedField(scope: MatcherScope, field: Field, modifier: string | undefined): MOperand {
+function storedField(scope: MatcherScope, field: Field, modifier: string | undefined): MOperand | null {
   const operand = storedValue(scope, field, modifier)
+  if (!operand) return null
   if (scope.restricted && scope.collection.type === "auth" && field.name === "email") {
     const visibility = findField(scope.collection, "emailVisibility")
     const readVisibility = visibility ? columnReader(visibility) : () => null
@@ -133,13 +147,15 @@ function storedField(scope: MatcherScope, field: Field, modifier: string | undef
   return operand
 }
 
-function storedValue(scope: MatcherScope, field: Field, modifier: string | undefined): MOperand {
+function storedValue(scope: MatcherScope, field: Field, modifier: string | undefined): MOperand | null {
   if (field.type === "json") return jsonOperand(field, [], modifier === "lower")
   const read = columnReader(field)
   if (modifier === "lower") return { aff: "none", disabled: false, cls: NEUTRAL, value: (env) => lowerValue(read(env.record)) }
   if (modifier === "length" && isListField(field)) {
     return { aff: "none", disabled: false, cls: NEUTRAL, value: (env) => BigInt(arrayItems(read(env.record), env.record[field.name]).length) }
   }
+  // a single value's items join without the every-value rule: left to SQL
+  if (modifier === "each" && isListField(field) && !isMultipleField(field)) return null
   if (modifier === "each" && isMultipleField(field)) {
     const source = addSource(scope, `${field.name}:each`, (env) => arrayItems(read(env.record), env.record[field.name]))
     return { aff: "none", disabled: false, cls: NEUTRAL, source, value: (env) => env.items[source]![env.index[source]!]! }
@@ -247,36 +263,40 @@ function staticSql(v: unknown): SqlValue {
 }
 
 function requestOperand(scope: MatcherScope, name: string): MOperand | null {
-  const { segments, modifier } = splitPath(name.slice("@request.".length), name)
-  if (modifier === "isset") {
-    return { aff: "none", disabled: false, cls: KNOWN, value: (env) => (lookupRequest(env.request, segments).found ? 1n : 0n) }
-  }
-  const [kind] = segments
-  const bodyField = kind === "body" && segments.length >= 2 ? findField(scope.collection, segments[1]!) : undefined
-  const lookup = (env: Env) => lookupRequest(env.request, segments).value
-  if (modifier === "length" || modifier === "each" || modifier === "changed") {
-    if (!bodyField || segments.length !== 2 || (modifier !== "changed" && !isListField(bodyField))) {
-      throw new FilterResolveError(`modifier ':${modifier}' is not supported on '${name}'`)
+  const ref = classifyRequest(scope.collection, name)
+  const bodyValue = (field: Field) => (env: Env) => walkValue(requestRoot(env.request, "body"), [field.name]).value
+  switch (ref.kind) {
+    case "isset":
+      return { aff: "none", disabled: false, cls: KNOWN, truthKeyword: true, value: (env) => (env.request && lookupRequest(env.request, ref.path).found ? 1n : 0n) }
+    case "static": {
+      const lookup = (env: Env) => lookupRequest(env.request, ref.path).value
+      const operand = staticValue(lookup, ref.numeric)
+      return ref.lower ? lowerStatic(operand, lookup) : operand
     }
-    if (modifier === "changed") return changedOperand(scope, segments, bodyField)
-    if (modifier === "length") {
+    case "bodyLength": {
+      const count = (env: Env) => submittedItems(bodyValue(ref.field)(env)).length
+      return { aff: "none", disabled: false, cls: (env) => (count(env) <= 1 ? "known" : "neutral"), value: (env) => BigInt(count(env)) }
+    }
+    case "bodyLower": {
+      const text = (env: Env) => (env.request ? submittedText(bodyValue(ref.field)(env)) : null)
+      return lowerStatic(staticValue(text, false), text)
+    }
+    case "bodyEach": {
+      // a single-valued field's items are joined without the every-value rule: left to SQL
+      if (!isMultipleField(ref.field)) return null
+      const items = (env: Env) => (env.request ? submittedItems(bodyValue(ref.field)(env)).map(fromJson) : [])
+      const source = addSource(scope, name, items)
+      // bound as one JSON value, the list counts as known non-empty (NULL without a request)
       return {
-        aff: "none", disabled: false, cls: KNOWN,
-        value: (env) => BigInt(toItemList(lookup(env)).length),
-        pattern: (env) => likePattern(toItemList(lookup(env)).length),
+        aff: "none", disabled: false, cls: (env) => (env.request ? "known" : "empty"), source, likeInvalid: true,
+        value: (env) => env.items[source]![env.index[source]!]!,
       }
     }
-    if (isMultipleField(bodyField)) {
-      const source = addSource(scope, name, (env) => toItemList(lookup(env)).map(fromJson))
-      return { aff: "none", disabled: false, cls: NEUTRAL, source, value: (env) => env.items[source]![env.index[source]!]! }
-    }
-    return staticValue((env) => toItemList(lookup(env)).at(-1) ?? null, false)
+    case "bodyChanged":
+      return changedOperand(scope, ref.field)
+    default:
+      return null
   }
-  if (kind === "auth" && segments.length >= 2 && !(segments.length === 2 && AUTH_TOKEN_FIELDS.has(segments[1]!))) return null
-  if (bodyField?.type === "relation" && segments.length >= 3) return null
-  const lastField = findField(scope.collection, segments.at(-1)!)
-  const operand = staticValue(lookup, lastField?.type === "number")
-  return modifier === "lower" ? lowerStatic(operand, lookup) : operand
 }
 
 /** `LOWER(<value operand>)`: keeps the value's classification; LIKE rewrites the inner parameter. */
@@ -299,9 +319,10 @@ function lowerStatic(inner: MOperand, raw: (env: Env) => unknown): MOperand {
   }
 }
 
-function changedOperand(scope: MatcherScope, segments: string[], field: Field): MOperand {
+function changedOperand(scope: MatcherScope, field: Field): MOperand {
+  const segments = ["body", field.name]
   const submitted = staticValue((env) => lookupRequest(env.request, segments).value, field.type === "number")
-  const stored = storedField(scope, field, undefined)
+  const stored = storedField(scope, field, undefined)!
   return {
     aff: "none", disabled: true, cls: NEUTRAL,
     value: (env) => {
@@ -322,6 +343,8 @@ function geoDistance(scope: MatcherScope, args: Operand[]): MOperand | null {
     parts.push(part)
   }
   const [lonA, latA, lonB, latB] = parts as [MOperand, MOperand, MOperand, MOperand]
+  // as a LIKE pattern, bound arguments are rewritten into non-numeric patterns and the distance is NULL
+  const numberArg = args.some((arg) => arg.kind === "number")
   const rad = (op: MOperand, env: Env): number | null => {
     const v = toNumeric(op.value(env))
     if (v === null || typeof v === "string") return null
@@ -332,8 +355,10 @@ function geoDistance(scope: MatcherScope, args: Operand[]): MOperand | null {
     value: (env) => {
       const [a, b, c, d] = [rad(lonA, env), rad(latA, env), rad(lonB, env), rad(latB, env)]
       if (a === null || b === null || c === null || d === null) return null
+      if (a === c && b === d) return 0
       const result = 6371 * Math.acos(Math.cos(b) * Math.cos(d) * Math.cos(c - a) + Math.sin(b) * Math.sin(d))
       return Number.isNaN(result) ? null : result
     },
+    pattern: (env) => (numberArg || parts.some((part) => part.pattern?.(env) !== undefined) ? null : undefined),
   }
 }

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "bun:test"
 import { compileMatcher } from "./matcher.ts"
 import { SelectBuilder } from "./select-builder.ts"
-import { CASES, NOW } from "./test-cases.ts"
-import { createDatabase, makeRequest, posts, ROWS, schema, users } from "./test-fixture.ts"
+import { CASES, NOW } from "../../tests/support/filter/test-cases.ts"
+import { createDatabase, makeRequest, posts, ROWS, schema, users } from "../../tests/support/filter/test-fixture.ts"
 
 const db = createDatabase()
 afterAll(() => db.close())

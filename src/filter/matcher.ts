@@ -11,6 +11,7 @@ import { LruCache } from "./lru.ts"
 import { evaluateComparison } from "./matcher-compare.ts"
 import { compileOperand, type Env, type MatcherScope, type MOperand } from "./matcher-operands.ts"
 import { parseFilter } from "./parser.ts"
+import { submittedListPattern } from "./request-ref.ts"
 import type { SchemaLookup } from "./schema.ts"
 import type { SqlValue } from "./sql-values.ts"
 
@@ -49,7 +50,7 @@ export function compileMatcher(text: string, options: MatcherOptions): RecordMat
   const key = `${options.restricted ? "r" : "u"}:${text}`
   const cached = perCollection.get(key)
   if (cached !== undefined) return cached
-  const matcher = text.trim() === "" ? () => true : buildMatcher(parseFilter(text), options)
+  const matcher = text === "" ? () => true : buildMatcher(parseFilter(text), options)
   perCollection.set(key, matcher)
   return matcher
 }
@@ -123,6 +124,7 @@ function compileComparison(scope: MatcherScope, cmp: Extract<FilterExpr, { kind:
   const right = compileOperand(scope, cmp.right)
   if (!left || !right) return null
   const op = baseOp(cmp.op)
+  if (right.likeInvalid && (op === "~" || op === "!~")) throw submittedListPattern()
   let node: Node = (env) => evaluateComparison(op, left, right, env)
   if (!isAnyOp(cmp.op) && (left.source !== undefined || right.source !== undefined)) {
     const joined = node
@@ -143,13 +145,18 @@ function hasViolation(op: ReturnType<typeof baseOp>, left: MOperand, right: MOpe
   const leftValues = left.source !== undefined ? env.items[left.source]! : [undefined]
   const rightValues = right.source !== undefined ? env.items[right.source]! : [undefined]
   for (const lv of leftValues) {
-    const l = lv === undefined ? left : fixed(left, lv)
+    const l = lv === undefined ? singleSide(left) : fixed(left, lv)
     for (const rv of rightValues) {
-      const r = rv === undefined ? right : fixed(right, rv)
+      const r = rv === undefined ? singleSide(right) : fixed(right, rv)
       if (evaluateComparison(op, l, r, env) === false) return true
     }
   }
   return false
 }
 
-const fixed = (operand: MOperand, value: SqlValue): MOperand => ({ ...operand, value: () => value })
+/** One value of a multi-valued side: no bound parameters, so neither empty nor known, and `~` wraps it in `%`. */
+const fixed = (operand: MOperand, value: SqlValue): MOperand =>
+  ({ ...operand, value: () => value, cls: () => "neutral", pattern: undefined, truthKeyword: false })
+
+/** The single side of a many-vs-one check: the default empty-value rules, as in the SQL subquery. */
+const singleSide = (operand: MOperand): MOperand => ({ ...operand, disabled: false, guard: undefined })

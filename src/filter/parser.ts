@@ -1,35 +1,45 @@
 /**
  * @module
- * Builds the {@link FilterExpr} tree from tokens and enforces the size limits.
+ * Builds the {@link FilterExpr} tree from tokens with PocketBase's parsing rules: a filter is a
+ * flat run of `operand sign operand` comparisons and parenthesised groups joined by `&&`/`||`.
+ * A group may stand wherever the parser is (it drops a half-read comparison before it) and counts
+ * as a finished item, so `(a) (b)` joins its groups with the last join seen (`&&` at first) and
+ * `NOT (a || b)` reads as `(a || b)`. `&&` binds tighter than `||`, as in SQL.
  */
-import { type CompareOp, type FilterExpr, type Operand } from "./ast.ts"
+import type { CompareOp, FilterExpr, Operand } from "./ast.ts"
 import { FilterSyntaxError } from "./errors.ts"
 import { LruCache } from "./lru.ts"
-import { type Token, tokenize } from "./lexer.ts"
+import { Scanner, type Token } from "./lexer.ts"
 
-/** Longest accepted filter, in UTF-8 bytes. */
+/** Longest accepted client filter (`?filter=`), in UTF-8 bytes; API rules have no length limit. */
 export const MAX_FILTER_BYTES = 3500
-/** Most `a op b` comparisons accepted in one filter. */
+/** Most `a op b` comparisons accepted in one filter or rule. */
 export const MAX_COMPARISONS = 200
-/** Deepest accepted function-call nesting (`f(g(h(x)))` is depth 3). */
-export const MAX_FUNCTION_DEPTH = 3
 
-type Item = { join: "&&" | "||"; expr: FilterExpr }
+type Join = "&&" | "||"
+type Item = { join: Join; expr: FilterExpr }
 
-/** Parses one filter without caching; see {@link parseFilter}. */
-export function parseFilterUncached(text: string): FilterExpr {
+/** Throws when a client filter is longer than {@link MAX_FILTER_BYTES}. */
+export function assertFilterLength(text: string): void {
   const bytes = Buffer.byteLength(text, "utf8")
   if (bytes > MAX_FILTER_BYTES) {
     throw new FilterSyntaxError(`filter is too long (${bytes} bytes, max ${MAX_FILTER_BYTES})`, MAX_FILTER_BYTES)
   }
-  const tokens = tokenize(text)
-  if (tokens.length === 0) throw new FilterSyntaxError("empty filter expression", 0)
-  const parser = new Parser(tokens, text.length)
-  const expr = parser.parseExpr(0)
-  if (parser.peek()) throw new FilterSyntaxError(`unexpected '${parser.peek()!.value}'`, parser.peek()!.pos)
-  if (!expr) throw new FilterSyntaxError("empty filter expression", 0)
-  if (parser.comparisons > MAX_COMPARISONS) {
-    throw new FilterSyntaxError(`too many comparisons (${parser.comparisons}, max ${MAX_COMPARISONS})`, 0)
+}
+
+/** Parses one filter without caching; see {@link parseFilter}. */
+export function parseFilterUncached(text: string): FilterExpr {
+  const counter = { comparisons: 0 }
+  let expr: FilterExpr
+  try {
+    expr = parseItems(text, 0, counter)
+  } catch (error) {
+    // tens of thousands of nested groups (possible only in a rule) outrun the stack
+    if (error instanceof RangeError) throw new FilterSyntaxError("groups nest too deeply", 0)
+    throw error
+  }
+  if (counter.comparisons > MAX_COMPARISONS) {
+    throw new FilterSyntaxError(`too many comparisons (${counter.comparisons}, max ${MAX_COMPARISONS})`, 0)
   }
   return deepFreeze(expr)
 }
@@ -51,97 +61,72 @@ export function parseFilter(text: string): FilterExpr {
   return expr
 }
 
-class Parser {
-  comparisons = 0
-  #i = 0
-  readonly #tokens: Token[]
-  readonly #end: number
+const OPERAND_KINDS = new Set(["identifier", "function", "number", "text"])
 
-  constructor(tokens: Token[], end: number) {
-    this.#tokens = tokens
-    this.#end = end
-  }
-
-  peek(): Token | undefined {
-    return this.#tokens[this.#i]
-  }
-
-  #next(expected: string): Token {
-    const token = this.#tokens[this.#i++]
-    if (!token) throw new FilterSyntaxError(`unexpected end of filter, expected ${expected}`, this.#end)
-    return token
-  }
-
-  /** Parses `item { join item }` until `)` or the end; returns null for an all-empty group. */
-  parseExpr(depth: number): FilterExpr | null {
-    const items: Item[] = []
-    let join: "&&" | "||" = "&&"
-    for (;;) {
-      const expr = this.#parseItem(depth)
-      if (expr) items.push({ join, expr })
-      const token = this.peek()
-      if (!token || token.kind === "rparen") break
-      if (token.kind !== "join") throw new FilterSyntaxError(`expected && or || but found '${token.value}'`, token.pos)
-      join = token.value as "&&" | "||"
-      this.#i++
+/** Parses the items of one level (the whole filter or a group's inner text). */
+function parseItems(text: string, offset: number, counter: { comparisons: number }): FilterExpr {
+  const scanner = new Scanner(text, offset)
+  const items: Item[] = []
+  let join: Join = "&&"
+  let step: "left" | "sign" | "right" | "join" = "left"
+  let left: Operand | undefined
+  let sign: Token | undefined
+  let started = false
+  for (;;) {
+    const token = scanner.next()
+    if (token.kind === "eof") break
+    if (token.kind === "whitespace" || token.kind === "comment") continue
+    started = true
+    if (token.kind === "group") {
+      items.push({ join, expr: parseItems(token.value, token.pos + 1, counter) })
+      step = "join"
+      continue
     }
-    return buildTree(items)
-  }
-
-  #parseItem(depth: number): FilterExpr | null {
-    const token = this.#next("an expression")
-    if (token.kind === "lparen") {
-      // PocketBase v0.40.6 rejects an empty group.
-      if (this.peek()?.kind === "rparen") throw new FilterSyntaxError("empty group '()'", token.pos)
-      const inner = this.parseExpr(depth + 1)
-      const close = this.#next("')'")
-      if (close.kind !== "rparen") throw new FilterSyntaxError(`expected ')' but found '${close.value}'`, close.pos)
-      return inner
-    }
-    const left = this.#operand(token, 0)
-    const sign = this.#next("an operator such as '='")
-    if (sign.kind !== "sign") throw new FilterSyntaxError(`expected an operator after operand but found '${sign.value}'`, sign.pos)
-    const right = this.#operand(this.#next("an operand"), 0)
-    this.comparisons++
-    return { kind: "comparison", op: sign.value as CompareOp, left, right, pos: token.pos }
-  }
-
-  #operand(token: Token, depth: number): Operand {
-    switch (token.kind) {
-      case "text":
-        return { kind: "text", value: token.value, pos: token.pos }
-      case "number":
-        return { kind: "number", value: Number(token.value), pos: token.pos }
-      case "identifier":
-        return token.call ? this.#call(token, depth + 1) : { kind: "identifier", name: token.value, pos: token.pos }
-      default:
-        throw new FilterSyntaxError(`expected an operand but found '${token.value}'`, token.pos)
+    switch (step) {
+      case "left":
+        left = operand(token, "a left operand")
+        step = "sign"
+        break
+      case "sign":
+        if (token.kind !== "sign") throw new FilterSyntaxError(`expected an operator but found '${token.value}'`, token.pos)
+        sign = token
+        step = "right"
+        break
+      case "right":
+        counter.comparisons++
+        items.push({ join, expr: { kind: "comparison", op: sign!.value as CompareOp, left: left!, right: operand(token, "a right operand"), pos: left!.pos } })
+        step = "join"
+        break
+      case "join":
+        if (token.kind !== "join") throw new FilterSyntaxError(`expected && or || but found '${token.value}'`, token.pos)
+        join = token.value as Join
+        step = "left"
+        break
     }
   }
+  if (step !== "join") {
+    const end = offset + text.length
+    throw new FilterSyntaxError(items.length === 0 && !started ? "empty filter expression" : "incomplete filter expression", end)
+  }
+  return buildTree(items)
+}
 
-  #call(name: Token, depth: number): Operand {
-    if (depth > MAX_FUNCTION_DEPTH) {
-      throw new FilterSyntaxError(`functions nest too deeply (max ${MAX_FUNCTION_DEPTH})`, name.pos)
-    }
-    this.#next("'('")
-    const args: Operand[] = []
-    if (this.peek()?.kind === "rparen") {
-      this.#i++
-      return { kind: "function", name: name.value, args, pos: name.pos }
-    }
-    for (;;) {
-      args.push(this.#operand(this.#next("a function argument"), depth))
-      const sep = this.#next("',' or ')'")
-      if (sep.kind === "rparen") break
-      if (sep.kind !== "comma") throw new FilterSyntaxError(`expected ',' or ')' in arguments of ${name.value}() but found '${sep.value}'`, sep.pos)
-    }
-    return { kind: "function", name: name.value, args, pos: name.pos }
+function operand(token: Token, expected: string): Operand {
+  if (!OPERAND_KINDS.has(token.kind)) throw new FilterSyntaxError(`expected ${expected} but found '${token.value}'`, token.pos)
+  switch (token.kind) {
+    case "text":
+      return { kind: "text", value: token.value, pos: token.pos }
+    case "number":
+      return { kind: "number", value: Number(token.value), pos: token.pos }
+    case "function":
+      return { kind: "function", name: token.value, args: token.args!.map((arg) => operand(arg, "an argument")), pos: token.pos }
+    default:
+      return { kind: "identifier", name: token.value, pos: token.pos }
   }
 }
 
 /** Groups items so that `&&` binds tighter than `||`. */
-function buildTree(items: Item[]): FilterExpr | null {
-  if (items.length === 0) return null
+function buildTree(items: Item[]): FilterExpr {
   const ors: FilterExpr[] = []
   let ands: FilterExpr[] = []
   items.forEach((item, index) => {

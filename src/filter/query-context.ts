@@ -26,6 +26,13 @@ export interface SqlOperand {
   literal?: { value: unknown }
   /** Conditions ANDed after the comparison (email visibility in client filters). */
   guards: string[]
+  /**
+   * As the right side of `~`, this operand is NULL: PocketBase rewrites its bound values into
+   * `%...%` patterns, which no longer read as numbers or dates (geoDistance, strftime of a number).
+   */
+  likeNull?: boolean
+  /** As the right side of `~`, this operand fails: PocketBase turns the JSON list it walks into a pattern. */
+  likeInvalid?: boolean
 }
 
 /** One LEFT JOIN of the query. */
@@ -59,6 +66,8 @@ export class QueryContext {
   readonly extraWhere: string[] = []
   /** Collections joined by restricted (client) resolution, waiting for their list-rule check. */
   readonly restrictedJoins: { alias: string; collection: Collection }[] = []
+  /** Join aliases whose list rule is already applied (or queued). */
+  readonly ruleCheckedAliases = new Set<string>()
   #paramCount = 0
   #aliasCount = 0
 
@@ -86,11 +95,11 @@ export const MAX_JOINED_TABLES = 60
 
 const countTables = (joinSql: string): number => joinSql.split("LEFT JOIN ").length - 1
 
-/** Adds (or reuses) a join in the scope; `make` receives the new alias and returns the JOIN clause. */
-export function ensureJoin(scope: Scope, path: string, hint: string, make: (alias: string) => string): { alias: string; created: boolean } {
+/** Adds (or reuses) a join in the scope and returns its alias; `make` receives a new alias and returns the JOIN clause. */
+export function ensureJoin(scope: Scope, path: string, hint: string, make: (alias: string) => string): string {
   const key = `${scope.alias}|${path}`
   const existing = scope.joins.get(key)
-  if (existing) return { alias: existing.alias, created: false }
+  if (existing) return existing.alias
   const alias = scope.ctx.newAlias(hint)
   const sql = make(alias)
   // SQLite refuses more than 64 tables in one FROM clause; fail as a filter error instead
@@ -99,7 +108,7 @@ export function ensureJoin(scope: Scope, path: string, hint: string, make: (alia
     throw new FilterResolveError(`the filter needs too many joins (max ${MAX_JOINED_TABLES} tables)`)
   }
   scope.joins.set(key, { alias, sql })
-  return { alias, created: true }
+  return alias
 }
 
 /** Renders the scope's joins in creation order. */

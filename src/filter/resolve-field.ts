@@ -5,18 +5,26 @@
  */
 import type { Collection, Field } from "../core/types.ts"
 import { FilterResolveError } from "./errors.ts"
-import type { FieldPath } from "./identifier.ts"
+import { assertModifier, type FieldPath, jsonKeys } from "./identifier.ts"
 import { ensureJoin, type Scope, type SqlOperand, sqlOperand } from "./query-context.ts"
 import { findField, hasSingleColumnUniqueIndex, isListField, isMultipleField } from "./schema.ts"
-import { columnRef, jsonArrayExpr, jsonDocExpr, jsonPath, quoteIdent, sqlString } from "./sql-text.ts"
+import { columnRef, jsonArrayExpr, jsonDocExpr, jsonItemsExpr, jsonPath, quoteIdent, sqlString } from "./sql-text.ts"
 
 /** Most relation hops in one path. */
 export const MAX_RELATION_HOPS = 6
 
 const BACK_RELATION = /^(\w+)_via_(\w+)$/
 
+/** Options of {@link resolveFieldPath}. */
+export interface ResolveOptions {
+  /** Return null instead of failing on a missing field (paths under `@request`). @default false */
+  nullifyMissing?: boolean
+}
+
 /** Resolves a field path relative to the scope's collection. */
-export function resolveFieldPath(scope: Scope, path: FieldPath, original: string): SqlOperand {
+export function resolveFieldPath(scope: Scope, path: FieldPath, original: string, options: { nullifyMissing: true }): SqlOperand | null
+export function resolveFieldPath(scope: Scope, path: FieldPath, original: string, options?: ResolveOptions): SqlOperand
+export function resolveFieldPath(scope: Scope, path: FieldPath, original: string, options: ResolveOptions = {}): SqlOperand | null {
   let collection = scope.collection
   let alias = scope.alias
   let multi = false
@@ -30,7 +38,7 @@ export function resolveFieldPath(scope: Scope, path: FieldPath, original: string
       assertVisible(scope, collection, field, original)
       if (last) return withMulti(finalField(scope, collection, alias, field, modifier, segments.join(".")), multi)
       if (field.type === "json" || field.type === "geoPoint") {
-        return withMulti(jsonSubPath(columnRef(alias, field.name), segments.slice(i + 1), modifier), multi)
+        return withMulti(jsonSubPath(columnRef(alias, field.name), jsonKeys(segments.slice(i + 1), modifier)), multi)
       }
       if (field.type !== "relation") {
         throw new FilterResolveError(`'${name}' in '${original}' is not a relation field`)
@@ -47,8 +55,13 @@ export function resolveFieldPath(scope: Scope, path: FieldPath, original: string
       continue
     }
     const back = last ? null : BACK_RELATION.exec(name)
-    if (!back) throw new FilterResolveError(`unknown field '${name}' in '${original}'`)
-    const { source, backField } = backRelation(scope, collection, back[1]!, back[2]!, original)
+    if (!back) {
+      if (options.nullifyMissing) return null
+      throw new FilterResolveError(`unknown field '${name}' in '${original}'`)
+    }
+    const found = backRelation(scope, collection, back[1]!, back[2]!, original, options)
+    if (!found) return null
+    const { source, backField } = found
     if (++hops > MAX_RELATION_HOPS) throw tooDeep(original)
     alias = joinBackRelation(scope, alias, segments.slice(0, i + 1).join("."), source, backField)
     multi ||= !hasSingleColumnUniqueIndex(source, backField.name)
@@ -70,6 +83,7 @@ function assertVisible(scope: Scope, collection: Collection, field: Field, origi
 }
 
 function finalField(scope: Scope, collection: Collection, alias: string, field: Field, modifier: string | undefined, path: string): SqlOperand {
+  assertModifier(modifier, path)
   const column = columnRef(alias, field.name)
   const guards =
     scope.restricted && collection.type === "auth" && field.name === "email"
@@ -83,19 +97,19 @@ function finalField(scope: Scope, collection: Collection, alias: string, field: 
   if (modifier === "length" && isListField(field)) {
     return sqlOperand(`json_array_length(${jsonArrayExpr(column)})`, { guards })
   }
-  if (modifier === "each" && isMultipleField(field)) {
-    const { alias: each } = ensureJoin(scope, `${path}:each`, `${field.name}_each`,
-      (a) => `LEFT JOIN json_each(${jsonArrayExpr(column)}) ${quoteIdent(a)}`)
-    return sqlOperand(columnRef(each, "value"), { guards, multi: true })
+  if (modifier === "each" && isListField(field)) {
+    // a single value is one item; only a multiple field's items must all match
+    const each = ensureJoin(scope, `${path}:each`, `${field.name}_each`,
+      (a) => `LEFT JOIN json_each(${jsonItemsExpr(column)}) ${quoteIdent(a)}`)
+    return sqlOperand(columnRef(each, "value"), { guards, multi: isMultipleField(field) })
   }
   // :isset and :changed on stored fields, and :length/:each on other types, are ignored
   return sqlOperand(column, { guards })
 }
 
 /** `JSON_EXTRACT` of a sub-path of a json/geoPoint column; the path is made of `\w` segments only. */
-export function jsonSubPath(column: string, rest: readonly string[], modifier: string | undefined): SqlOperand {
-  const value = `JSON_EXTRACT(${jsonDocExpr(column)}, ${sqlString(jsonPath(rest))})`
-  return sqlOperand(modifier === "lower" ? `LOWER(${value})` : value, { nullFallback: "disabled" })
+function jsonSubPath(column: string, keys: readonly string[]): SqlOperand {
+  return sqlOperand(`JSON_EXTRACT(${jsonDocExpr(column)}, ${sqlString(jsonPath(keys))})`, { nullFallback: "disabled" })
 }
 
 /** The collection a relation field points to. */
@@ -107,19 +121,20 @@ export function relationTarget(scope: Scope, field: Field, original: string): Co
 
 function joinRelation(scope: Scope, from: string, path: string, field: Field, target: Collection): string {
   const column = columnRef(from, field.name)
-  const { alias, created } = ensureJoin(scope, path, target.name, (a) =>
+  const alias = ensureJoin(scope, path, target.name, (a) =>
     isMultipleField(field)
       ? `LEFT JOIN json_each(${jsonArrayExpr(column)}) ${quoteIdent(`${a}_je`)} ` +
         `LEFT JOIN ${quoteIdent(target.name)} ${quoteIdent(a)} ON ${columnRef(a, "id")} = ${columnRef(`${a}_je`, "value")}`
       : `LEFT JOIN ${quoteIdent(target.name)} ${quoteIdent(a)} ON ${columnRef(a, "id")} = ${column}`)
-  if (created) noteRestrictedJoin(scope, alias, target)
+  noteRestrictedJoin(scope, alias, target)
   return alias
 }
 
-function backRelation(scope: Scope, current: Collection, sourceName: string, fieldName: string, original: string) {
+function backRelation(scope: Scope, current: Collection, sourceName: string, fieldName: string, original: string, options: ResolveOptions) {
   const source = scope.ctx.schema.findCollection(sourceName)
   const backField = source ? findField(source, fieldName) : undefined
   if (!source || !backField || backField.type !== "relation" || backField.collectionId !== current.id) {
+    if (options.nullifyMissing) return null
     throw new FilterResolveError(`invalid back-relation '${sourceName}_via_${fieldName}' in '${original}'`)
   }
   assertVisible(scope, source, backField, original)
@@ -127,18 +142,23 @@ function backRelation(scope: Scope, current: Collection, sourceName: string, fie
 }
 
 function joinBackRelation(scope: Scope, from: string, path: string, source: Collection, backField: Field): string {
-  const { alias, created } = ensureJoin(scope, path, source.name, (a) => {
+  const alias = ensureJoin(scope, path, source.name, (a) => {
     const back = columnRef(a, backField.name)
     const condition = isMultipleField(backField)
       ? `${columnRef(from, "id")} IN (SELECT value FROM json_each(${jsonArrayExpr(back)}))`
       : `${back} = ${columnRef(from, "id")}`
     return `LEFT JOIN ${quoteIdent(source.name)} ${quoteIdent(a)} ON ${condition}`
   })
-  if (created) noteRestrictedJoin(scope, alias, source)
+  noteRestrictedJoin(scope, alias, source)
   return alias
 }
 
-/** Remembers a collection joined by a client filter, so its list rule gets applied. */
+/**
+ * Remembers a collection a client filter goes through, so its list rule gets applied — also
+ * when an API rule made the join first, as PocketBase checks every join a client filter uses.
+ */
 export function noteRestrictedJoin(scope: Scope, alias: string, collection: Collection): void {
-  if (scope.restricted && scope.checkJoins) scope.ctx.restrictedJoins.push({ alias, collection })
+  if (!scope.restricted || !scope.checkJoins || scope.ctx.ruleCheckedAliases.has(alias)) return
+  scope.ctx.ruleCheckedAliases.add(alias)
+  scope.ctx.restrictedJoins.push({ alias, collection })
 }

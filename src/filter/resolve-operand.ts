@@ -5,7 +5,7 @@
  */
 import type { Operand } from "./ast.ts"
 import { FilterResolveError } from "./errors.ts"
-import { splitPath } from "./identifier.ts"
+import { assertResolvable, splitPath } from "./identifier.ts"
 import { isMacro, macroValue } from "./macros.ts"
 import { ensureJoin, numberOperand, type Scope, type SqlOperand, sqlOperand } from "./query-context.ts"
 import { noteRestrictedJoin, resolveFieldPath } from "./resolve-field.ts"
@@ -33,18 +33,18 @@ export function resolveOperand(scope: Scope, operand: Operand): SqlOperand {
 
 /** Resolves an identifier: reserved literals, macros, `@request.*`, `@collection.*` or a field path. */
 export function resolveIdentifier(scope: Scope, name: string): SqlOperand {
+  if (isMacro(name)) {
+    const value = macroValue(name, scope.ctx.now)!
+    const param = scope.ctx.bind(value)
+    return sqlOperand(param, { values: [value], paramNames: [param], literal: { value } })
+  }
+  assertResolvable(name)
   const lower = name.toLowerCase()
   if (lower === "null") return sqlOperand("NULL")
   if (lower === "true") return sqlOperand("1")
   if (lower === "false") return sqlOperand("0")
   if (name.startsWith("@request.")) return resolveRequest(scope, name)
   if (name.startsWith("@collection.")) return resolveCollection(scope, name)
-  if (isMacro(name)) {
-    const value = macroValue(name, scope.ctx.now)!
-    const param = scope.ctx.bind(value)
-    return sqlOperand(param, { values: [value], paramNames: [param], literal: { value } })
-  }
-  if (!/^\w/.test(name)) throw new FilterResolveError(`unknown identifier '${name}'`)
   return resolveFieldPath(scope, splitPath(name), name)
 }
 
@@ -60,8 +60,8 @@ function resolveCollection(scope: Scope, name: string): SqlOperand {
   const collection = scope.ctx.schema.findCollection(collectionName!)
   if (!collection) throw new FilterResolveError(`unknown collection '${collectionName}' in '${name}'`)
   const key = `@collection.${collection.name}${joinAlias === undefined ? "" : `:${joinAlias}`}`
-  const { alias, created } = ensureJoin(scope, key, collection.name, (a) => `LEFT JOIN ${quoteIdent(collection.name)} ${quoteIdent(a)}`)
-  if (created) noteRestrictedJoin(scope, alias, collection)
+  const alias = ensureJoin(scope, key, collection.name, (a) => `LEFT JOIN ${quoteIdent(collection.name)} ${quoteIdent(a)}`)
+  noteRestrictedJoin(scope, alias, collection)
   const sub: Scope = { ...scope, collection, alias }
   const operand = resolveFieldPath(sub, splitPath(rest.slice(dot + 1), name), name)
   return { ...operand, multi: true }
@@ -86,13 +86,17 @@ function geoDistance(scope: Scope, args: Operand[]): SqlOperand {
     }
     return resolveOperand(scope, arg)
   }) as [SqlOperand, SqlOperand, SqlOperand, SqlOperand]
+  // the same point is 0 km, as PocketBase's SQLite computes it (C's libm lands a hair off 0)
   const sql =
+    `(CASE WHEN radians(${latA.sql}) = radians(${latB.sql}) AND radians(${lonA.sql}) = radians(${lonB.sql}) THEN 0.0 ELSE ` +
     `(6371 * acos(cos(radians(${latA.sql})) * cos(radians(${latB.sql})) * cos(radians(${lonB.sql}) - radians(${lonA.sql})) + ` +
-    `sin(radians(${latA.sql})) * sin(radians(${latB.sql}))))`
+    `sin(radians(${latA.sql})) * sin(radians(${latB.sql})))) END)`
+  const operands = [lonA, latA, lonB, latB]
   return sqlOperand(sql, {
     nullFallback: "disabled",
-    paramNames: [lonA, latA, lonB, latB].flatMap((o) => o.paramNames),
-    guards: [lonA, latA, lonB, latB].flatMap((o) => o.guards),
+    likeNull: args.some((arg) => arg.kind === "number") || operands.some((o) => o.paramNames.length > 0),
+    paramNames: operands.flatMap((o) => o.paramNames),
+    guards: operands.flatMap((o) => o.guards),
   })
 }
 
@@ -109,6 +113,7 @@ function strftime(scope: Scope, args: Operand[]): SqlOperand {
   })
   return sqlOperand(`strftime(${parts.map((p) => p.sql).join(", ")})`, {
     nullFallback: "enforced",
+    likeNull: args[1]?.kind === "number",
     multi: parts[1]?.multi ?? false,
     paramNames: parts.flatMap((p) => p.paramNames),
     values: parts.flatMap((p) => p.values),

@@ -7,9 +7,9 @@
 import type { Collection, RequestInfo } from "../core/types.ts"
 import { compileExpr } from "./compile-sql.ts"
 import { FilterResolveError } from "./errors.ts"
-import { parseFilter } from "./parser.ts"
+import { assertFilterLength, parseFilter } from "./parser.ts"
 import { type BindValue, fromSql, type JoinEntry, joinsSql, QueryContext, type Scope } from "./query-context.ts"
-import type { SchemaLookup } from "./schema.ts"
+import { columnAffinity, findField, type SchemaLookup } from "./schema.ts"
 import { compileSort } from "./sort.ts"
 import { columnRef, quoteIdent } from "./sql-text.ts"
 
@@ -27,6 +27,11 @@ export interface SelectBuilderOptions {
    * same collection (self-relations, back-relations, `@collection`) still read the real table.
    */
   virtualRow?: Record<string, BindValue>
+  /**
+   * Give the virtual row's values their columns' type affinity, as a stored row has (false for a
+   * row that was never stored: PocketBase binds a create's values bare). @default true
+   */
+  virtualRowAffinity?: boolean
 }
 
 /** The CTE holding a virtual row; contains a space, which no collection name can. */
@@ -37,6 +42,8 @@ const VIRTUAL_ROW = "virtual row"
 export interface WhereOptions {
   /** @default false */
   restricted?: boolean
+  /** A list request's `?filter=`, limited to 3,500 bytes as PocketBase limits it (API rules are not). @default false */
+  clientFilter?: boolean
 }
 
 /** What to put around the WHERE clause. */
@@ -71,20 +78,24 @@ export class SelectBuilder {
   readonly #where: string[] = []
   readonly #orderBy: string[] = []
   readonly #virtualRow: Record<string, BindValue> | undefined
+  readonly #virtualRowAffinity: boolean
 
   constructor(options: SelectBuilderOptions) {
     this.#collection = options.collection
     this.#virtualRow = options.virtualRow
+    this.#virtualRowAffinity = options.virtualRowAffinity ?? true
     this.#ctx = new QueryContext(options.schema, options.request ?? null, options.now ?? new Date())
   }
 
   /**
-   * ANDs a filter or rule onto the query. Empty text adds nothing (an empty rule means "anyone").
+   * ANDs a filter or rule onto the query. Empty text adds nothing (an empty rule means "anyone");
+   * whitespace alone is an empty expression, which is an error.
    * Call rules before client filters: joins first made by a client filter get the list-rule check.
    * @throws FilterSyntaxError | FilterResolveError
    */
   where(text: string, options: WhereOptions = {}): this {
-    if (text.trim() === "") return this
+    if (text === "") return this
+    if (options.clientFilter) assertFilterLength(text)
     const expr = parseFilter(text)
     this.#where.push(compileExpr(this.#scope(options.restricted ?? false), expr))
     this.#applyJoinedListRules()
@@ -139,10 +150,25 @@ export class SelectBuilder {
     return { ctx: this.#ctx, collection: this.#collection, alias: this.#collection.name, joins: this.#joins, restricted, checkJoins: true, source }
   }
 
+  /**
+   * The one-row CTE. With affinity, its values carry their column's (a CAST has the affinity of
+   * its type), so comparisons convert text and numbers as they would on the stored row. JSON
+   * columns need none: their text sorts above any number or numeric-looking text either way.
+   */
   #virtualRowSql(row: Record<string, BindValue>): string {
-    const columns = Object.entries(row).map(([column, value]) => `${this.#ctx.bind(value)} AS ${quoteIdent(column)}`)
+    const columns = Object.entries(row).map(([column, value]) => {
+      const param = this.#ctx.bind(value)
+      const field = this.#virtualRowAffinity ? findField(this.#collection, column) : undefined
+      const affine = !field ? param
+        : columnAffinity(field) === "text" ? `CAST(${param} AS TEXT)`
+        : field.type === "number" || field.type === "bool" ? `CAST(${param} AS NUMERIC)`
+        : param
+      return `${affine} AS ${quoteIdent(column)}`
+    })
     return `WITH ${quoteIdent(VIRTUAL_ROW)} AS (SELECT ${columns.join(", ") || "NULL AS `id`"}) `
   }
+
+
 
   /** Each collection joined by a client filter/sort must allow listing, and its listRule applies. */
   #applyJoinedListRules(): void {

@@ -4,6 +4,7 @@
  */
 import { FilterResolveError } from "./errors.ts"
 import type { Scope } from "./query-context.ts"
+import { classifyRequest } from "./request-ref.ts"
 import { resolveIdentifier } from "./resolve-operand.ts"
 import { columnRef } from "./sql-text.ts"
 
@@ -16,7 +17,7 @@ const SORT_NAME = /^[@#\p{L}_][\p{L}\p{Nd}_.:]*$/u
 
 /** ORDER BY terms for a sort expression; throws {@link FilterResolveError} on bad entries. */
 export function compileSort(scope: Scope, text: string): string[] {
-  if (text.trim() === "") return []
+  if (text === "") return []
   const entries = text.split(",").map((entry) => entry.trim())
   if (entries.includes("")) throw new FilterResolveError("empty entry in the sort list")
   if (entries.length > MAX_SORT_FIELDS) {
@@ -32,7 +33,10 @@ export function compileSort(scope: Scope, text: string): string[] {
     if (!SORT_NAME.test(name)) throw new FilterResolveError(`invalid sort field '${name}'`)
     const operand = resolveIdentifier(scope, name)
     const sql = operand.sql.trim()
-    if (operand.paramNames.length > 0 || sql === "" || sql.toUpperCase() === "NULL" || operand.literal) {
+    // an integer (`:length` of a submitted list), TRUE/FALSE (`:isset`) or a `:changed` expansion
+    // is no valid ORDER BY term; PocketBase's query fails on them
+    const unsortable = /^\(?(?:\d+|true|false)\)?$/i.test(sql) || (name.startsWith("@request.") && classifyRequest(scope.collection, name).kind === "bodyChanged")
+    if (operand.paramNames.length > 0 || sql === "" || sql.toUpperCase() === "NULL" || operand.literal || unsortable) {
       throw new FilterResolveError(`cannot sort by '${name}'`)
     }
     return `${sql} ${direction}`

@@ -30,6 +30,10 @@ export const jsonArrayExpr = (value: string): string =>
   `WHEN json_valid(${value}) THEN (CASE WHEN json_type(${value}) = 'array' THEN ${value} ELSE json_array(${value}) END) ` +
   `ELSE json_array(${value}) END)`
 
+/** The items `:each` walks: a JSON array's elements, any other value (NULL and '' included) as one item. */
+export const jsonItemsExpr = (value: string): string =>
+  `(CASE WHEN iif(json_valid(${value}), json_type(${value}) = 'array', FALSE) THEN ${value} ELSE json_array(${value}) END)`
+
 /** SQL that makes any stored value safe for `JSON_EXTRACT`: valid JSON stays, anything else is JSON-quoted. */
 export const jsonDocExpr = (value: string): string =>
   `(CASE WHEN json_valid(${value}) THEN ${value} ELSE json_quote(${value}) END)`

@@ -136,3 +136,14 @@ export function isOp(a: Side, b: Side): boolean {
   if (x === null || y === null) return x === y
   return compareNonNull(x, y) === 0
 }
+
+const NUMERIC_PREFIX = /^[ \t\n\v\f\r]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/
+
+/** SQLite's truth of a value (`x IS TRUE`): non-zero numbers, and text by its numeric prefix; NULL has none. */
+export function truthOf(value: SqlValue): boolean | null {
+  if (value === null) return null
+  if (typeof value === "bigint") return value !== 0n
+  if (typeof value === "number") return value !== 0
+  const prefix = NUMERIC_PREFIX.exec(value)
+  return prefix !== null && Number(prefix[0]) !== 0
+}

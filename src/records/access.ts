@@ -3,7 +3,7 @@
  * API rule evaluation over SQL: does a rule (plus, optionally, a client filter) hold for one stored
  * record, or for a record that is not stored (a create's would-be row, a deleted row)?
  */
-import type { SQLQueryBindings } from "bun:sqlite"
+import { SQLiteError, type SQLQueryBindings } from "bun:sqlite"
 import { isFilterError, SelectBuilder, type SchemaLookup } from "../filter/index.ts"
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
@@ -21,6 +21,11 @@ export interface AccessCheck {
   filter?: string
   /** Resolve the filter in restricted mode even for superusers (realtime does). @default false */
   restrictFilterForAll?: boolean
+  /**
+   * The record is a create's would-be row: its values carry no column type affinity, as PocketBase
+   * binds them; otherwise it is judged as stored (a deleted row, a realtime event). @default false
+   */
+  unsaved?: boolean
 }
 
 /** Evaluates rules for one collection's records. */
@@ -42,13 +47,17 @@ export class RuleEvaluator {
     if (rule === "" && filter === "") return true
     try {
       const virtualRow = "record" in check.target ? storageRow(check.collection, check.target.record) : undefined
-      const query = new SelectBuilder({ collection: check.collection, schema: this.#schema, request: check.request, virtualRow: virtualRow as never })
+      const query = new SelectBuilder({
+        collection: check.collection, schema: this.#schema, request: check.request,
+        virtualRow: virtualRow as never, virtualRowAffinity: check.unsaved !== true,
+      })
       query.where(rule).where(filter, { restricted: !superuser || check.restrictFilterForAll === true })
       if ("id" in check.target) query.whereEquals("id", check.target.id)
       const { sql, params } = query.build({ select: "1", limit: 1 })
       return this.#store.get(sql, params as Record<string, SQLQueryBindings>) !== null
     } catch (error) {
-      if (isFilterError(error)) return false
+      // a query SQLite refuses while running (a malformed JSON path) denies, as a filter error does
+      if (isFilterError(error) || error instanceof SQLiteError) return false
       throw error
     }
   }
@@ -58,9 +67,9 @@ export class RuleEvaluator {
     return this.passes({ collection, rule, request, target: { id } })
   }
 
-  /** Whether a record that is not stored passes `rule`, evaluated over a one-row virtual table. */
+  /** Whether a record that is not stored yet passes `rule`, evaluated over a one-row virtual table. */
   allowsVirtual(collection: Collection, rule: string, record: RecordData, request: RequestInfo): boolean {
-    return this.passes({ collection, rule, request, target: { record } })
+    return this.passes({ collection, rule, request, target: { record }, unsaved: true })
   }
 
   /** Compiles `rule` against `collection` to check it; returns the problem, or null when valid. */

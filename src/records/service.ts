@@ -70,7 +70,7 @@ export class RecordService {
     try {
       query = new SelectBuilder({ collection, schema: this.#deps.collections, request })
       if (!superuser) query.where(collection.listRule ?? "")
-      query.where(params.filter, { restricted: !superuser })
+      query.where(params.filter, { restricted: !superuser, clientFilter: true })
       query.sort(params.sort, { restricted: !superuser })
     } catch (error) {
       throw asBadRequest(error)
@@ -79,11 +79,14 @@ export class RecordService {
     const offset = Math.min((params.page - 1) * params.perPage, Number.MAX_SAFE_INTEGER)
     const page = query.build({ limit: params.perPage, offset })
     const count = params.skipTotal ? null : query.build({ countOnly: true })
-    // The page and its count run side by side (on two reader threads when there are).
+    // The page and its count run side by side (on two reader threads when there are). A query
+    // SQLite refuses while running (a malformed JSON path in the filter) is a 400, as in PocketBase.
     const [rows, counted] = await Promise.all([
       this.#deps.reads.all(page.sql, page.params as Record<string, SQLQueryBindings>),
       count ? this.#deps.reads.all(count.sql, count.params as Record<string, SQLQueryBindings>) : null,
-    ])
+    ]).catch((error: unknown) => {
+      throw new ApiError(400, BAD_QUERY_MESSAGE, {}, { cause: error })
+    })
     const records = rows.map((row) => this.#deps.records.decode(collection, row))
     const total = counted ? Number((counted[0] as { total?: number } | undefined)?.total ?? 0) : null
     const { items: _, ...pageInfo } = listEnvelope(params, [], total)
@@ -290,8 +293,10 @@ function answer<E extends RequestEvent>(hook: Hook<E>, event: E, action: (event:
   return isThenable(done) ? Promise.resolve(done).then(() => event.response) : event.response
 }
 
-/** Filter/sort problems become a 400 that says what is wrong and where. */
+const BAD_QUERY_MESSAGE = "Something went wrong while processing your request."
+
+/** Filter/sort problems become PocketBase's generic 400; the cause keeps what is wrong and where. */
 function asBadRequest(error: unknown): unknown {
-  if (isFilterError(error)) return new ApiError(400, `Invalid filter or sort: ${error.message}`, {}, { cause: error })
+  if (isFilterError(error)) return new ApiError(400, BAD_QUERY_MESSAGE, {}, { cause: error })
   return error
 }

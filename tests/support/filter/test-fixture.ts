@@ -4,8 +4,8 @@
  * in an in-memory bun:sqlite database and some rows.
  */
 import { Database } from "bun:sqlite"
-import type { Collection, Field, FieldType, RecordData, RequestInfo } from "../core/types.ts"
-import type { SchemaLookup } from "./schema.ts"
+import type { Collection, Field, FieldType, RecordData, RequestInfo } from "../../../src/core/types.ts"
+import type { SchemaLookup } from "../../../src/filter/schema.ts"
 
 const field = (name: string, type: FieldType, extra: Partial<Field> = {}): Field =>
   ({ id: `${type}_${name}`, name, type, system: false, hidden: false, presentable: false, ...extra })
