@@ -26,6 +26,8 @@ import { createRealtime, type Realtime } from "./realtime/service.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 import { SettingsService } from "./settings/index.ts"
+import { LogsService } from "./logs/index.ts"
+import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -54,6 +56,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const storage = options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage"))
   const recordFiles = new RecordFiles({ storage, collections, records, rules })
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
+  const settings = new SettingsService(store)
+  const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const services: Services = {
     config,
@@ -69,14 +73,24 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordService,
     recordFiles,
     realtime,
-    settings: new SettingsService(store),
+    settings,
+    logs,
+    cron: new CronScheduler({ claims: sqliteTickClaims(store), onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }) }),
   }
+  registerSystemJobs(services.cron, {
+    store,
+    auxStore: logs.store,
+    authCollections: () => collections.all().filter((c) => c.type === "auth"),
+    deleteExpiredLogs: (now) => logs.deleteExpired(now),
+  })
   const http = buildHttp(services)
   return {
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
       realtime.hub.closeAll()
+      services.cron.stop()
+      logs.close()
       readPool?.close()
       void options.cluster?.close()
       store.close()

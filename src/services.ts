@@ -13,6 +13,8 @@ import type { RecordService } from "./records/service.ts"
 import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
 import type { SettingsService } from "./settings/index.ts"
+import type { LogsService } from "./logs/index.ts"
+import type { CronScheduler } from "./cron/index.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -27,4 +29,8 @@ export interface Services {
   realtime: Realtime
   /** The application settings (`_params`), current in every process. */
   settings: SettingsService
+  /** Request and app logs in `auxiliary.db`; `logs.logger` is the app logger. */
+  logs: LogsService
+  /** Scheduled jobs (system jobs included); ticking starts when the app serves. */
+  cron: CronScheduler
 }
