@@ -28,6 +28,7 @@ import type { ServerBindings } from "./http/client-ip.ts"
 import { SettingsService } from "./settings/index.ts"
 import { LogsService } from "./logs/index.ts"
 import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
+import { BackupsService } from "./backups/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -58,6 +59,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
   const settings = new SettingsService(store)
   const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
+  const cron = new CronScheduler({ claims: sqliteTickClaims(store), onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }) })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const services: Services = {
     config,
@@ -75,7 +77,22 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     realtime,
     settings,
     logs,
-    cron: new CronScheduler({ claims: sqliteTickClaims(store), onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }) }),
+    cron,
+    backups: new BackupsService({
+      dataDir: config.dir,
+      store,
+      auxStore: logs.store,
+      settings,
+      cron,
+      logger: logs.logger,
+      // The restored data replaced the tables under every cache; other processes hear a schema change.
+      onRestored: () => {
+        collections.reload()
+        settings.reload()
+        realtime.hub.closeAll()
+        void realtime.broker.publish({ type: "schema", node: realtime.nodeId })
+      },
+    }),
   }
   registerSystemJobs(services.cron, {
     store,

@@ -15,6 +15,7 @@ import type { Realtime } from "./realtime/service.ts"
 import type { SettingsService } from "./settings/index.ts"
 import type { LogsService } from "./logs/index.ts"
 import type { CronScheduler } from "./cron/index.ts"
+import type { BackupsService } from "./backups/index.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -33,4 +34,6 @@ export interface Services {
   logs: LogsService
   /** Scheduled jobs (system jobs included); ticking starts when the app serves. */
   cron: CronScheduler
+  /** Backups of the data directory in `DIR/backups`. */
+  backups: BackupsService
 }

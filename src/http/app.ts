@@ -19,6 +19,7 @@ import { fileRoutes } from "./routes/files.ts"
 import { settingsRoutes } from "./routes/settings.ts"
 import { logRoutes } from "./routes/logs.ts"
 import { cronRoutes } from "./routes/crons.ts"
+import { backupRoutes } from "./routes/backups.ts"
 import { requestLog } from "./middleware/request-log.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
@@ -42,6 +43,7 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/settings", settingsRoutes)
   app.route("/api/logs", logRoutes)
   app.route("/api/crons", cronRoutes)
+  app.route("/api/backups", backupRoutes)
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
   app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
   app.onError((error) => handleError(error))
