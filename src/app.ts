@@ -29,6 +29,7 @@ import { SettingsService } from "./settings/index.ts"
 import { LogsService } from "./logs/index.ts"
 import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
 import { BackupsService } from "./backups/index.ts"
+import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -78,6 +79,11 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     settings,
     logs,
     cron,
+    rateLimits: new RateLimits({
+      settings,
+      counters: options.cluster ? new RedisRateCounters(config.realtimeBroker) : new MemoryRateCounters(),
+      findCollection: (idOrName) => collections.find(idOrName),
+    }),
     backups: new BackupsService({
       dataDir: config.dir,
       store,
@@ -107,6 +113,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     close: () => {
       realtime.hub.closeAll()
       services.cron.stop()
+      services.rateLimits.close()
       logs.close()
       readPool?.close()
       void options.cluster?.close()

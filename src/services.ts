@@ -16,6 +16,7 @@ import type { SettingsService } from "./settings/index.ts"
 import type { LogsService } from "./logs/index.ts"
 import type { CronScheduler } from "./cron/index.ts"
 import type { BackupsService } from "./backups/index.ts"
+import type { RateLimits } from "./rate-limits/index.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -36,4 +37,6 @@ export interface Services {
   cron: CronScheduler
   /** Backups of the data directory in `DIR/backups`. */
   backups: BackupsService
+  /** `settings.rateLimits`, counted per process or, with a broker, in Redis. */
+  rateLimits: RateLimits
 }

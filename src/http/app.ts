@@ -21,6 +21,8 @@ import { logRoutes } from "./routes/logs.ts"
 import { cronRoutes } from "./routes/crons.ts"
 import { backupRoutes } from "./routes/backups.ts"
 import { requestLog } from "./middleware/request-log.ts"
+import { accessLimits } from "./middleware/rate-limit.ts"
+import { realIp } from "./client-ip.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
 export function buildHttp(services: Services): Hono<HttpEnv> {
@@ -30,10 +32,12 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
     c.set("services", services)
     // Another process may have changed the settings since the last request.
     services.settings.refresh()
+    c.set("clientIp", realIp(c.req.raw, c.env, services.settings.get().trustedProxy))
     await next()
   })
   app.use(requestLog)
   app.use(resolveAuth)
+  app.use(accessLimits)
   app.route("/api/health", healthRoutes)
   app.route("/api/realtime", realtimeRoutes)
   app.route("/api/collections", collectionRoutes)

@@ -55,6 +55,3 @@ function expandIp(ip: string): string {
   const groups = ip.includes("::") ? [...headParts, ...Array(8 - headParts.length - tailParts.length).fill("0"), ...tailParts] : headParts
   return groups.map((group) => group.padStart(4, "0").toLowerCase()).join(":")
 }
-
-/** The peer address (kept for callers that need no proxy rules). */
-export const clientIp = remoteIp
