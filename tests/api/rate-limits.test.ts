@@ -6,20 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import { referenceExecutable, startPocketbun, startReference, type PocketbunServer, type TestServer } from "../support/servers.ts"
+import { useServer } from "../support/lifecycle.ts"
+import { rawRequest, type RawRequest } from "../support/raw-request.ts"
 import { redisUnavailable, startRedis, type TestRedis } from "../support/redis.ts"
 import { RedisRateCounters } from "../../src/rate-limits/index.ts"
 
 const TOO_MANY = { data: {}, message: "Too Many Requests.", status: 429 }
 
-async function statuses(server: TestServer, count: number, request: { method?: string; path: string; body?: unknown; token?: string; headers?: Record<string, string> }): Promise<number[]> {
+// Guest requests unless `guest: false` is given.
+async function statuses(server: TestServer, count: number, request: RawRequest): Promise<number[]> {
   const out: number[] = []
-  for (let i = 0; i < count; i++) {
-    const headers: Record<string, string> = { "content-type": "application/json", ...request.headers }
-    if (request.token) headers.authorization = request.token
-    const response = await fetch(server.url + request.path, { method: request.method ?? "GET", headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) })
-    await response.arrayBuffer()
-    out.push(response.status)
-  }
+  for (let i = 0; i < count; i++) out.push((await rawRequest(server, { guest: true, ...request })).status)
   return out
 }
 
@@ -28,20 +25,20 @@ const rules = (...list: Array<{ label: string; maxRequests: number; duration?: n
 })
 
 describe("rate limits (pocketbun)", () => {
+  const pocketbun = useServer(startPocketbun)
   let server: PocketbunServer
 
   beforeAll(async () => {
-    server = await startPocketbun()
+    server = pocketbun()
     await server.admin.collections.update("users", { createRule: "", listRule: "" })
   })
-  afterAll(() => server.stop())
 
   it("answers 429 in PocketBase's shape past a collection action's limit, superusers exempt", async () => {
     await server.admin.settings.update(rules({ label: "users:list", maxRequests: 2 }))
     expect(await statuses(server, 3, { path: "/api/collections/users/records" })).toEqual([200, 200, 429])
     const response = await fetch(`${server.url}/api/collections/users/records`)
     expect(await response.json()).toEqual(TOO_MANY)
-    expect(await statuses(server, 3, { path: "/api/collections/users/records", token: server.admin.authStore.token })).toEqual([200, 200, 200])
+    expect(await statuses(server, 3, { path: "/api/collections/users/records", guest: false })).toEqual([200, 200, 200])
   })
 
   it("matches *:action, method+path, path prefixes and audiences", async () => {
@@ -65,7 +62,7 @@ describe("rate limits (pocketbun)", () => {
 
   it("takes the client IP from trusted proxy headers only, and reports it in health", async () => {
     const health = async (headers: Record<string, string> = {}) =>
-      ((await (await fetch(`${server.url}/api/health`, { headers: { authorization: server.admin.authStore.token, ...headers } })).json()) as { data: Record<string, unknown> }).data
+      ((await rawRequest(server, { path: "/api/health", headers })).body as { data: Record<string, unknown> }).data
     const forwarded = { "X-Forwarded-For": "203.0.113.9, 198.51.100.7" }
     expect(await health(forwarded)).toEqual({ canBackup: true, realIP: "127.0.0.1", possibleProxyHeader: "" })
     await server.admin.settings.update({ trustedProxy: { headers: ["X-Forwarded-For"], useLeftmostIP: false } })
@@ -82,7 +79,7 @@ describe("rate limits (pocketbun)", () => {
 
   it("refuses superusers outside superuserIPs", async () => {
     await server.admin.settings.update({ trustedProxy: { headers: ["X-Real-IP"] }, superuserIPs: ["10.1.0.0/16"] })
-    const asAdmin = (ip: string) => statuses(server, 1, { path: "/api/settings", token: server.admin.authStore.token, headers: { "X-Real-IP": ip } })
+    const asAdmin = (ip: string) => statuses(server, 1, { path: "/api/settings", guest: false, headers: { "X-Real-IP": ip } })
     expect(await asAdmin("10.2.0.1")).toEqual([403])
     expect(await asAdmin("10.1.3.4")).toEqual([200])
     expect(await statuses(server, 1, { path: "/api/health" })).toEqual([200]) // guests unaffected
@@ -110,24 +107,16 @@ const reference = referenceExecutable()
 if (!reference.path) console.log(`skipping the rate limits differential run: ${reference.reason}`)
 
 describe.skipIf(!reference.path)("rate limits and health answer as the reference does", () => {
-  let ours: PocketbunServer
-  let theirs: TestServer
-
-  beforeAll(async () => {
-    ;[ours, theirs] = await Promise.all([startPocketbun(), startReference()])
-  }, 30_000)
-  afterAll(async () => {
-    await Promise.all([ours?.stop(), theirs?.stop()])
-  })
-
-  const both = async <T>(run: (server: TestServer) => Promise<T>): Promise<[T, T]> => [await run(ours), await run(theirs)]
+  const ours = useServer(startPocketbun)
+  const theirs = useServer(startReference)
+  const both = async <T>(run: (server: TestServer) => Promise<T>): Promise<[T, T]> => [await run(ours()), await run(theirs())]
 
   it("limits logins per collection action with the same statuses and body", async () => {
     const [mine, theirsAnswer] = await both(async (server) => {
       await server.admin.settings.update(rules({ label: "users:authWithPassword", maxRequests: 2 }))
       const login = { method: "POST", path: "/api/collections/users/auth-with-password", body: { identity: "nobody@example.com", password: "wrong-password" } }
       const sequence = await statuses(server, 3, login)
-      const last = await (await fetch(server.url + login.path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(login.body) })).json()
+      const last = (await rawRequest(server, { ...login, guest: true })).body
       await server.admin.settings.update({ rateLimits: { enabled: false } })
       return { sequence, last }
     })
@@ -138,11 +127,10 @@ describe.skipIf(!reference.path)("rate limits and health answer as the reference
   it("reports the same health fields behind a trusted proxy", async () => {
     const [mine, theirsAnswer] = await both(async (server) => {
       await server.admin.settings.update({ trustedProxy: { headers: ["X-Forwarded-For"], useLeftmostIP: false } })
-      const headers = { authorization: server.admin.authStore.token, "X-Forwarded-For": "203.0.113.9, 198.51.100.7", "CF-Connecting-IP": "1.1.1.1" }
-      const body = await (await fetch(`${server.url}/api/health`, { headers })).json()
-      const guest = await (await fetch(`${server.url}/api/health`, { headers: { "Fly-Client-IP": "2.2.2.2" } })).json()
+      const body = await rawRequest(server, { path: "/api/health", headers: { "X-Forwarded-For": "203.0.113.9, 198.51.100.7", "CF-Connecting-IP": "1.1.1.1" } })
+      const guest = await rawRequest(server, { path: "/api/health", guest: true, headers: { "Fly-Client-IP": "2.2.2.2" } })
       await server.admin.settings.update({ trustedProxy: { headers: [] } })
-      const untrusted = await (await fetch(`${server.url}/api/health`, { headers: { authorization: server.admin.authStore.token, "Fly-Client-IP": "2.2.2.2" } })).json()
+      const untrusted = await rawRequest(server, { path: "/api/health", headers: { "Fly-Client-IP": "2.2.2.2" } })
       return { body, guest, untrusted }
     })
     expect(mine).toEqual(theirsAnswer)
