@@ -30,6 +30,7 @@ import { LogsService } from "./logs/index.ts"
 import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
 import { BackupsService } from "./backups/index.ts"
 import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
+import { WriteGate } from "./db/write-gate.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -60,7 +61,12 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
   const settings = new SettingsService(store)
   const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
-  const cron = new CronScheduler({ claims: sqliteTickClaims(store), onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }) })
+  const writeGate = new WriteGate()
+  const cron = new CronScheduler({
+    claims: sqliteTickClaims(store),
+    guard: (run) => writeGate.shared(run),
+    onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }),
+  })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const services: Services = {
     config,
@@ -79,6 +85,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     settings,
     logs,
     cron,
+    writeGate,
     rateLimits: new RateLimits({
       settings,
       counters: options.cluster ? new RedisRateCounters(config.realtimeBroker) : new MemoryRateCounters(),

@@ -17,6 +17,7 @@ import type { LogsService } from "./logs/index.ts"
 import type { CronScheduler } from "./cron/index.ts"
 import type { BackupsService } from "./backups/index.ts"
 import type { RateLimits } from "./rate-limits/index.ts"
+import type { WriteGate } from "./db/write-gate.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -39,4 +40,6 @@ export interface Services {
   backups: BackupsService
   /** `settings.rateLimits`, counted per process or, with a broker, in Redis. */
   rateLimits: RateLimits
+  /** Held shared by requests and exclusive by a running batch (its transaction spans awaits). */
+  writeGate: WriteGate
 }

@@ -10,6 +10,8 @@ import type { TrustedProxySettings } from "../settings/index.ts"
 /** Bindings the app receives from `Bun.serve` (absent when called in-process with `app.fetch`). */
 export interface ServerBindings {
   server?: Server<unknown>
+  /** Set on a batch's internal requests: they carry the batch request's client IP. */
+  batch?: { clientIp: string }
 }
 
 /** The socket peer's IP address, or "" when the request did not come through a socket. */

@@ -48,13 +48,19 @@ export function itAnswersAlike(ours: () => TestServer, theirs: () => TestServer,
 }
 
 /**
- * A describe block that starts pocketbun and the reference and runs `itAnswersAlike` over
- * `requests`; skipped, with the reason printed, where the reference is not installed.
+ * A describe block that starts pocketbun and the reference, prepares each with `setup`, and runs
+ * `itAnswersAlike` over `requests`; skipped, with the reason printed, where the reference is not
+ * installed.
  */
-export function describeAnswersAlike(name: string, requests: RawRequest[]): void {
+export function describeAnswersAlike(name: string, requests: RawRequest[], setup?: (server: TestServer) => Promise<unknown>): void {
   const reference = referenceExecutable()
   if (!reference.path) console.log(`skipping "${name}": ${reference.reason}`)
   describe.skipIf(!reference.path)(name, () => {
-    itAnswersAlike(useServer(startPocketbun), useServer(startReference), requests)
+    const prepared = (start: () => Promise<TestServer>) => async () => {
+      const server = await start()
+      await setup?.(server)
+      return server
+    }
+    itAnswersAlike(useServer(prepared(startPocketbun)), useServer(prepared(startReference)), requests)
   })
 }

@@ -9,6 +9,8 @@ import type { HttpEnv } from "../context.ts"
 import { remoteIp } from "../client-ip.ts"
 
 export const requestLog: MiddlewareHandler<HttpEnv> = async (c, next) => {
+  // A batch is logged once, as the batch request.
+  if (c.env?.batch) return next()
   const started = performance.now()
   await next()
   const { logs } = c.get("services")
