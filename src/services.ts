@@ -18,15 +18,21 @@ import type { CronScheduler } from "./cron/index.ts"
 import type { BackupsService } from "./backups/index.ts"
 import type { RateLimits } from "./rate-limits/index.ts"
 import type { WriteGate } from "./db/write-gate.ts"
+import type { RecordLifecycle } from "./records/record-lifecycle.ts"
+import type { AppHooks } from "./hooks/index.ts"
 
 export interface Services {
   config: Readonly<Config>
+  /** The app's hook bus (the same object as `App.hooks`). */
+  hooks: AppHooks
   store: Store
   collections: CollectionRegistry
   records: RecordRepository
   loginThrottle: LoginThrottle
   rules: RuleEvaluator
   recordService: RecordService
+  /** Record writes through the model hooks (create, update, delete with cascades). */
+  recordLifecycle: RecordLifecycle
   /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`). */
   recordFiles: RecordFiles
   realtime: Realtime
