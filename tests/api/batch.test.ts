@@ -13,6 +13,7 @@ import { errorBody, failure } from "../support/records-fixture.ts"
 import { useServer } from "../support/lifecycle.ts"
 import { describeAnswersAlike } from "../support/raw-request.ts"
 import { EventCollector, type RecordEventData } from "../support/realtime.ts"
+import { ApiError } from "../../src/core/errors.ts"
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 9, 9, 9])
 const OPEN = { listRule: "", viewRule: "", createRule: "", updateRule: "", deleteRule: "" }
@@ -91,6 +92,32 @@ describe("batch (pocketbun)", () => {
     const error = errorBody(await failure(batch.send()))
     expect(error.data.requests["1"].response).toEqual({ status: 400, message: "Failed to create record.", data: {} })
     expect(await titles()).not.toContain("by a guest")
+  })
+
+  it("runs the request and model hooks per item, after-success hooks only for a committed batch", async () => {
+    const { hooks } = server.app
+    const created: string[] = []
+    const contexts: string[] = []
+    hooks.onRecordCreateRequest.bindFunc(async (e) => {
+      contexts.push(e.request.context)
+      if (e.record.title === "blocked") throw new ApiError(400, "Blocked by a hook.")
+      await e.next()
+    }, "posts")
+    hooks.onRecordAfterCreateSuccess.bindFunc((e) => {
+      created.push(String(e.record.title))
+      e.next()
+    }, "posts")
+    const failing = admin.createBatch()
+    failing.collection("posts").create({ title: "hooked one" })
+    failing.collection("posts").create({ title: "blocked" })
+    const error = errorBody(await failure(failing.send()))
+    expect(error.data.requests["1"].response).toEqual({ status: 400, message: "Blocked by a hook.", data: {} })
+    expect(created).toEqual([])
+    const batch = admin.createBatch()
+    batch.collection("posts").create({ title: "hooked two" })
+    await batch.send()
+    expect(created).toEqual(["hooked two"])
+    expect(contexts).toEqual(["batch", "batch", "batch"])
   })
 
   it("uploads files from multipart batches, and writes none for a failed batch", async () => {
