@@ -7,6 +7,7 @@ import { Hono, type MiddlewareHandler } from "hono"
 import { ApiError, notFound } from "../../core/errors.ts"
 import { formatDateTime } from "../../core/clock.ts"
 import { isSuperuser } from "../../core/types.ts"
+import { ipInList } from "../../core/ip-list.ts"
 import { identifyToken } from "../../auth/identify.ts"
 import { serveFile } from "../../files/index.ts"
 import { parseBody, parseJsonObject } from "../body.ts"
@@ -42,7 +43,10 @@ export const backupRoutes = new Hono<HttpEnv>()
       findCollection: (id) => services.collections.find(id),
       findRecord: (collection, id) => services.records.findById(collection, id),
     }, { type: "file" })
-    if (!isSuperuser(auth)) throw new ApiError(403, "Insufficient permissions to access the resource.")
+    const allowedIps = services.settings.get().superuserIPs
+    if (!isSuperuser(auth) || (allowedIps.length > 0 && !ipInList(allowedIps, c.get("clientIp")))) {
+      throw new ApiError(403, "Insufficient permissions to access the resource.")
+    }
     const key = c.req.param("key")
     const file = services.backups.files.open(key)
     if (!file) throw notFound()
