@@ -6,6 +6,7 @@
 import { Hono, type MiddlewareHandler } from "hono"
 import { ApiError, notFound } from "../../core/errors.ts"
 import { formatDateTime } from "../../core/clock.ts"
+import { withFields } from "../fields.ts"
 import { isSuperuser } from "../../core/types.ts"
 import { ipInList } from "../../core/ip-list.ts"
 import { identifyToken } from "../../auth/identify.ts"
@@ -22,9 +23,10 @@ const superusersOnly: MiddlewareHandler<HttpEnv> = async (c, next) => {
 const invalidBody = () => new ApiError(400, "An error occurred while loading the submitted data.")
 
 export const backupRoutes = new Hono<HttpEnv>()
-  .get("/", superusersOnly, (c) =>
-    c.json(c.get("services").backups.list().map((file) => ({ modified: formatDateTime(file.modified), key: file.key, size: file.size }))),
-  )
+  .get("/", superusersOnly, (c) => {
+    const files = c.get("services").backups.list().map((file) => ({ modified: formatDateTime(file.modified), key: file.key, size: file.size }))
+    return c.json(withFields(files, c.req.query("fields")))
+  })
   .post("/", superusersOnly, async (c) => {
     const { config, backups } = c.get("services")
     await backups.createFromForm(await parseJsonObject(c.req.raw, config.bodyLimit, invalidBody))
