@@ -25,6 +25,12 @@ import type { RedisBroker } from "./realtime/redis-broker.ts"
 import { AppHooks } from "./hooks/index.ts"
 import { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
+import { SettingsService } from "./settings/index.ts"
+import { LogsService } from "./logs/index.ts"
+import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
+import { BackupsService } from "./backups/index.ts"
+import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
+import { WriteGate } from "./db/write-gate.ts"
 
 /** One running pocketbun instance: its hooks, its services and its request handler. */
 export interface App {
@@ -73,6 +79,14 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     cluster: options.cluster,
     nodeId: options.cluster?.nodeId ?? `${hostname()}:${process.pid}`,
   })
+  const settings = new SettingsService(store)
+  const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
+  const writeGate = new WriteGate()
+  const cron = new CronScheduler({
+    claims: sqliteTickClaims(store),
+    guard: (run) => writeGate.shared(run),
+    onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }),
+  })
   const services: Services = {
     config,
     hooks,
@@ -89,7 +103,41 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordLifecycle,
     recordFiles,
     realtime,
+    settings,
+    logs,
+    cron,
+    writeGate,
+    rateLimits: new RateLimits({
+      settings,
+      counters: options.cluster ? new RedisRateCounters(config.realtimeBroker) : new MemoryRateCounters(),
+      findCollection: (idOrName) => collections.find(idOrName),
+    }),
+    backups: new BackupsService({
+      dataDir: config.dir,
+      store,
+      auxStore: logs.store,
+      settings,
+      cron,
+      logger: logs.logger,
+      // The restored data replaced the tables under every cache; other processes hear a schema change.
+      onRestored: () => {
+        collections.reload()
+        settings.reload()
+        realtime.hub.closeAll()
+        void realtime.broker.publish({ type: "schema", node: realtime.nodeId })
+      },
+    }),
   }
+  hooks.onCollectionAfterUpdateSuccess.bindFunc((e) => {
+    if (e.original && e.original.name !== e.collection.name) settings.renameCollectionInRateLimits(e.original.name, e.collection.name)
+    e.next()
+  })
+  registerSystemJobs(services.cron, {
+    store,
+    auxStore: logs.store,
+    authCollections: () => collections.all().filter((c) => c.type === "auth"),
+    deleteExpiredLogs: (now) => logs.deleteExpired(now),
+  })
   const http = buildHttp(services)
   return {
     hooks,
@@ -97,6 +145,9 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
       realtime.hub.closeAll()
+      services.cron.stop()
+      services.rateLimits.close()
+      logs.close()
       readPool?.close()
       void options.cluster?.close()
       store.close()
