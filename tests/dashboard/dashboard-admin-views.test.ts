@@ -73,6 +73,8 @@ describe.skipIf(unavailable !== null)("admin views in a browser", () => {
         await page.getByLabel("Filter").fill(`data.url ~ "from=dashboard"`)
         await page.getByLabel("Filter").press("Enter")
         await page.getByRole("row", { name: /from=dashboard/ }).first().waitFor()
+        // The unfiltered rows may still be on screen for a moment: wait for them to go.
+        await page.locator("tbody tr").nth(1).waitFor({ state: "detached" })
         expect(await page.locator("tbody tr").count()).toBe(1)
       })
 

@@ -5,7 +5,7 @@
  * one transaction.
  */
 import { Hono } from "hono"
-import { ApiError, badRequest, type ErrorData } from "../../core/errors.ts"
+import { ApiError, badRequest, tooLarge, type ErrorData } from "../../core/errors.ts"
 import { BatchItemError, BatchTimeoutError, readBatchItems, runBatch, type BatchItem, type BatchItemResult, type ResolvedAction } from "../../batch/index.ts"
 import { parseBody } from "../body.ts"
 import type { ServerBindings } from "../client-ip.ts"
@@ -25,7 +25,10 @@ export function batchRoutes(fetchInternal: InternalFetch): Hono<HttpEnv> {
     const { settings, store, writeGate, collections, records } = c.get("services")
     const limits = settings.get().batch
     if (!limits.enabled || limits.maxRequests <= 0) throw new ApiError(403, "Batch requests are not allowed.")
-    const body = await parseBody(c.req.raw, limits.maxBodySize > 0 ? limits.maxBodySize : DEFAULT_MAX_BODY_SIZE, () =>
+    const maxBodySize = limits.maxBodySize > 0 ? limits.maxBodySize : DEFAULT_MAX_BODY_SIZE
+    // As for the app-wide limit: a declared size over it is a 413; an undeclared one is cut while read.
+    if (Number(c.req.header("content-length") ?? "") > maxBodySize) throw tooLarge()
+    const body = await parseBody(c.req.raw, maxBodySize, () =>
       badRequest("Failed to read the submitted batch data."),
     )
     const items = readBatchItems(body, limits.maxRequests)
