@@ -25,6 +25,7 @@ import { createRecordAccess, publishCommittedChanges } from "./realtime/record-f
 import { createRealtime, type Realtime } from "./realtime/service.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
+import { DEFAULT_MAIL_SETTINGS, Mailer, type MailSettings } from "./mail/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -54,6 +55,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const recordFiles = new RecordFiles({ storage, collections, records, rules })
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
+  const mailSettings: { current: Readonly<MailSettings> } = { current: DEFAULT_MAIL_SETTINGS }
+  const mailer = new Mailer({ settings: () => mailSettings.current, logWhenSmtpOff: config.mailLog })
   const services: Services = {
     config,
     store,
@@ -68,6 +71,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordService,
     recordFiles,
     realtime,
+    mailer,
+    mailSettings,
   }
   const http = buildHttp(services)
   return {
@@ -75,6 +80,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
       realtime.hub.closeAll()
+      mailer.close()
       readPool?.close()
       void options.cluster?.close()
       store.close()

@@ -12,6 +12,7 @@ import type { RuleEvaluator } from "./records/access.ts"
 import type { RecordService } from "./records/service.ts"
 import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
+import type { Mailer, MailSettings } from "./mail/index.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -24,4 +25,8 @@ export interface Services {
   /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`). */
   recordFiles: RecordFiles
   realtime: Realtime
+  /** Outgoing mail; `mailer.onMailSend` changes or cancels messages. */
+  mailer: Mailer
+  /** The SMTP and sender settings the mailer reads on every send. */
+  mailSettings: { current: Readonly<MailSettings> }
 }
