@@ -26,6 +26,7 @@ import { createRealtime, type Realtime } from "./realtime/service.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 import { DEFAULT_MAIL_SETTINGS, Mailer, type MailSettings } from "./mail/index.ts"
+import { AuthFlows } from "./auth/flows/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -73,6 +74,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     realtime,
     mailer,
     mailSettings,
+    authFlows: new AuthFlows({ collections, records, rules, mailer, mailSettings: () => mailSettings.current }),
   }
   const http = buildHttp(services)
   return {

@@ -13,6 +13,7 @@ import type { RecordService } from "./records/service.ts"
 import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
 import type { Mailer, MailSettings } from "./mail/index.ts"
+import type { AuthFlows } from "./auth/flows/index.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -29,4 +30,6 @@ export interface Services {
   mailer: Mailer
   /** The SMTP and sender settings the mailer reads on every send. */
   mailSettings: { current: Readonly<MailSettings> }
+  /** Verification, password reset and email change. */
+  authFlows: AuthFlows
 }

@@ -13,6 +13,7 @@ import { handleError, errorResponse } from "./error-handler.ts"
 import { healthRoutes } from "./routes/health.ts"
 import { collectionRoutes } from "./routes/collections.ts"
 import { recordAuthRoutes } from "./routes/record-auth.ts"
+import { recordAuthFlowRoutes } from "./routes/record-auth-flows.ts"
 import { recordRoutes } from "./routes/records.ts"
 import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
@@ -30,6 +31,7 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/realtime", realtimeRoutes)
   app.route("/api/collections", collectionRoutes)
   app.route("/api/collections", recordAuthRoutes)
+  app.route("/api/collections", recordAuthFlowRoutes)
   app.route("/api/collections", recordRoutes)
   app.route("/api/files", fileRoutes)
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.

@@ -21,9 +21,12 @@ const missingCollection = () => new ApiError(404, "Missing or invalid collection
 const missingAuthCollection = () => new ApiError(404, "Missing or invalid auth collection context.")
 const loadingFailed = () => new ApiError(400, "An error occurred while loading the submitted data.")
 
-// PocketBase's per-collection rate-limit middleware looks the collection up before the handler,
-// so an unknown name answers with its wording and a non-auth one with the handler's.
-function authCollection(c: Context<HttpEnv>): Collection {
+/**
+ * The auth collection of the path. PocketBase's per-collection rate-limit middleware looks the
+ * collection up before the handler, so an unknown name answers with its wording and a non-auth
+ * one with the handler's.
+ */
+export function authCollection(c: Context<HttpEnv>): Collection {
   const collection = c.get("services").collections.find(c.req.param("collection") ?? "")
   if (!collection) throw missingCollection()
   if (collection.type !== "auth") throw missingAuthCollection()

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * The mail-driven auth endpoints of auth collections: request/confirm verification, password
+ * reset and email change. Each parses the body and calls one flow; all answer 204.
+ */
+import { Hono, type Context } from "hono"
+import { ApiError } from "../../core/errors.ts"
+import type { AuthContext } from "../../core/types.ts"
+import { parseJsonObject } from "../body.ts"
+import type { HttpEnv } from "../context.ts"
+import { authCollection } from "./record-auth.ts"
+
+const loadingFailed = () => new ApiError(400, "An error occurred while loading the submitted data.")
+
+const body = (c: Context<HttpEnv>) => parseJsonObject(c.req.raw, c.get("services").config.bodyLimit, loadingFailed)
+
+// PocketBase's RequireSameCollectionContextAuth: signed in, and to this very collection.
+function requireCollectionAuth(c: Context<HttpEnv>): AuthContext {
+  const auth = c.get("auth")
+  if (!auth) throw new ApiError(401, "The request requires valid record authorization token.")
+  const collection = c.get("services").collections.find(c.req.param("collection") ?? "")
+  if (!collection || collection.id !== auth.collection.id) {
+    throw new ApiError(403, `The request requires auth record from ${auth.collection.name} collection.`)
+  }
+  return auth
+}
+
+export const recordAuthFlowRoutes = new Hono<HttpEnv>()
+  .post("/:collection/request-verification", async (c) => {
+    const collection = authCollection(c)
+    c.get("services").authFlows.requestVerification(collection, await body(c))
+    return c.body(null, 204)
+  })
+  .post("/:collection/confirm-verification", async (c) => {
+    const collection = authCollection(c)
+    await c.get("services").authFlows.confirmVerification(collection, await body(c))
+    return c.body(null, 204)
+  })
+  .post("/:collection/request-password-reset", async (c) => {
+    const collection = authCollection(c)
+    c.get("services").authFlows.requestPasswordReset(collection, await body(c))
+    return c.body(null, 204)
+  })
+  .post("/:collection/confirm-password-reset", async (c) => {
+    const collection = authCollection(c)
+    await c.get("services").authFlows.confirmPasswordReset(collection, await body(c))
+    return c.body(null, 204)
+  })
+  .post("/:collection/request-email-change", async (c) => {
+    const collection = c.get("services").collections.find(c.req.param("collection"))
+    if (!collection) throw new ApiError(404, "Missing or invalid collection context.")
+    const auth = requireCollectionAuth(c)
+    await c.get("services").authFlows.requestEmailChange(authCollection(c), auth, await body(c))
+    return c.body(null, 204)
+  })
+  .post("/:collection/confirm-email-change", async (c) => {
+    const collection = authCollection(c)
+    await c.get("services").authFlows.confirmEmailChange(collection, await body(c))
+    return c.body(null, 204)
+  })
