@@ -58,6 +58,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const mailSettings: { current: Readonly<MailSettings> } = { current: DEFAULT_MAIL_SETTINGS }
   const mailer = new Mailer({ settings: () => mailSettings.current, logWhenSmtpOff: config.mailLog })
+  const authFlows = new AuthFlows({ collections, records, rules, mailer, mailSettings: () => mailSettings.current, renderer: recordService.renderer })
+  authFlows.startCleanup()
   const services: Services = {
     config,
     store,
@@ -74,7 +76,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     realtime,
     mailer,
     mailSettings,
-    authFlows: new AuthFlows({ collections, records, rules, mailer, mailSettings: () => mailSettings.current }),
+    authFlows,
   }
   const http = buildHttp(services)
   return {
@@ -83,6 +85,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     close: () => {
       realtime.hub.closeAll()
       mailer.close()
+      authFlows.stop()
       readPool?.close()
       void options.cluster?.close()
       store.close()

@@ -30,6 +30,6 @@ export interface Services {
   mailer: Mailer
   /** The SMTP and sender settings the mailer reads on every send. */
   mailSettings: { current: Readonly<MailSettings> }
-  /** Verification, password reset and email change. */
+  /** Verification, password reset, email change, OTP, MFA and login alerts. */
   authFlows: AuthFlows
 }

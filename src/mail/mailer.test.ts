@@ -88,7 +88,7 @@ describe("mailer over SMTP", () => {
     const lines: string[] = []
     const mailer = mailerFor(plain.settings({ port: 1 }), lines)
     let failed = false
-    mailer.sendInBackground(message("lost@example.com"), { kind: "verification" }, () => (failed = true))
+    mailer.sendInBackground(message("lost@example.com"), { kind: "verification" }, { failed: () => (failed = true) })
     const deadline = Date.now() + 5_000
     while (!failed && Date.now() < deadline) await Bun.sleep(20)
     expect(failed).toBe(true)

@@ -29,6 +29,12 @@ const SMTP_TIMEOUT_MS = 15_000
 /** Result of a send: delivered, cancelled by a hook, or written to the log. */
 export type SendOutcome = "sent" | "cancelled" | "logged"
 
+/** What a background send reports back. */
+export interface SendCallbacks {
+  sent?(outcome: SendOutcome, message: MailMessage): void
+  failed?(): void
+}
+
 /** Sends mail with the current settings; one per app. */
 export class Mailer {
   readonly #options: MailerOptions
@@ -52,16 +58,35 @@ export class Mailer {
 
   /** Runs the hooks and sends; rejects when the transport fails. */
   async send(message: MailMessage, context: MailContext = { kind: "custom" }): Promise<SendOutcome> {
+    return (await this.#deliver(message, context)).outcome
+  }
+
+  /**
+   * Sends without making the caller wait. `sent` hears the outcome and the message as the hooks
+   * left it; a failure is logged (never lost silently), then `failed` runs (e.g. to remove an OTP
+   * that never arrived).
+   */
+  sendInBackground(message: MailMessage, context: MailContext, callbacks: SendCallbacks = {}): void {
+    this.#deliver(message, context).then(
+      ({ outcome, message: final }) => callbacks.sent?.(outcome, final),
+      (error: unknown) => {
+        this.#log.error(`mail: failed to send the ${context.kind} message to ${message.to.map((t) => t.address).join(", ")}:`, error)
+        callbacks.failed?.()
+      },
+    ).catch((error: unknown) => this.#log.error(`mail: a ${context.kind} send callback failed:`, error))
+  }
+
+  async #deliver(message: MailMessage, context: MailContext): Promise<{ outcome: SendOutcome; message: MailMessage }> {
     let current: MailMessage = message
     for (const hook of [...this.#hooks]) {
       const changed = await hook(current, context)
-      if (changed === null) return "cancelled"
+      if (changed === null) return { outcome: "cancelled", message: current }
       if (changed) current = changed
     }
     const settings = this.#options.settings()
     if (!settings.smtp.enabled && this.#options.logWhenSmtpOff) {
       this.#log.info(formatForLog(current))
-      return "logged"
+      return { outcome: "logged", message: current }
     }
     const transport = settings.smtp.enabled ? this.#smtpTransport(settings.smtp) : sendmailTransport()
     await transport.sendMail({
@@ -72,18 +97,7 @@ export class Mailer {
       text: current.text ?? htmlToText(current.html),
       headers: current.headers,
     })
-    return "sent"
-  }
-
-  /**
-   * Sends without making the caller wait; a failure is logged with `what` (never lost silently).
-   * `onFailure` runs after a failed send (e.g. to remove an OTP that never arrived).
-   */
-  sendInBackground(message: MailMessage, context: MailContext, onFailure?: () => void): void {
-    this.send(message, context).catch((error: unknown) => {
-      this.#log.error(`mail: failed to send the ${context.kind} message to ${message.to.map((t) => t.address).join(", ")}:`, error)
-      onFailure?.()
-    })
+    return { outcome: "sent", message: current }
   }
 
   /** Closes pooled SMTP connections. */

@@ -1,25 +1,41 @@
 /**
  * @module
- * The auth flows beyond password login, behind one object per app: verification, password
- * reset and email change (more join as they are built).
+ * The auth flows beyond the password check, behind one object per app: verification, password
+ * reset, email change, OTP, and the completion every sign-in shares (authRule, MFA, alerts).
  */
-import type { AuthContext, Collection } from "../../core/types.ts"
+import type { AuthContext, Collection, RecordData, RequestInfo } from "../../core/types.ts"
+import type { RecordRenderer } from "../../records/expand.ts"
+import type { AuthResponseOptions } from "../auth-response.ts"
 import type { FlowDeps } from "./deps.ts"
 import { ResendGuard } from "./resend-guard.ts"
 import { confirmVerification, requestVerification } from "./verification.ts"
 import { confirmPasswordReset, requestPasswordReset } from "./password-reset.ts"
 import { confirmEmailChange, requestEmailChange } from "./email-change.ts"
+import { OtpFlow } from "./otp.ts"
+import { SystemRecords } from "./system-records.ts"
+import { completeAuth, type AuthMethod, type AuthOrigin, type AuthOutcome, type CompletionDeps } from "./auth-completion.ts"
 
 export type { FlowDeps } from "./deps.ts"
+export { mfaIdOf, type AuthMethod, type AuthOrigin, type AuthOutcome } from "./auth-completion.ts"
 
-/** Every mail-driven auth flow of one app. */
+/** How often expired OTPs and MFA sessions are deleted (PocketBase runs it hourly). */
+const CLEANUP_INTERVAL_MS = 60 * 60_000
+
+const durationOf = (option: string) => (collection: Collection) => (collection[option] as { duration?: number } | undefined)?.duration ?? 0
+
+/** Every auth flow of one app. */
 export class AuthFlows {
-  readonly #deps: FlowDeps
+  readonly #deps: CompletionDeps
   readonly #verificationGuard = new ResendGuard()
   readonly #resetGuard = new ResendGuard()
+  readonly #otps: SystemRecords
+  readonly otp: OtpFlow
+  #cleanup: ReturnType<typeof setInterval> | null = null
 
-  constructor(deps: FlowDeps) {
-    this.#deps = deps
+  constructor(deps: FlowDeps & { renderer: RecordRenderer }) {
+    this.#otps = new SystemRecords(deps, "_otps")
+    this.#deps = { ...deps, mfas: new SystemRecords(deps, "_mfas"), authOrigins: new SystemRecords(deps, "_authOrigins") }
+    this.otp = new OtpFlow(deps, this.#otps)
   }
 
   requestVerification = (collection: Collection, body: Record<string, unknown>) => requestVerification(this.#deps, this.#verificationGuard, collection, body)
@@ -28,4 +44,31 @@ export class AuthFlows {
   confirmPasswordReset = (collection: Collection, body: Record<string, unknown>) => confirmPasswordReset(this.#deps, this.#resetGuard, collection, body)
   requestEmailChange = (collection: Collection, auth: AuthContext, body: Record<string, unknown>) => requestEmailChange(this.#deps, collection, auth, body)
   confirmEmailChange = (collection: Collection, body: Record<string, unknown>) => confirmEmailChange(this.#deps, collection, body)
+
+  /** The answer of a sign-in by `method` (authRule, MFA, login alert). */
+  complete(auth: { collection: Collection; record: RecordData; method: AuthMethod; meta?: unknown }, request: RequestInfo, origin: AuthOrigin, options: AuthResponseOptions): AuthOutcome {
+    return completeAuth(this.#deps, auth, request, origin, options)
+  }
+
+  /** Deletes OTPs and MFA sessions past their collection's duration. */
+  deleteExpired(now = Date.now()): number {
+    return this.#otps.deleteExpired(durationOf("otp"), now) + this.#deps.mfas.deleteExpired(durationOf("mfa"), now)
+  }
+
+  /** Starts the hourly clean-up; `stop()` ends it. */
+  startCleanup(): void {
+    this.#cleanup ??= setInterval(() => {
+      try {
+        this.deleteExpired()
+      } catch (error) {
+        console.error("auth: deleting expired OTPs/MFAs failed:", error)
+      }
+    }, CLEANUP_INTERVAL_MS)
+    this.#cleanup.unref?.()
+  }
+
+  stop(): void {
+    if (this.#cleanup) clearInterval(this.#cleanup)
+    this.#cleanup = null
+  }
 }

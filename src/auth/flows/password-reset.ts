@@ -32,7 +32,7 @@ export function requestPasswordReset(deps: FlowDeps, guard: ResendGuard, collect
   const message = composeRecordMail(deps.mailSettings(), { kind: "passwordReset", collection, record, placeholders: { "{TOKEN}": token } })
   guard.mark(key)
   // A failed send frees the guard, as PocketBase only blocks after a mail went out.
-  deps.mailer.sendInBackground(message, { kind: "passwordReset", record, collectionName: collection.name }, () => guard.clear(key))
+  deps.mailer.sendInBackground(message, { kind: "passwordReset", record, collectionName: collection.name }, { failed: () => guard.clear(key) })
 }
 
 /** POST /api/collections/:c/confirm-password-reset */

@@ -1,14 +1,15 @@
 /**
  * @module
  * The mail-driven auth endpoints of auth collections: request/confirm verification, password
- * reset and email change. Each parses the body and calls one flow; all answer 204.
+ * reset and email change (each answers 204), and OTP request and sign-in.
  */
 import { Hono, type Context } from "hono"
 import { ApiError } from "../../core/errors.ts"
 import type { AuthContext } from "../../core/types.ts"
 import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
-import { authCollection } from "./record-auth.ts"
+import { requestInfo } from "../request-info.ts"
+import { authCollection, authOrigin, responseOptions } from "./record-auth.ts"
 
 const loadingFailed = () => new ApiError(400, "An error occurred while loading the submitted data.")
 
@@ -52,6 +53,19 @@ export const recordAuthFlowRoutes = new Hono<HttpEnv>()
     const auth = requireCollectionAuth(c)
     await c.get("services").authFlows.requestEmailChange(authCollection(c), auth, await body(c))
     return c.body(null, 204)
+  })
+  .post("/:collection/request-otp", async (c) => {
+    const collection = authCollection(c)
+    return c.json(await c.get("services").authFlows.otp.request(collection, await body(c)))
+  })
+  .post("/:collection/auth-with-otp", async (c) => {
+    const collection = authCollection(c)
+    const flows = c.get("services").authFlows
+    const form = await body(c)
+    const record = await flows.otp.verify(collection, form)
+    const request = { ...requestInfo(c, form), context: "otp" as const }
+    const outcome = flows.complete({ collection, record, method: "otp" }, request, authOrigin(c, form), responseOptions(c))
+    return c.json(outcome.body, outcome.status)
   })
   .post("/:collection/confirm-email-change", async (c) => {
     const collection = authCollection(c)

@@ -8,6 +8,7 @@ import { Hono, type Context } from "hono"
 import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
 import type { Collection } from "../../core/types.ts"
 import { authenticateWithPassword, issueAuthToken } from "../../auth/password-auth.ts"
+import { mfaIdOf, type AuthOrigin } from "../../auth/flows/index.ts"
 import { authResponse, type AuthResponseDeps } from "../../auth/auth-response.ts"
 import { tokenFromAuthorization } from "../../auth/authorization.ts"
 import { decodeUnverified } from "../../auth/tokens.ts"
@@ -38,7 +39,16 @@ function deps(c: Context<HttpEnv>): AuthResponseDeps {
   return { rules: services.rules, renderer: services.recordService.renderer }
 }
 
-const responseOptions = (c: Context<HttpEnv>) => ({ expand: c.req.query("expand"), fields: c.req.query("fields") })
+/** The device and MFA session of a sign-in request. */
+export function authOrigin(c: Context<HttpEnv>, body: Record<string, unknown>): AuthOrigin {
+  return {
+    ip: clientIp(c.req.raw, c.env),
+    userAgent: c.req.header("user-agent") ?? "",
+    mfaId: () => mfaIdOf({ mfaId: c.req.query("mfaId") ?? "" }, body),
+  }
+}
+
+export const responseOptions = (c: Context<HttpEnv>) => ({ expand: c.req.query("expand"), fields: c.req.query("fields") })
 
 // golang-jwt claims are loosely typed: PocketBase reads `refreshable` with cast.ToBool.
 function isRefreshable(token: string): boolean {
@@ -58,7 +68,8 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
       services.loginThrottle,
     )
     const request = { ...requestInfo(c, body), context: "password" as const }
-    return c.json(authResponse(deps(c), { collection, record, token: issueAuthToken(collection, record) }, request, responseOptions(c)))
+    const outcome = services.authFlows.complete({ collection, record, method: "password" }, request, authOrigin(c, body), responseOptions(c))
+    return c.json(outcome.body, outcome.status)
   })
   .post("/:collection/auth-refresh", (c) => {
     const collection = c.get("services").collections.find(c.req.param("collection"))

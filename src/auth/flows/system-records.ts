@@ -1,0 +1,81 @@
+/**
+ * @module
+ * The auth helper collections (`_otps`, `_mfas`, `_authOrigins`, `_externalAuths`): each row
+ * belongs to one auth record through `collectionRef` + `recordRef`. Creating, finding, expiring.
+ */
+import { formatDateTime, nowDateTime } from "../../core/clock.ts"
+import { newRecordId } from "../../core/ids.ts"
+import type { Collection, RecordData } from "../../core/types.ts"
+import type { CollectionRegistry } from "../../records/collections.ts"
+import type { RecordRepository } from "../../records/repository.ts"
+
+/** Names of the helper collections. */
+export type SystemCollection = "_otps" | "_mfas" | "_authOrigins" | "_externalAuths"
+
+/** Rows of one helper collection owned by auth records. */
+export class SystemRecords {
+  readonly #collections: CollectionRegistry
+  readonly #records: RecordRepository
+  readonly #name: SystemCollection
+
+  constructor(deps: { collections: CollectionRegistry; records: RecordRepository }, name: SystemCollection) {
+    this.#collections = deps.collections
+    this.#records = deps.records
+    this.#name = name
+  }
+
+  get collection(): Collection {
+    return this.#collections.get(this.#name)
+  }
+
+  /** Inserts a row for `owner` with the given extra fields. */
+  create(owner: { collection: Collection; record: RecordData }, fields: RecordData): RecordData {
+    const now = nowDateTime()
+    return this.#records.insert(this.collection, {
+      id: newRecordId(), collectionRef: owner.collection.id, recordRef: String(owner.record.id), ...fields, created: now, updated: now,
+    })
+  }
+
+  findById(id: string): RecordData | null {
+    return this.#records.findById(this.collection, id)
+  }
+
+  /** Every row of `owner`, most recently updated first. */
+  findByOwner(owner: { collection: Collection; record: RecordData }, extraWhere = "", params: string[] = []): RecordData[] {
+    return this.#records.findWhere(
+      this.collection,
+      `collectionRef = ? AND recordRef = ?${extraWhere} ORDER BY updated DESC, created DESC`,
+      [owner.collection.id, String(owner.record.id), ...params],
+    )
+  }
+
+  update(stored: RecordData, changes: RecordData): RecordData {
+    return this.#records.update(this.collection, { ...stored, ...changes, updated: nowDateTime() }, stored)
+  }
+
+  delete(stored: RecordData): void {
+    this.#records.delete(this.collection, stored)
+  }
+
+  /**
+   * Deletes, for every auth collection, the rows created longer ago than its duration (seconds),
+   * even where the feature is now off, so nothing is left dangling. Returns how many went.
+   */
+  deleteExpired(durationOf: (collection: Collection) => number, now = Date.now()): number {
+    let removed = 0
+    for (const owner of this.#collections.all()) {
+      if (owner.type !== "auth") continue
+      const cutoff = formatDateTime(new Date(now - durationOf(owner) * 1000))
+      const expired = this.#records.findWhere(this.collection, "collectionRef = ? AND created < ?", [owner.id, cutoff])
+      for (const row of expired) this.#records.delete(this.collection, row)
+      removed += expired.length
+    }
+    return removed
+  }
+}
+
+/** True when a row created at `created` is older than `durationSeconds`. */
+export function hasExpired(created: unknown, durationSeconds: number, now = Date.now()): boolean {
+  const time = Date.parse(String(created ?? "").replace(" ", "T"))
+  return !Number.isFinite(time) || time + durationSeconds * 1000 < now
+}
