@@ -58,7 +58,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const mailSettings: { current: Readonly<MailSettings> } = { current: DEFAULT_MAIL_SETTINGS }
   const mailer = new Mailer({ settings: () => mailSettings.current, logWhenSmtpOff: config.mailLog })
-  const authFlows = new AuthFlows({ collections, records, rules, mailer, mailSettings: () => mailSettings.current, renderer: recordService.renderer })
+  const authFlows = new AuthFlows({ collections, records, rules, mailer, mailSettings: () => mailSettings.current, recordService })
   authFlows.startCleanup()
   const services: Services = {
     config,

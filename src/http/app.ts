@@ -14,6 +14,7 @@ import { healthRoutes } from "./routes/health.ts"
 import { collectionRoutes } from "./routes/collections.ts"
 import { recordAuthRoutes } from "./routes/record-auth.ts"
 import { recordAuthFlowRoutes } from "./routes/record-auth-flows.ts"
+import { oauth2RedirectRoutes } from "./routes/oauth2-redirect.ts"
 import { recordRoutes } from "./routes/records.ts"
 import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
@@ -32,6 +33,7 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/collections", collectionRoutes)
   app.route("/api/collections", recordAuthRoutes)
   app.route("/api/collections", recordAuthFlowRoutes)
+  app.route("/api/oauth2-redirect", oauth2RedirectRoutes)
   app.route("/api/collections", recordRoutes)
   app.route("/api/files", fileRoutes)
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.

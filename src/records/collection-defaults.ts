@@ -97,13 +97,15 @@ function textField(name: string, required: boolean, max = 0): Field {
   return { autogeneratePattern: "", help: "", hidden: false, id: fieldId("text", name), max, min: 0, name, pattern: "", presentable: false, primaryKey: false, required, system: true, type: "text" }
 }
 
-function ownerCollection(name: string, extra: Field[], indexes: string[]): Collection {
+function ownerCollection(name: string, extra: Field[], indexes: string[], ownerMayDelete = false): Collection {
   const collection = blankCollection("base", name)
   collection.system = true
   collection.fields = [idField(), textField("collectionRef", true), textField("recordRef", true), ...extra, ...autodateFields(true)]
   collection.indexes = indexes
   collection.listRule = OWNER_RULE
   collection.viewRule = OWNER_RULE
+  // Devices and linked providers are the owner's to remove; OTP and MFA rows are not.
+  if (ownerMayDelete) collection.deleteRule = OWNER_RULE
   return collection
 }
 
@@ -133,8 +135,8 @@ export function initialCollections(): Collection[] {
     ownerCollection("_externalAuths", [textField("provider", true), textField("providerId", true)], [
       "CREATE UNIQUE INDEX `idx_externalAuths_record_provider` ON `_externalAuths` (collectionRef, recordRef, provider)",
       "CREATE UNIQUE INDEX `idx_externalAuths_collection_provider` ON `_externalAuths` (collectionRef, provider, providerId)",
-    ]),
-    ownerCollection("_authOrigins", [textField("fingerprint", true)], ["CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (collectionRef, recordRef, fingerprint)"]),
+    ], true),
+    ownerCollection("_authOrigins", [textField("fingerprint", true)], ["CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (collectionRef, recordRef, fingerprint)"], true),
     superusers,
     users,
   ]

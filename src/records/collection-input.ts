@@ -9,6 +9,7 @@ import type { Collection, CollectionType, Field } from "../core/types.ts"
 import { authIndexes, authSystemFields, blankCollection, idField, TOKEN_OPTIONS } from "./collection-defaults.ts"
 import { indexName } from "./schema-sql.ts"
 import { newTokenSecret } from "../core/random.ts"
+import { mergeOAuth2Option, oauth2OptionJSON } from "./collection-oauth2.ts"
 import { defaultFieldId, FIELD_TYPE_DEFAULTS, withFieldDefaults } from "./fields/index.ts"
 
 const RULE_KEYS = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule", "authRule", "manageRule"]
@@ -124,11 +125,11 @@ function mergeAuthOptions(collection: Collection, input: Record<string, unknown>
     const submitted = input[key]
     if (!isObject(submitted)) continue
     const current = isObject(collection[key]) ? (collection[key] as Record<string, unknown>) : {}
-    collection[key] = { ...current, ...submitted }
+    collection[key] = key === "oauth2" ? mergeOAuth2Option(current, submitted) : { ...current, ...submitted }
   }
 }
 
-/** The collection as the API returns it: token secrets removed. */
+/** The collection as the API returns it: token secrets and OAuth2 client secrets removed. */
 export function collectionJSON(collection: Collection): Record<string, unknown> {
   const output: Record<string, unknown> = { ...collection }
   for (const key of TOKEN_OPTIONS) {
@@ -138,5 +139,6 @@ export function collectionJSON(collection: Collection): Record<string, unknown> 
       output[key] = visible
     }
   }
+  if ("oauth2" in output) output.oauth2 = oauth2OptionJSON(output.oauth2)
   return output
 }

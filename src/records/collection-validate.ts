@@ -4,6 +4,7 @@
  * PocketBase does (`data.fields["2"].name = {code, message}`).
  */
 import { fieldError, type ErrorData } from "../core/errors.ts"
+import { oauth2ProviderErrors } from "./collection-oauth2.ts"
 import type { Collection, Field } from "../core/types.ts"
 import { indexName } from "./schema-sql.ts"
 import { hasSingleColumnUniqueIndex } from "../filter/index.ts"
@@ -42,6 +43,8 @@ export function validateCollection(candidate: Collection, ctx: ValidationContext
   if (indexErrors) errors.indexes = indexErrors
   const identityError = candidate.type === "auth" ? validateIdentityFields(candidate) : null
   if (identityError) errors.passwordAuth = { identityFields: identityError }
+  const providerErrors = candidate.type === "auth" ? oauth2ProviderErrors(candidate.oauth2) : null
+  if (providerErrors) errors.oauth2 = providerErrors
   if (!errors.fields) {
     for (const key of RULES) {
       const rule = candidate[key]

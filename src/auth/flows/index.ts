@@ -1,10 +1,10 @@
 /**
  * @module
  * The auth flows beyond the password check, behind one object per app: verification, password
- * reset, email change, OTP, and the completion every sign-in shares (authRule, MFA, alerts).
+ * reset, email change, OTP, OAuth2, and the completion every sign-in shares (authRule, MFA,
+ * alerts).
  */
 import type { AuthContext, Collection, RecordData, RequestInfo } from "../../core/types.ts"
-import type { RecordRenderer } from "../../records/expand.ts"
 import type { AuthResponseOptions } from "../auth-response.ts"
 import type { FlowDeps } from "./deps.ts"
 import { ResendGuard } from "./resend-guard.ts"
@@ -14,6 +14,8 @@ import { confirmEmailChange, requestEmailChange } from "./email-change.ts"
 import { OtpFlow } from "./otp.ts"
 import { SystemRecords } from "./system-records.ts"
 import { completeAuth, type AuthMethod, type AuthOrigin, type AuthOutcome, type CompletionDeps } from "./auth-completion.ts"
+import type { RecordService } from "../../records/service.ts"
+import { signInWithOAuth2, type OAuth2Deps, type OAuth2SignIn } from "../oauth2/index.ts"
 
 export type { FlowDeps } from "./deps.ts"
 export { mfaIdOf, type AuthMethod, type AuthOrigin, type AuthOutcome } from "./auth-completion.ts"
@@ -30,12 +32,21 @@ export class AuthFlows {
   readonly #resetGuard = new ResendGuard()
   readonly #otps: SystemRecords
   readonly otp: OtpFlow
+  readonly #oauth2: OAuth2Deps
+  /** Let OAuth2 avatars download from loopback/private addresses (tests with a local provider). @default false */
+  allowPrivateAvatarHosts = false
   #cleanup: ReturnType<typeof setInterval> | null = null
 
-  constructor(deps: FlowDeps & { renderer: RecordRenderer }) {
+  constructor(deps: FlowDeps & { recordService: RecordService }) {
     this.#otps = new SystemRecords(deps, "_otps")
-    this.#deps = { ...deps, mfas: new SystemRecords(deps, "_mfas"), authOrigins: new SystemRecords(deps, "_authOrigins") }
+    this.#deps = { ...deps, renderer: deps.recordService.renderer, mfas: new SystemRecords(deps, "_mfas"), authOrigins: new SystemRecords(deps, "_authOrigins") }
     this.otp = new OtpFlow(deps, this.#otps)
+    this.#oauth2 = { ...deps, externalAuths: new SystemRecords(deps, "_externalAuths"), allowPrivateAvatarHosts: () => this.allowPrivateAvatarHosts }
+  }
+
+  /** Exchanges an OAuth2 code and finds, links or creates the record (see `signInWithOAuth2`). */
+  signInWithOAuth2(collection: Collection, body: Record<string, unknown>, request: RequestInfo): Promise<OAuth2SignIn> {
+    return signInWithOAuth2(this.#oauth2, collection, body, request)
   }
 
   requestVerification = (collection: Collection, body: Record<string, unknown>) => requestVerification(this.#deps, this.#verificationGuard, collection, body)

@@ -1,7 +1,7 @@
 /**
  * @module
  * The mail-driven auth endpoints of auth collections: request/confirm verification, password
- * reset and email change (each answers 204), and OTP request and sign-in.
+ * reset and email change (each answers 204), OTP request and sign-in, OAuth2 sign-in.
  */
 import { Hono, type Context } from "hono"
 import { ApiError } from "../../core/errors.ts"
@@ -65,6 +65,15 @@ export const recordAuthFlowRoutes = new Hono<HttpEnv>()
     const record = await flows.otp.verify(collection, form)
     const request = { ...requestInfo(c, form), context: "otp" as const }
     const outcome = flows.complete({ collection, record, method: "otp" }, request, authOrigin(c, form), responseOptions(c))
+    return c.json(outcome.body, outcome.status)
+  })
+  .post("/:collection/auth-with-oauth2", async (c) => {
+    const collection = authCollection(c)
+    const flows = c.get("services").authFlows
+    const form = await body(c)
+    const request = { ...requestInfo(c, form), context: "oauth2" as const }
+    const { record, meta } = await flows.signInWithOAuth2(collection, form, request)
+    const outcome = flows.complete({ collection, record, method: "oauth2", meta }, request, authOrigin(c, form), responseOptions(c))
     return c.json(outcome.body, outcome.status)
   })
   .post("/:collection/confirm-email-change", async (c) => {

@@ -9,6 +9,7 @@ import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
 import type { Collection } from "../../core/types.ts"
 import { authenticateWithPassword, issueAuthToken } from "../../auth/password-auth.ts"
 import { mfaIdOf, type AuthOrigin } from "../../auth/flows/index.ts"
+import { listAuthMethods } from "../../auth/oauth2/index.ts"
 import { authResponse, type AuthResponseDeps } from "../../auth/auth-response.ts"
 import { tokenFromAuthorization } from "../../auth/authorization.ts"
 import { decodeUnverified } from "../../auth/tokens.ts"
@@ -102,19 +103,4 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
     const token = issueAuthToken(collection, record, false, duration)
     return c.json(authResponse(deps(c), { collection, record, token }, requestInfo(c, body), responseOptions(c)))
   })
-  .get("/:collection/auth-methods", (c) => {
-    const collection = authCollection(c)
-    const passwordAuth = collection.passwordAuth as { enabled: boolean; identityFields: string[] }
-    const identityFields = passwordAuth.enabled ? passwordAuth.identityFields : []
-    const mfa = collection.mfa as { enabled: boolean; duration: number }
-    const otp = collection.otp as { enabled: boolean; duration: number }
-    return c.json({
-      password: { identityFields, enabled: passwordAuth.enabled },
-      oauth2: { providers: [], enabled: false },
-      mfa: { enabled: mfa.enabled, duration: mfa.enabled ? mfa.duration : 0 },
-      otp: { enabled: otp.enabled, duration: otp.enabled ? otp.duration : 0 },
-      authProviders: null,
-      usernamePassword: passwordAuth.enabled && identityFields.includes("username"),
-      emailPassword: passwordAuth.enabled && identityFields.includes("email"),
-    })
-  })
+  .get("/:collection/auth-methods", (c) => c.json(listAuthMethods(authCollection(c))))

@@ -1,0 +1,32 @@
+/**
+ * @module
+ * `GET|POST /api/oauth2-redirect`: where providers send the browser back; the code goes to the
+ * waiting SDK client over realtime (see `auth/oauth2/redirect.ts`).
+ */
+import { Hono, type Context } from "hono"
+import { deliverRedirect, redirectPage, type RedirectData } from "../../auth/oauth2/index.ts"
+import { parseBody } from "../body.ts"
+import { clientIp } from "../client-ip.ts"
+import type { HttpEnv } from "../context.ts"
+
+const field = (value: unknown): string => (typeof value === "string" ? value : "")
+
+async function redirectData(c: Context<HttpEnv>): Promise<RedirectData | null> {
+  if (c.req.method !== "POST") return { state: c.req.query("state") ?? "", code: c.req.query("code") ?? "", error: c.req.query("error") ?? "" }
+  try {
+    // Apple posts the answer as a form (`response_mode=form_post`).
+    const body = await parseBody(c.req.raw, c.get("services").config.bodyLimit)
+    const get = (name: string) => (body.kind === "json" ? field(body.value[name]) : field(body.value.get(name)))
+    return { state: get("state"), code: get("code"), error: get("error") }
+  } catch {
+    return null
+  }
+}
+
+const answer = async (c: Context<HttpEnv>) => {
+  const data = await redirectData(c)
+  const ok = data !== null && deliverRedirect(c.get("services").realtime.hub, data, clientIp(c.req.raw, c.env))
+  return c.html(redirectPage(ok).html)
+}
+
+export const oauth2RedirectRoutes = new Hono<HttpEnv>().get("/", answer).post("/", answer)
