@@ -25,8 +25,11 @@ import { createRecordAccess, publishCommittedChanges } from "./realtime/record-f
 import { createRealtime, type Realtime } from "./realtime/service.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
-import { DEFAULT_MAIL_SETTINGS, Mailer, type MailSettings } from "./mail/index.ts"
-import { AuthFlows } from "./auth/flows/index.ts"
+import { SettingsService } from "./settings/index.ts"
+import { LogsService } from "./logs/index.ts"
+import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
+import { Mailer, type MailLog } from "./mail/index.ts"
+import { AuthFlows, sendTestEmail } from "./auth/flows/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -55,11 +58,16 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const storage = options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage"))
   const recordFiles = new RecordFiles({ storage, collections, records, rules })
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
+  const settings = new SettingsService(store)
+  const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
-  const mailSettings: { current: Readonly<MailSettings> } = { current: DEFAULT_MAIL_SETTINGS }
-  const mailer = new Mailer({ settings: () => mailSettings.current, logWhenSmtpOff: config.mailLog })
-  const authFlows = new AuthFlows({ collections, records, rules, mailer, mailSettings: () => mailSettings.current, recordService })
-  authFlows.startCleanup()
+  const mailSettings = () => {
+    const current = settings.get()
+    return { smtp: current.smtp, meta: current.meta }
+  }
+  const mailer = new Mailer({ settings: mailSettings, logWhenSmtpOff: config.mailLog, log: mailLog(logs) })
+  const authFlows = new AuthFlows({ collections, records, rules, mailer, mailSettings, recordService })
+  settings.connectionTests.sendTestEmail = (request) => sendTestEmail({ mailer, mailSettings }, collections, request)
   const services: Services = {
     config,
     store,
@@ -74,21 +82,44 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordService,
     recordFiles,
     realtime,
+    settings,
+    logs,
+    cron: new CronScheduler({ claims: sqliteTickClaims(store), onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }) }),
     mailer,
-    mailSettings,
     authFlows,
   }
+  registerSystemJobs(services.cron, {
+    store,
+    auxStore: logs.store,
+    authCollections: () => collections.all().filter((c) => c.type === "auth"),
+    deleteExpiredLogs: (now) => logs.deleteExpired(now),
+  })
   const http = buildHttp(services)
   return {
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
       realtime.hub.closeAll()
+      services.cron.stop()
       mailer.close()
-      authFlows.stop()
+      logs.close()
       readPool?.close()
       void options.cluster?.close()
       store.close()
+    },
+  }
+}
+
+// Mail lines go to the terminal (development links must be clickable there) and to the app logs.
+function mailLog(logs: LogsService): MailLog {
+  return {
+    info(line) {
+      console.log(line)
+      logs.logger.info(line)
+    },
+    error(line, error) {
+      console.error(line, error ?? "")
+      logs.logger.error(line, { error: String(error) })
     },
   }
 }

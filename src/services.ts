@@ -12,7 +12,10 @@ import type { RuleEvaluator } from "./records/access.ts"
 import type { RecordService } from "./records/service.ts"
 import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
-import type { Mailer, MailSettings } from "./mail/index.ts"
+import type { SettingsService } from "./settings/index.ts"
+import type { LogsService } from "./logs/index.ts"
+import type { CronScheduler } from "./cron/index.ts"
+import type { Mailer } from "./mail/index.ts"
 import type { AuthFlows } from "./auth/flows/index.ts"
 
 export interface Services {
@@ -26,10 +29,14 @@ export interface Services {
   /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`). */
   recordFiles: RecordFiles
   realtime: Realtime
-  /** Outgoing mail; `mailer.onMailSend` changes or cancels messages. */
+  /** The application settings (`_params`), current in every process. */
+  settings: SettingsService
+  /** Request and app logs in `auxiliary.db`; `logs.logger` is the app logger. */
+  logs: LogsService
+  /** Scheduled jobs (system jobs included); ticking starts when the app serves. */
+  cron: CronScheduler
+  /** Outgoing mail (SMTP and sender from the settings); `mailer.onMailSend` changes or cancels messages. */
   mailer: Mailer
-  /** The SMTP and sender settings the mailer reads on every send. */
-  mailSettings: { current: Readonly<MailSettings> }
-  /** Verification, password reset, email change, OTP, MFA and login alerts. */
+  /** Verification, password reset, email change, OTP, OAuth2, MFA and login alerts. */
   authFlows: AuthFlows
 }

@@ -18,6 +18,10 @@ import { oauth2RedirectRoutes } from "./routes/oauth2-redirect.ts"
 import { recordRoutes } from "./routes/records.ts"
 import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
+import { settingsRoutes } from "./routes/settings.ts"
+import { logRoutes } from "./routes/logs.ts"
+import { cronRoutes } from "./routes/crons.ts"
+import { requestLog } from "./middleware/request-log.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
 export function buildHttp(services: Services): Hono<HttpEnv> {
@@ -25,8 +29,11 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.use(globalHeaders)
   app.use(async (c, next) => {
     c.set("services", services)
+    // Another process may have changed the settings since the last request.
+    services.settings.refresh()
     await next()
   })
+  app.use(requestLog)
   app.use(resolveAuth)
   app.route("/api/health", healthRoutes)
   app.route("/api/realtime", realtimeRoutes)
@@ -36,6 +43,9 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/oauth2-redirect", oauth2RedirectRoutes)
   app.route("/api/collections", recordRoutes)
   app.route("/api/files", fileRoutes)
+  app.route("/api/settings", settingsRoutes)
+  app.route("/api/logs", logRoutes)
+  app.route("/api/crons", cronRoutes)
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
   app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
   app.onError((error) => handleError(error))

@@ -5,6 +5,6 @@
  */
 export { Mailer, type MailLog, type MailerOptions, type SendCallbacks, type SendOutcome } from "./mailer.ts"
 export type { MailAddress, MailContext, MailKind, MailMessage, MailSendHook } from "./message.ts"
-export { DEFAULT_MAIL_SETTINGS, type MailMeta, type MailSettings, type MailSettingsSource, type SmtpSettings } from "./settings.ts"
+export type { MailMeta, MailSettings, MailSettingsSource, SmtpSettings } from "./settings.ts"
 export { escapeMailText, recordPlaceholders, renderTemplate, type EmailTemplate } from "./templates.ts"
 export { htmlToText } from "./html-text.ts"

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import { startSmtpServer, type TestSmtpServer } from "../../tests/support/smtp.ts"
-import { DEFAULT_MAIL_SETTINGS, Mailer, type MailSettings, type MailMessage } from "./index.ts"
+import { defaultSettings } from "../settings/index.ts"
+import { Mailer, type MailSettings, type MailMessage } from "./index.ts"
+
+const DEFAULTS: MailSettings = { smtp: defaultSettings().smtp, meta: defaultSettings().meta }
 
 const message = (to: string, subject = "hello"): MailMessage => ({
   from: { name: "Support", address: "support@example.com" },
@@ -10,7 +13,7 @@ const message = (to: string, subject = "hello"): MailMessage => ({
 })
 
 function mailerFor(smtp: MailSettings["smtp"], lines: string[] = []) {
-  const settings: MailSettings = { ...DEFAULT_MAIL_SETTINGS, smtp }
+  const settings: MailSettings = { ...DEFAULTS, smtp }
   return new Mailer({ settings: () => settings, log: { info: (l) => lines.push(l), error: (l) => lines.push(l) } })
 }
 
@@ -99,7 +102,7 @@ describe("mailer over SMTP", () => {
 describe("mailer with SMTP off", () => {
   it("writes the message to the log in development mode", async () => {
     const lines: string[] = []
-    const mailer = new Mailer({ settings: () => DEFAULT_MAIL_SETTINGS, logWhenSmtpOff: true, log: { info: (l) => lines.push(l), error: (l) => lines.push(l) } })
+    const mailer = new Mailer({ settings: () => DEFAULTS, logWhenSmtpOff: true, log: { info: (l) => lines.push(l), error: (l) => lines.push(l) } })
     expect(await mailer.send(message("dev@example.com", "Verify"))).toBe("logged")
     expect(lines[0]).toContain("To: dev@example.com")
     expect(lines[0]).toContain("this link (http://localhost/x?token=abc)")

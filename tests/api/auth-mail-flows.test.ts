@@ -33,7 +33,7 @@ describe("mail-driven auth flows", () => {
   beforeAll(async () => {
     smtp = await startSmtpServer()
     server = await startPocketbun()
-    routeMailTo(server, smtp)
+    await routeMailTo(server, smtp)
   })
   afterAll(async () => {
     await server.stop()
@@ -180,6 +180,30 @@ describe("mail-driven auth flows", () => {
       await pb.collection("users").authWithPassword(a.email, PASSWORD)
       expect((await failure(pb.collection("users").requestEmailChange(b.email))).data.data.newEmail.code).toBe("validation_invalid_new_email")
       expect((await failure(pb.collection("users").requestEmailChange(a.email))).data.data.newEmail.code).toBe("validation_not_in_invalid")
+    })
+  })
+
+  describe("settings test email", () => {
+    it("sends every template of a collection to the given address", async () => {
+      const templates = ["verification", "password-reset", "email-change", "otp", "login-alert"]
+      for (const template of templates) {
+        const to = `test-${template}@example.com`
+        expect(await server.admin.settings.testEmail("users", to, template)).toBe(true)
+        const mail = await smtp.waitFor((m) => m.to.includes(to))
+        expect(mail.subject).toContain(TEST_META.appName)
+      }
+      expect((await smtp.waitFor((m) => m.to.includes("test-otp@example.com"))).html).toContain("123456")
+    })
+
+    it("reports a failing SMTP server in the answer", async () => {
+      await server.admin.settings.update({ smtp: smtp.settings({ port: 1 }) })
+      try {
+        const result = await failure(server.admin.settings.testEmail("users", "x@example.com", "verification"))
+        expect(result.status).toBe(400)
+        expect(result.data.message).toStartWith("Failed to send the test email.")
+      } finally {
+        await routeMailTo(server, smtp)
+      }
     })
   })
 })

@@ -19,28 +19,21 @@ import { signInWithOAuth2, type OAuth2Deps, type OAuth2SignIn } from "../oauth2/
 
 export type { FlowDeps } from "./deps.ts"
 export { mfaIdOf, type AuthMethod, type AuthOrigin, type AuthOutcome } from "./auth-completion.ts"
-
-/** How often expired OTPs and MFA sessions are deleted (PocketBase runs it hourly). */
-const CLEANUP_INTERVAL_MS = 60 * 60_000
-
-const durationOf = (option: string) => (collection: Collection) => (collection[option] as { duration?: number } | undefined)?.duration ?? 0
+export { sendTestEmail } from "./test-email.ts"
 
 /** Every auth flow of one app. */
 export class AuthFlows {
   readonly #deps: CompletionDeps
   readonly #verificationGuard = new ResendGuard()
   readonly #resetGuard = new ResendGuard()
-  readonly #otps: SystemRecords
   readonly otp: OtpFlow
   readonly #oauth2: OAuth2Deps
   /** Let OAuth2 avatars download from loopback/private addresses (tests with a local provider). @default false */
   allowPrivateAvatarHosts = false
-  #cleanup: ReturnType<typeof setInterval> | null = null
 
   constructor(deps: FlowDeps & { recordService: RecordService }) {
-    this.#otps = new SystemRecords(deps, "_otps")
     this.#deps = { ...deps, renderer: deps.recordService.renderer, mfas: new SystemRecords(deps, "_mfas"), authOrigins: new SystemRecords(deps, "_authOrigins") }
-    this.otp = new OtpFlow(deps, this.#otps)
+    this.otp = new OtpFlow(deps, new SystemRecords(deps, "_otps"))
     this.#oauth2 = { ...deps, externalAuths: new SystemRecords(deps, "_externalAuths"), allowPrivateAvatarHosts: () => this.allowPrivateAvatarHosts }
   }
 
@@ -59,27 +52,5 @@ export class AuthFlows {
   /** The answer of a sign-in by `method` (authRule, MFA, login alert). */
   complete(auth: { collection: Collection; record: RecordData; method: AuthMethod; meta?: unknown }, request: RequestInfo, origin: AuthOrigin, options: AuthResponseOptions): AuthOutcome {
     return completeAuth(this.#deps, auth, request, origin, options)
-  }
-
-  /** Deletes OTPs and MFA sessions past their collection's duration. */
-  deleteExpired(now = Date.now()): number {
-    return this.#otps.deleteExpired(durationOf("otp"), now) + this.#deps.mfas.deleteExpired(durationOf("mfa"), now)
-  }
-
-  /** Starts the hourly clean-up; `stop()` ends it. */
-  startCleanup(): void {
-    this.#cleanup ??= setInterval(() => {
-      try {
-        this.deleteExpired()
-      } catch (error) {
-        console.error("auth: deleting expired OTPs/MFAs failed:", error)
-      }
-    }, CLEANUP_INTERVAL_MS)
-    this.#cleanup.unref?.()
-  }
-
-  stop(): void {
-    if (this.#cleanup) clearInterval(this.#cleanup)
-    this.#cleanup = null
   }
 }

@@ -3,7 +3,7 @@
  * The auth helper collections (`_otps`, `_mfas`, `_authOrigins`, `_externalAuths`): each row
  * belongs to one auth record through `collectionRef` + `recordRef`. Creating, finding, expiring.
  */
-import { formatDateTime, nowDateTime } from "../../core/clock.ts"
+import { nowDateTime } from "../../core/clock.ts"
 import { newRecordId } from "../../core/ids.ts"
 import type { Collection, RecordData } from "../../core/types.ts"
 import type { CollectionRegistry } from "../../records/collections.ts"
@@ -55,22 +55,6 @@ export class SystemRecords {
 
   delete(stored: RecordData): void {
     this.#records.delete(this.collection, stored)
-  }
-
-  /**
-   * Deletes, for every auth collection, the rows created longer ago than its duration (seconds),
-   * even where the feature is now off, so nothing is left dangling. Returns how many went.
-   */
-  deleteExpired(durationOf: (collection: Collection) => number, now = Date.now()): number {
-    let removed = 0
-    for (const owner of this.#collections.all()) {
-      if (owner.type !== "auth") continue
-      const cutoff = formatDateTime(new Date(now - durationOf(owner) * 1000))
-      const expired = this.#records.findWhere(this.collection, "collectionRef = ? AND created < ?", [owner.id, cutoff])
-      for (const row of expired) this.#records.delete(this.collection, row)
-      removed += expired.length
-    }
-    return removed
   }
 }
 
