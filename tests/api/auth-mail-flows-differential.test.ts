@@ -3,8 +3,9 @@
  * input, unknown emails and missing auth exactly as the reference PocketBase does (status and
  * body), where the reference is installed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import { referenceExecutable, startPocketbun, startReference, type TestServer } from "../support/servers.ts"
+import { describe, expect, it } from "bun:test"
+import type { TestServer } from "../support/servers.ts"
+import { answersFromBoth } from "../support/differential.ts"
 
 type Case = [name: string, path: string, body: unknown, auth?: "user" | "superuser"]
 
@@ -47,32 +48,16 @@ async function answers(server: TestServer): Promise<Record<string, { status: num
 }
 
 describe("mail-driven auth endpoints answer as the reference", () => {
-  let ours: Record<string, { status: number; body: unknown }>
-  let theirs: Record<string, { status: number; body: unknown }> | null = null
-  const servers: TestServer[] = []
-
-  beforeAll(async () => {
-    const pocketbun = await startPocketbun()
-    servers.push(pocketbun)
-    ours = await answers(pocketbun)
-    if (referenceExecutable().path) {
-      const reference = await startReference()
-      servers.push(reference)
-      theirs = await answers(reference)
-    } else console.log(`skipping the reference comparison: ${referenceExecutable().reason}`)
-  }, 30_000)
-  afterAll(async () => {
-    for (const server of servers) await server.stop()
-  })
+  const both = answersFromBoth(answers)
 
   it("never answers 5xx", () => {
-    for (const [name, answer] of Object.entries(ours)) expect({ name, server: answer.status < 500 }).toEqual({ name, server: true })
+    for (const [name, answer] of Object.entries(both().ours)) expect({ name, server: answer.status < 500 }).toEqual({ name, server: true })
   })
 
   for (const [name] of CASES) {
     it(name, () => {
-      if (!theirs) return
-      expect(ours[name]).toEqual(theirs[name]!)
+      const { ours, theirs } = both()
+      if (theirs) expect(ours[name]).toEqual(theirs[name]!)
     })
   }
 })

@@ -5,24 +5,15 @@
  * another, expired and replayed tokens refused, earlier tokens dead after a reset or change.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import PocketBase, { ClientResponseError } from "pocketbase"
+import PocketBase from "pocketbase"
 import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
+import { failure } from "../support/records-fixture.ts"
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.ts"
 import { routeMailTo, tokenIn, TEST_META } from "../support/mail.ts"
 import { EventCollector } from "../support/realtime.ts"
 import { signPasswordResetToken, signVerificationToken } from "../../src/auth/tokens.ts"
 
 const PASSWORD = "password-123456"
-
-async function failure(promise: Promise<unknown>): Promise<{ status: number; data: any }> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ClientResponseError) return { status: error.status, data: error.response }
-    throw error
-  }
-  throw new Error("expected the request to fail")
-}
 
 describe("mail-driven auth flows", () => {
   let server: PocketbunServer

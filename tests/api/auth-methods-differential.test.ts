@@ -2,8 +2,9 @@
  * listAuthMethods for combinations of enabled methods, and the OTP/MFA endpoints' answers to
  * bad input, compared with the reference PocketBase where it is installed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import { referenceExecutable, startPocketbun, startReference, type TestServer } from "../support/servers.ts"
+import { describe, expect, it } from "bun:test"
+import type { TestServer } from "../support/servers.ts"
+import { answersFromBoth } from "../support/differential.ts"
 
 const PASSWORD = "member-password-1"
 
@@ -48,33 +49,19 @@ async function answers(server: TestServer): Promise<Record<string, Answer>> {
 }
 
 describe("auth methods, OTP and MFA answer as the reference", () => {
-  let ours: Record<string, Answer>
-  let theirs: Record<string, Answer> | null = null
-  const servers: TestServer[] = []
-
-  beforeAll(async () => {
-    const pocketbun = await startPocketbun()
-    servers.push(pocketbun)
-    ours = await answers(pocketbun)
-    if (referenceExecutable().path) {
-      const reference = await startReference()
-      servers.push(reference)
-      theirs = await answers(reference)
-    } else console.log(`skipping the reference comparison: ${referenceExecutable().reason}`)
-  }, 30_000)
-  afterAll(async () => {
-    for (const server of servers) await server.stop()
-  })
+  const both = answersFromBoth(answers)
 
   it("answers the OTP and MFA steps with the documented statuses", () => {
+    const { ours } = both()
     expect(ours["request-otp disabled"]!.status).toBe(403)
     expect(ours["request-otp unknown email"]).toEqual({ status: 200, body: { otpId: "<id>" } })
     expect(ours["mfa first step"]).toEqual({ status: 401, body: { mfaId: "<id>" } })
   })
 
   it("matches the reference answer for answer", () => {
+    const { ours, theirs } = both()
     if (!theirs) return
-    const mismatched = Object.keys(ours).filter((key) => !Bun.deepEquals(ours[key], theirs![key]))
+    const mismatched = Object.keys(ours).filter((key) => !Bun.deepEquals(ours[key], theirs[key]))
     for (const key of mismatched) console.log(key, JSON.stringify(ours[key]), "\n   ref:", JSON.stringify(theirs[key]))
     expect(mismatched).toEqual([])
   })

@@ -4,7 +4,8 @@
  * a full code sign-in and a repeat, and the errors for bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import { referenceExecutable, startPocketbun, startReference, type TestServer } from "../support/servers.ts"
+import type { TestServer } from "../support/servers.ts"
+import { answersFromBoth } from "../support/differential.ts"
 import { startProvider, type TestProvider } from "../support/oauth2-provider.ts"
 
 type Answer = { status: number; body: any }
@@ -35,8 +36,8 @@ async function answers(server: TestServer, provider: TestProvider): Promise<Reco
   const methods = await fetch(`${server.url}/api/collections/users/auth-methods`).then((r) => r.json())
   out.methods = mask(methods)
   const signIn = async () => {
-    const fresh = await fetch(`${server.url}/api/collections/users/auth-methods`).then((r) => r.json())
-    const oidc = fresh.oauth2.providers[0]
+    const fresh = (await fetch(`${server.url}/api/collections/users/auth-methods`).then((r) => r.json())) as { oauth2: { providers: Array<{ authURL: string; codeVerifier: string }> } }
+    const oidc = fresh.oauth2.providers[0]!
     const back = new URL(await provider.authorize(oidc.authURL + encodeURIComponent(REDIRECT)))
     return post(server, "users/auth-with-oauth2", { provider: "oidc", code: back.searchParams.get("code"), codeVerifier: oidc.codeVerifier, redirectURL: REDIRECT })
   }
@@ -57,27 +58,14 @@ async function answers(server: TestServer, provider: TestProvider): Promise<Reco
 
 describe("OAuth2 answers as the reference", () => {
   let provider: TestProvider
-  let ours: Record<string, unknown>
-  let theirs: Record<string, unknown> | null = null
-  const servers: TestServer[] = []
-
   beforeAll(async () => {
     provider = await startProvider()
-    const pocketbun = await startPocketbun()
-    servers.push(pocketbun)
-    ours = await answers(pocketbun, provider)
-    if (referenceExecutable().path) {
-      const reference = await startReference()
-      servers.push(reference)
-      theirs = await answers(reference, provider)
-    } else console.log(`skipping the reference comparison: ${referenceExecutable().reason}`)
-  }, 30_000)
-  afterAll(async () => {
-    for (const server of servers) await server.stop()
-    await provider.stop()
   })
+  afterAll(() => provider.stop())
+  const both = answersFromBoth((server) => answers(server, provider))
 
   it("signs up, then signs in again", () => {
+    const { ours } = both()
     expect((ours.first as Answer).status).toBe(200)
     expect((ours.first as Answer).body.meta.isNew).toBe(true)
     expect((ours.second as Answer).body.meta.isNew).toBe(false)
@@ -85,8 +73,8 @@ describe("OAuth2 answers as the reference", () => {
 
   for (const key of ["option", "methods", "first", "second", "badProvider", "badCode", "disabled", "unknownProviderConfig"]) {
     it(`${key} matches`, () => {
-      if (!theirs) return
-      expect(ours[key]).toEqual(theirs[key])
+      const { ours, theirs } = both()
+      if (theirs) expect(ours[key]).toEqual(theirs[key])
     })
   }
 })

@@ -5,23 +5,14 @@
  * with mapped fields (avatar downloaded), linking by verified email only, PKCE, external auths.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import PocketBase, { ClientResponseError } from "pocketbase"
+import PocketBase from "pocketbase"
 import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
+import { failure } from "../support/records-fixture.ts"
 import { startProvider, type TestProvider } from "../support/oauth2-provider.ts"
 import { SdkClients } from "../support/realtime.ts"
 
 // A 1×1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64")
-
-async function failure(promise: Promise<unknown>): Promise<{ status: number; data: any }> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ClientResponseError) return { status: error.status, data: error.response }
-    throw error
-  }
-  throw new Error("expected the request to fail")
-}
 
 describe("OAuth2 sign-in", () => {
   let server: PocketbunServer

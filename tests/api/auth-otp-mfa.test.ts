@@ -3,23 +3,13 @@
  * official SDK with mail read back from a loopback SMTP server.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import PocketBase, { ClientResponseError } from "pocketbase"
 import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
+import { failure } from "../support/records-fixture.ts"
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from "../support/smtp.ts"
 import { routeMailTo } from "../support/mail.ts"
 import { waitFor } from "../support/realtime.ts"
 
 const PASSWORD = "password-123456"
-
-async function failure(promise: Promise<unknown>): Promise<{ status: number; data: any }> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ClientResponseError) return { status: error.status, data: error.response }
-    throw error
-  }
-  throw new Error("expected the request to fail")
-}
 
 const codeIn = (mail: ReceivedMail) => /<strong>(\d+)<\/strong>/.exec(mail.html)?.[1] ?? ""
 

@@ -5,7 +5,8 @@
  */
 import { Hono, type Context } from "hono"
 import { ApiError } from "../../core/errors.ts"
-import type { AuthContext } from "../../core/types.ts"
+import type { AuthContext, Collection } from "../../core/types.ts"
+import type { AuthFlows } from "../../auth/flows/index.ts"
 import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { requestInfo } from "../request-info.ts"
@@ -26,27 +27,21 @@ function requireCollectionAuth(c: Context<HttpEnv>): AuthContext {
   return auth
 }
 
+type FlowCall = (flows: AuthFlows, collection: Collection, form: Record<string, unknown>) => unknown
+
+// The request/confirm endpoints all take the auth collection and a body, and answer 204.
+const noContent = (call: FlowCall) => async (c: Context<HttpEnv>) => {
+  const collection = authCollection(c)
+  await call(c.get("services").authFlows, collection, await body(c))
+  return c.body(null, 204)
+}
+
 export const recordAuthFlowRoutes = new Hono<HttpEnv>()
-  .post("/:collection/request-verification", async (c) => {
-    const collection = authCollection(c)
-    c.get("services").authFlows.requestVerification(collection, await body(c))
-    return c.body(null, 204)
-  })
-  .post("/:collection/confirm-verification", async (c) => {
-    const collection = authCollection(c)
-    await c.get("services").authFlows.confirmVerification(collection, await body(c))
-    return c.body(null, 204)
-  })
-  .post("/:collection/request-password-reset", async (c) => {
-    const collection = authCollection(c)
-    c.get("services").authFlows.requestPasswordReset(collection, await body(c))
-    return c.body(null, 204)
-  })
-  .post("/:collection/confirm-password-reset", async (c) => {
-    const collection = authCollection(c)
-    await c.get("services").authFlows.confirmPasswordReset(collection, await body(c))
-    return c.body(null, 204)
-  })
+  .post("/:collection/request-verification", noContent((flows, collection, form) => flows.requestVerification(collection, form)))
+  .post("/:collection/confirm-verification", noContent((flows, collection, form) => flows.confirmVerification(collection, form)))
+  .post("/:collection/request-password-reset", noContent((flows, collection, form) => flows.requestPasswordReset(collection, form)))
+  .post("/:collection/confirm-password-reset", noContent((flows, collection, form) => flows.confirmPasswordReset(collection, form)))
+  .post("/:collection/confirm-email-change", noContent((flows, collection, form) => flows.confirmEmailChange(collection, form)))
   .post("/:collection/request-email-change", async (c) => {
     const collection = c.get("services").collections.find(c.req.param("collection"))
     if (!collection) throw new ApiError(404, "Missing or invalid collection context.")
@@ -75,9 +70,4 @@ export const recordAuthFlowRoutes = new Hono<HttpEnv>()
     const { record, meta } = await flows.signInWithOAuth2(collection, form, request)
     const outcome = flows.complete({ collection, record, method: "oauth2", meta }, request, authOrigin(c, form), responseOptions(c))
     return c.json(outcome.body, outcome.status)
-  })
-  .post("/:collection/confirm-email-change", async (c) => {
-    const collection = authCollection(c)
-    await c.get("services").authFlows.confirmEmailChange(collection, await body(c))
-    return c.body(null, 204)
   })
