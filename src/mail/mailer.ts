@@ -133,7 +133,8 @@ let sendmail: Transporter | null = null
 // PocketBase's fallback with SMTP off: the local `sendmail` command.
 function sendmailTransport(): Transporter {
   const path = Bun.which("sendmail") ?? Bun.which("sendmail", { PATH: "/usr/sbin:/usr/lib" })
-  if (!path) throw new Error("SMTP is disabled and no sendmail command was found (enable SMTP in the settings, or start with --mailLog for development)")
+  // PocketBase's wording: the settings test-email answer carries it. (Development: --mailLog.)
+  if (!path) throw new Error("failed to locate a sendmail executable path")
   sendmail ??= createTransport({ sendmail: true, path, newline: "unix" })
   return sendmail
 }
