@@ -154,4 +154,61 @@ describe("OAuth2 sign-in", () => {
     const auth = await popupSignIn(await sdk.make(server))
     expect(auth.record.verified).toBe(true)
   })
+
+  describe("users from the id_token", () => {
+    let other: TestProvider
+    beforeAll(async () => {
+      other = await startProvider()
+      provider.onTokenClaims = (claims) => Object.assign(claims, { email: "idtoken@example.com", email_verified: true, name: "Id Token" })
+      await server.admin.collections.create({
+        name: "members", type: "auth", createRule: "", fields: [{ name: "name", type: "text" }],
+        oauth2: {
+          enabled: true, mappedFields: { name: "name" },
+          providers: [
+            provider.config("oidc", { userInfoURL: "", extra: { jwksURL: `${provider.issuer}/jwks`, issuers: [provider.issuer] } }),
+            provider.config("oidc2", { userInfoURL: "", extra: { jwksURL: `${other.issuer}/jwks` } }),
+            provider.config("apple", { userInfoURL: "", extra: { jwksURL: `${provider.issuer}/jwks`, issuers: [provider.issuer] } }),
+          ],
+        },
+      })
+    })
+    afterAll(async () => {
+      provider.onTokenClaims = null
+      await other.stop()
+    })
+
+    async function codeSignIn(name: string, postBack?: Record<string, string>) {
+      const pb = await sdk.make(server)
+      return pb.collection("members").authWithOAuth2({
+        provider: name,
+        urlCallback: async (url) => {
+          const back = new URL(await provider.authorize(url))
+          if (!postBack) return void (await fetch(back))
+          // Apple answers with a form post carrying the name on the first sign-in.
+          const form = new URLSearchParams({ state: back.searchParams.get("state")!, code: back.searchParams.get("code")!, ...postBack })
+          await fetch(`${server.url}/api/oauth2-redirect`, { method: "POST", body: form })
+        },
+      })
+    }
+
+    it("reads the user from a signature-checked id_token", async () => {
+      const auth = await codeSignIn("oidc")
+      expect(auth.record.email).toBe("idtoken@example.com")
+      expect(auth.record.name).toBe("Id Token")
+      expect(auth.record.verified).toBe(true)
+    })
+
+    it("refuses an id_token the configured JWKS did not sign", async () => {
+      const result = await failure(codeSignIn("oidc2"))
+      expect(result.status).toBe(400)
+      expect(result.message).toContain("Failed to fetch OAuth2 user.")
+    })
+
+    it("takes Apple's name from the form it posts to the redirect", async () => {
+      provider.onTokenClaims = (claims) => Object.assign(claims, { sub: "apple-user", email: "apple@example.com", email_verified: "true" })
+      const auth = await codeSignIn("apple", { user: JSON.stringify({ name: { firstName: "Ada", lastName: "Lovelace" } }) })
+      expect(auth.record.email).toBe("apple@example.com")
+      expect(auth.record.name).toBe("Ada Lovelace")
+    })
+  })
 })

@@ -11,6 +11,8 @@ export interface TestProvider {
   config(name?: string, overrides?: Record<string, unknown>): Record<string, unknown>
   /** The user the next sign-ins see (OIDC claims). */
   user: Record<string, unknown>
+  /** Changes the claims of the tokens it signs (id_token included), or null. */
+  onTokenClaims: ((claims: Record<string, unknown>) => void) | null
   /** Follows the authorization URL like a browser would, up to the app's redirect URL; returns that URL. */
   authorize(authURL: string): Promise<string>
   stop(): Promise<void>
@@ -28,6 +30,7 @@ export async function startProvider(): Promise<TestProvider> {
   const provider: TestProvider = {
     issuer,
     user: { sub: "provider-user-1" },
+    onTokenClaims: null,
     config: (name = "oidc", overrides = {}) => ({
       name, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET,
       authURL: `${issuer}/authorize`, tokenURL: `${issuer}/token`, userInfoURL: `${issuer}/userinfo`, ...overrides,
@@ -42,6 +45,9 @@ export async function startProvider(): Promise<TestProvider> {
   }
   server.service.on("beforeUserinfo", (response) => {
     response.body = provider.user
+  })
+  server.service.on("beforeTokenSigning", (token) => {
+    provider.onTokenClaims?.(token.payload as Record<string, unknown>)
   })
   return provider
 }

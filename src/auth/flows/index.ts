@@ -15,7 +15,8 @@ import { OtpFlow } from "./otp.ts"
 import { SystemRecords } from "./system-records.ts"
 import { completeAuth, type AuthMethod, type AuthOrigin, type AuthOutcome, type CompletionDeps } from "./auth-completion.ts"
 import type { RecordService } from "../../records/service.ts"
-import { signInWithOAuth2, type OAuth2Deps, type OAuth2SignIn } from "../oauth2/index.ts"
+import { AppleNames, deliverRedirect, signInWithOAuth2, type OAuth2Deps, type OAuth2SignIn, type RedirectData } from "../oauth2/index.ts"
+import type { Hub } from "../../realtime/hub.ts"
 
 export type { FlowDeps } from "./deps.ts"
 export { mfaIdOf, type AuthMethod, type AuthOrigin, type AuthOutcome } from "./auth-completion.ts"
@@ -34,7 +35,17 @@ export class AuthFlows {
   constructor(deps: FlowDeps & { recordService: RecordService }) {
     this.#deps = { ...deps, renderer: deps.recordService.renderer, mfas: new SystemRecords(deps, "_mfas"), authOrigins: new SystemRecords(deps, "_authOrigins") }
     this.otp = new OtpFlow(deps, new SystemRecords(deps, "_otps"))
-    this.#oauth2 = { ...deps, externalAuths: new SystemRecords(deps, "_externalAuths"), allowPrivateAvatarHosts: () => this.allowPrivateAvatarHosts }
+    this.#oauth2 = {
+      ...deps,
+      externalAuths: new SystemRecords(deps, "_externalAuths"),
+      appleNames: new AppleNames(),
+      allowPrivateAvatarHosts: () => this.allowPrivateAvatarHosts,
+    }
+  }
+
+  /** `/api/oauth2-redirect`: hands the code to the waiting realtime client; false when it cannot. */
+  oauth2Redirect(hub: Hub, data: RedirectData, ip: string): boolean {
+    return deliverRedirect(hub, data, ip, this.#oauth2.appleNames)
   }
 
   /** Exchanges an OAuth2 code and finds, links or creates the record (see `signInWithOAuth2`). */

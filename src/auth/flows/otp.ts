@@ -52,12 +52,14 @@ export class OtpFlow {
     throwIfInvalid({ email: emailError(email) })
     const code = randomString(Math.max(1, otp.length ?? 8), "1234567890")
     const record = findAuthRecordByEmail(this.#deps.records, collection, email)
-    // An unknown email gets an id that looks like any other and leads nowhere.
+    // The hash is computed either way, so the answer takes as long for unknown emails; those get
+    // an id that looks like any other and leads nowhere.
+    const hash = await hashPassword(code, OTP_HASH_COST)
     if (!record) return { otpId: newRecordId() }
     const owner = { collection, record }
     const active = this.#otps.findByOwner(owner).filter((row) => !hasExpired(row.created, otp.duration ?? 0))
     if (active.length >= MAX_ACTIVE_OTPS) return { otpId: String(active[0]!.id) }
-    const stored = this.#otps.create(owner, { password: new PasswordValue("", await hashPassword(code, OTP_HASH_COST)), sentTo: "" })
+    const stored = this.#otps.create(owner, { password: new PasswordValue("", hash), sentTo: "" })
     this.#mail(collection, record, stored, code)
     return { otpId: String(stored.id) }
   }

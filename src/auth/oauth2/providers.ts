@@ -27,6 +27,8 @@ export interface UserContext {
   token: TokenResponse
   /** The user-info URL in use (configured or default). */
   userInfoURL: string
+  /** The provider entry's `extra` options. */
+  extra: Record<string, unknown>
   /** GETs JSON with the access token (extra calls, like GitHub's email list). */
   fetchJson(url: string): Promise<unknown>
 }
@@ -51,6 +53,10 @@ export interface ProviderSpec {
   userInfoURL: string
   /** Extra parameters of the authorization URL. */
   authParams?: Record<string, string>
+  /** Where the `id_token` signing keys are, when the user comes from the id_token (overridable with `extra.jwksURL`). */
+  jwksURL?: string
+  /** Accepted `iss` values of the id_token (overridable with `extra.issuers`). */
+  issuers?: string[]
   toUser(raw: Record<string, unknown>, context: UserContext): Promise<Partial<OAuth2User>> | Partial<OAuth2User>
 }
 
@@ -102,14 +108,15 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = {
     }),
   },
   microsoft: {
-    displayName: "Microsoft", pkce: true, scopes: ["User.Read", "openid"],
+    displayName: "Microsoft", pkce: true, scopes: ["User.Read"],
     authURL: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
     tokenURL: "https://login.microsoftonline.com/common/oauth2/v2.0/token", userInfoURL: "https://graph.microsoft.com/v1.0/me",
-    toUser: (raw) => ({ id: text(raw.id), name: text(raw.displayName), email: text(raw.mail) }),
+    toUser: (raw, context) => ({ id: text(raw.id), name: text(raw.displayName), email: microsoftEmail(raw, context) }),
   },
   apple: {
     displayName: "Apple", pkce: true, scopes: ["name", "email"],
     authURL: "https://appleid.apple.com/auth/authorize", tokenURL: "https://appleid.apple.com/auth/token", userInfoURL: "",
+    jwksURL: "https://appleid.apple.com/auth/keys", issuers: ["https://appleid.apple.com"],
     // Apple posts the authorization back (it sends the name only there, on the first sign-in).
     authParams: { response_mode: "form_post" },
     toUser: (raw) => ({ id: text(raw.sub), email: truthy(raw.email_verified) ? text(raw.email) : "" }),
@@ -140,7 +147,26 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = {
   },
 } satisfies Record<OAuth2ProviderName, ProviderSpec>
 
-/** The claims of an `id_token`, read without checking its signature (it came straight from the token endpoint). */
-export function idTokenClaims(token: TokenResponse): Record<string, unknown> {
-  return decodeJwt(token.id_token)?.payload ?? {}
+/**
+ * Microsoft's email: by default the Graph profile's `mail` (single-tenant apps); with
+ * `extra.idTokenEmailClaim` one of the id_token's claims instead (`verified_primary_email`,
+ * `email` with `xms_edov`, either (`any_verified`), or plain `email`). The id_token came straight
+ * from the token endpoint, so its claims are read without a signature check.
+ */
+function microsoftEmail(raw: Record<string, unknown>, context: UserContext): string {
+  const claims = decodeJwt(context.token.id_token)?.payload ?? {}
+  const primary = text(claims.verified_primary_email)
+  const edov = truthy(claims.xms_edov) ? text(claims.email) : ""
+  switch (context.extra.idTokenEmailClaim) {
+    case "any_verified":
+      return primary || edov
+    case "verified_primary_email":
+      return primary
+    case "email_and_xms_edov":
+      return edov
+    case "email":
+      return text(claims.email)
+    default:
+      return text(raw.mail)
+  }
 }

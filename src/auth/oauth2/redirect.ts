@@ -6,6 +6,7 @@
  */
 import type { Hub } from "../../realtime/hub.ts"
 import { STORE_IP } from "../../realtime/client.ts"
+import type { AppleNames } from "./apple-names.ts"
 
 /** The realtime topic the SDK waits on. */
 export const OAUTH2_TOPIC = "@oauth2"
@@ -15,10 +16,12 @@ export interface RedirectData {
   state: string
   code: string
   error: string
+  /** Apple's posted `user` JSON (first sign-in only), or "". */
+  appleUser: string
 }
 
 /** Hands the redirect to its waiting client; false when there is none (or it may not have it). */
-export function deliverRedirect(hub: Hub, data: RedirectData, ip: string): boolean {
+export function deliverRedirect(hub: Hub, data: RedirectData, ip: string, appleNames: AppleNames): boolean {
   if (data.state === "") return false
   const client = hub.clientById(data.state)
   if (!client || client.isDiscarded() || !client.hasSubscription(OAUTH2_TOPIC)) return false
@@ -26,6 +29,7 @@ export function deliverRedirect(hub: Hub, data: RedirectData, ip: string): boole
   // The browser that finished the sign-in must be where the realtime connection came from.
   const storedIp = client.get(STORE_IP)
   if (typeof storedIp === "string" && storedIp !== "" && storedIp !== ip) return false
+  if (data.error === "" && data.code !== "") appleNames.remember(data.code, data.appleUser)
   const message: Record<string, string> = { state: data.state, code: data.code }
   if (data.error !== "") message.error = data.error
   client.send({ name: OAUTH2_TOPIC, data: JSON.stringify(message) })

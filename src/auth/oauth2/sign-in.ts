@@ -19,11 +19,14 @@ import { exchangeCode, fetchUser, type ResolvedProvider } from "./client.ts"
 import { findProvider, oauth2Options } from "./config.ts"
 import { downloadAvatar } from "./avatar.ts"
 import type { OAuth2User } from "./providers.ts"
+import type { AppleNames } from "./apple-names.ts"
 
 /** What the OAuth2 sign-in needs beside the flow services. */
 export interface OAuth2Deps extends FlowDeps {
   recordService: RecordService
   externalAuths: SystemRecords
+  /** Names Apple posted to the redirect, by authorization code. */
+  appleNames: AppleNames
   /** Fetch avatars from loopback/private addresses too (tests only). */
   allowPrivateAvatarHosts: () => boolean
 }
@@ -51,6 +54,7 @@ export async function signInWithOAuth2(deps: OAuth2Deps, collection: Collection,
   if (Object.keys(errors).length > 0 || !provider) throw loadingFailed(errors)
 
   const user = await fetchProviderUser(provider, { code: form.code, redirectURL: form.redirectURL || form.redirectUrl, codeVerifier: form.codeVerifier })
+  if (provider.config.name === "apple" && user.name === "") user.name = deps.appleNames.take(form.code)
   const link = findLink(deps, collection, provider.config.name, user.id)
   const caller = request.auth?.collection.id === collection.id ? request.auth : null
   let record = link ? deps.records.findById(collection, String(link.recordRef)) : null

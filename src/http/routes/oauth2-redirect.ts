@@ -4,7 +4,7 @@
  * waiting SDK client over realtime (see `auth/oauth2/redirect.ts`).
  */
 import { Hono, type Context } from "hono"
-import { deliverRedirect, redirectPage, type RedirectData } from "../../auth/oauth2/index.ts"
+import { redirectPage, type RedirectData } from "../../auth/oauth2/index.ts"
 import { parseBody } from "../body.ts"
 import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
@@ -12,12 +12,12 @@ import type { HttpEnv } from "../context.ts"
 const field = (value: unknown): string => (typeof value === "string" ? value : "")
 
 async function redirectData(c: Context<HttpEnv>): Promise<RedirectData | null> {
-  if (c.req.method !== "POST") return { state: c.req.query("state") ?? "", code: c.req.query("code") ?? "", error: c.req.query("error") ?? "" }
+  if (c.req.method !== "POST") return { state: c.req.query("state") ?? "", code: c.req.query("code") ?? "", error: c.req.query("error") ?? "", appleUser: "" }
   try {
     // Apple posts the answer as a form (`response_mode=form_post`).
     const body = await parseBody(c.req.raw, c.get("services").config.bodyLimit)
     const get = (name: string) => (body.kind === "json" ? field(body.value[name]) : field(body.value.get(name)))
-    return { state: get("state"), code: get("code"), error: get("error") }
+    return { state: get("state"), code: get("code"), error: get("error"), appleUser: get("user") }
   } catch {
     return null
   }
@@ -25,7 +25,8 @@ async function redirectData(c: Context<HttpEnv>): Promise<RedirectData | null> {
 
 const answer = async (c: Context<HttpEnv>) => {
   const data = await redirectData(c)
-  const ok = data !== null && deliverRedirect(c.get("services").realtime.hub, data, clientIp(c.req.raw, c.env))
+  const services = c.get("services")
+  const ok = data !== null && services.authFlows.oauth2Redirect(services.realtime.hub, data, clientIp(c.req.raw, c.env))
   return c.html(redirectPage(ok).html)
 }
 
