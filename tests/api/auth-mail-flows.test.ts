@@ -197,4 +197,24 @@ describe("mail-driven auth flows", () => {
       }
     })
   })
+
+  describe("mail-send hook", () => {
+    it("lets server code rewrite or cancel the mail of a flow", async () => {
+      const cancelled = await signUp()
+      const rewritten = await signUp()
+      const remove = server.app.services.mailer.onMailSend((message, context) => {
+        if (context.kind !== "verification") return
+        if (message.to[0]?.address === cancelled.email) return null
+        return { ...message, subject: `[${context.collectionName}] ${message.subject}` }
+      })
+      try {
+        await server.client().collection("users").requestVerification(cancelled.email)
+        await server.client().collection("users").requestVerification(rewritten.email)
+        expect((await mailTo(rewritten.email, "verify")).subject).toStartWith("[users] ")
+        expect(smtp.messages.some((m) => m.to.includes(cancelled.email))).toBe(false)
+      } finally {
+        remove()
+      }
+    })
+  })
 })
