@@ -30,6 +30,7 @@ import { LogsService } from "./logs/index.ts"
 import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
 import { Mailer, type MailLog } from "./mail/index.ts"
 import { AuthFlows, sendTestEmail } from "./auth/flows/index.ts"
+import { deliverForwardedRedirects } from "./auth/oauth2/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -68,6 +69,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const mailer = new Mailer({ settings: mailSettings, logWhenSmtpOff: config.mailLog, log: mailLog(logs) })
   const authFlows = new AuthFlows({ collections, records, rules, mailer, mailSettings, recordService })
   settings.connectionTests.sendTestEmail = (request) => sendTestEmail({ mailer, mailSettings }, collections, request)
+  deliverForwardedRedirects(realtime)
   const services: Services = {
     config,
     store,

@@ -15,8 +15,8 @@ import { OtpFlow } from "./otp.ts"
 import { SystemRecords } from "./system-records.ts"
 import { completeAuth, type AuthMethod, type AuthOrigin, type AuthOutcome, type CompletionDeps } from "./auth-completion.ts"
 import type { RecordService } from "../../records/service.ts"
-import { AppleNames, deliverRedirect, signInWithOAuth2, type OAuth2Deps, type OAuth2SignIn, type RedirectData } from "../oauth2/index.ts"
-import type { Hub } from "../../realtime/hub.ts"
+import { AppleNames, deliverRedirect, forwardRedirect, signInWithOAuth2, type OAuth2Deps, type OAuth2SignIn, type RedirectData } from "../oauth2/index.ts"
+import type { Realtime } from "../../realtime/service.ts"
 
 export type { FlowDeps } from "./deps.ts"
 export { mfaIdOf, type AuthMethod, type AuthOrigin, type AuthOutcome } from "./auth-completion.ts"
@@ -43,9 +43,13 @@ export class AuthFlows {
     }
   }
 
-  /** `/api/oauth2-redirect`: hands the code to the waiting realtime client; false when it cannot. */
-  oauth2Redirect(hub: Hub, data: RedirectData, ip: string): boolean {
-    return deliverRedirect(hub, data, ip, this.#oauth2.appleNames)
+  /**
+   * `/api/oauth2-redirect`: hands the code to the waiting realtime client, here or (with
+   * `clustered`) on another process; false when it cannot.
+   */
+  oauth2Redirect(realtime: Realtime, data: RedirectData, ip: string, clustered: boolean): boolean {
+    if (data.state !== "" && realtime.hub.clientById(data.state)) return deliverRedirect(realtime.hub, data, ip, this.#oauth2.appleNames)
+    return clustered && forwardRedirect(realtime, data, ip)
   }
 
   /** Exchanges an OAuth2 code and finds, links or creates the record (see `signInWithOAuth2`). */

@@ -5,6 +5,6 @@
  */
 export { listAuthMethods } from "./auth-methods.ts"
 export { signInWithOAuth2, type OAuth2Deps, type OAuth2SignIn } from "./sign-in.ts"
-export { deliverRedirect, redirectPage, OAUTH2_TOPIC, type RedirectData } from "./redirect.ts"
+export { deliverForwardedRedirects, deliverRedirect, forwardRedirect, redirectPage, OAUTH2_TOPIC, type RedirectData } from "./redirect.ts"
 export { AppleNames } from "./apple-names.ts"
 export { PROVIDERS, type OAuth2User, type ProviderSpec } from "./providers.ts"

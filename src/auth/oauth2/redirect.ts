@@ -2,10 +2,13 @@
  * @module
  * `GET|POST /api/oauth2-redirect`: the provider sends the browser back here with `code` and
  * `state`; `state` is the realtime client id of the SDK that started the sign-in, subscribed to
- * `@oauth2`, and only that client gets the message. The browser sees a short page.
+ * `@oauth2`, and only that client gets the message. With several processes, a redirect whose
+ * client is not local is published to all of them and a send hook lets it through only to that
+ * client. The browser sees a short page.
  */
 import type { Hub } from "../../realtime/hub.ts"
-import { STORE_IP } from "../../realtime/client.ts"
+import type { Realtime } from "../../realtime/service.ts"
+import { STORE_IP, type Client } from "../../realtime/client.ts"
 import type { AppleNames } from "./apple-names.ts"
 
 /** The realtime topic the SDK waits on. */
@@ -34,6 +37,39 @@ export function deliverRedirect(hub: Hub, data: RedirectData, ip: string, appleN
   if (data.error !== "") message.error = data.error
   client.send({ name: OAUTH2_TOPIC, data: JSON.stringify(message) })
   return data.error === "" && data.code !== ""
+}
+
+/** Marks a forwarded redirect; carries the browser's IP to the process holding the client. */
+const FORWARDED_IP = "forwardedFromIp"
+
+/**
+ * Publishes a redirect whose client is on another process (every process hears it; see
+ * {@link deliverForwardedRedirects}). The page can only assume success when a code came back.
+ */
+export function forwardRedirect(realtime: Realtime, data: RedirectData, ip: string): boolean {
+  if (data.state === "") return false
+  realtime.publish(OAUTH2_TOPIC, { state: data.state, code: data.code, error: data.error, [FORWARDED_IP]: ip })
+  return data.error === "" && data.code !== ""
+}
+
+/** Installs the send hook that hands forwarded redirects to their client only; returns its remover. */
+export function deliverForwardedRedirects(realtime: Realtime): () => void {
+  return realtime.onMessageSend((client: Client, message) => {
+    if (message.name !== OAUTH2_TOPIC || !message.data.includes(FORWARDED_IP)) return undefined
+    let forwarded: Record<string, unknown>
+    try {
+      forwarded = JSON.parse(message.data)
+    } catch {
+      return undefined
+    }
+    if (typeof forwarded[FORWARDED_IP] !== "string") return undefined
+    const storedIp = client.get(STORE_IP)
+    if (forwarded.state !== client.id || (typeof storedIp === "string" && storedIp !== "" && storedIp !== forwarded[FORWARDED_IP])) return null
+    client.unsubscribe(OAUTH2_TOPIC)
+    const delivered: Record<string, unknown> = { state: forwarded.state, code: forwarded.code }
+    if (forwarded.error) delivered.error = forwarded.error
+    return { name: OAUTH2_TOPIC, data: JSON.stringify(delivered) }
+  })
 }
 
 /** The page the browser lands on. */

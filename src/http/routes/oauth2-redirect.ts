@@ -26,7 +26,8 @@ async function redirectData(c: Context<HttpEnv>): Promise<RedirectData | null> {
 const answer = async (c: Context<HttpEnv>) => {
   const data = await redirectData(c)
   const services = c.get("services")
-  const ok = data !== null && services.authFlows.oauth2Redirect(services.realtime.hub, data, clientIp(c.req.raw, c.env))
+  const clustered = services.config.realtimeBroker !== ""
+  const ok = data !== null && services.authFlows.oauth2Redirect(services.realtime, data, clientIp(c.req.raw, c.env), clustered)
   return c.html(redirectPage(ok).html)
 }
 
