@@ -146,6 +146,12 @@ describe("OAuth2 sign-in", () => {
     expect((await failure(pb.collection("_superusers").authWithOAuth2Code("oidc", "x", "", ""))).status).toBe(403)
   })
 
+  it("lists the known providers for superusers", async () => {
+    const providers = await server.admin.collections.getAllOAuth2Providers()
+    expect(providers.map((p: { name: string }) => p.name)).toEqual(["apple", "google", "microsoft", "facebook", "github", "gitlab", "discord", "oidc", "oidc2", "oidc3"])
+    expect((await failure(server.client().collections.getAllOAuth2Providers())).status).toBe(401)
+  })
+
   it("hides client secrets in the collection and keeps them across updates", async () => {
     const collection = await server.admin.collections.getOne("users")
     expect(JSON.stringify(collection.oauth2)).not.toContain("secret")

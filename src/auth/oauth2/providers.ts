@@ -45,6 +45,8 @@ export interface TokenResponse {
 /** One provider's defaults. */
 export interface ProviderSpec {
   displayName: string
+  /** Position in provider lists (PocketBase's order; ties sort by name). */
+  order: number
   pkce: boolean
   scopes: string[]
   authURL: string
@@ -73,7 +75,7 @@ function fromOidcClaims(raw: Record<string, unknown>): Partial<OAuth2User> {
 }
 
 const oidc = (): ProviderSpec => ({
-  displayName: "OIDC", pkce: true, scopes: ["openid", "email", "profile"], authURL: "", tokenURL: "", userInfoURL: "", toUser: fromOidcClaims,
+  displayName: "OIDC", order: 99, pkce: true, scopes: ["openid", "email", "profile"], authURL: "", tokenURL: "", userInfoURL: "", toUser: fromOidcClaims,
 })
 
 /** Provider name → defaults. Unknown names cannot be configured. */
@@ -82,14 +84,14 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = {
   oidc2: oidc(),
   oidc3: oidc(),
   google: {
-    displayName: "Google", pkce: true,
+    displayName: "Google", order: 2, pkce: true,
     scopes: ["https://www.googleapis.com/auth/userinfo.profile", "https://www.googleapis.com/auth/userinfo.email"],
     authURL: "https://accounts.google.com/o/oauth2/v2/auth", tokenURL: "https://oauth2.googleapis.com/token",
     userInfoURL: "https://www.googleapis.com/oauth2/v3/userinfo",
     toUser: fromOidcClaims,
   },
   github: {
-    displayName: "GitHub", pkce: true, scopes: ["read:user", "user:email"],
+    displayName: "GitHub", order: 7, pkce: true, scopes: ["read:user", "user:email"],
     authURL: "https://github.com/login/oauth/authorize", tokenURL: "https://github.com/login/oauth/access_token",
     userInfoURL: "https://api.github.com/user",
     async toUser(raw, context) {
@@ -100,7 +102,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = {
     },
   },
   gitlab: {
-    displayName: "GitLab", pkce: true, scopes: ["read_user"],
+    displayName: "GitLab", order: 8, pkce: true, scopes: ["read_user"],
     authURL: "https://gitlab.com/oauth/authorize", tokenURL: "https://gitlab.com/oauth/token", userInfoURL: "https://gitlab.com/api/v4/user",
     toUser: (raw) => ({
       id: text(raw.id), name: text(raw.name), username: text(raw.username), avatarURL: text(raw.avatar_url),
@@ -108,13 +110,13 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = {
     }),
   },
   microsoft: {
-    displayName: "Microsoft", pkce: true, scopes: ["User.Read"],
+    displayName: "Microsoft", order: 3, pkce: true, scopes: ["User.Read"],
     authURL: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
     tokenURL: "https://login.microsoftonline.com/common/oauth2/v2.0/token", userInfoURL: "https://graph.microsoft.com/v1.0/me",
     toUser: (raw, context) => ({ id: text(raw.id), name: text(raw.displayName), email: microsoftEmail(raw, context) }),
   },
   apple: {
-    displayName: "Apple", pkce: true, scopes: ["name", "email"],
+    displayName: "Apple", order: 1, pkce: true, scopes: ["name", "email"],
     authURL: "https://appleid.apple.com/auth/authorize", tokenURL: "https://appleid.apple.com/auth/token", userInfoURL: "",
     jwksURL: "https://appleid.apple.com/auth/keys", issuers: ["https://appleid.apple.com"],
     // Apple posts the authorization back (it sends the name only there, on the first sign-in).
@@ -122,7 +124,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = {
     toUser: (raw) => ({ id: text(raw.sub), email: truthy(raw.email_verified) ? text(raw.email) : "" }),
   },
   discord: {
-    displayName: "Discord", pkce: true, scopes: ["identify", "email"],
+    displayName: "Discord", order: 12, pkce: true, scopes: ["identify", "email"],
     authURL: "https://discord.com/api/oauth2/authorize", tokenURL: "https://discord.com/api/oauth2/token",
     userInfoURL: "https://discord.com/api/users/@me",
     toUser: (raw) => {
@@ -136,7 +138,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = {
     },
   },
   facebook: {
-    displayName: "Facebook", pkce: true, scopes: ["email"],
+    displayName: "Facebook", order: 5, pkce: true, scopes: ["email"],
     authURL: "https://www.facebook.com/v3.2/dialog/oauth", tokenURL: "https://graph.facebook.com/v3.2/oauth/access_token",
     userInfoURL: "https://graph.facebook.com/me?fields=name,email,picture.type(large)",
     toUser: (raw) => {
@@ -169,4 +171,11 @@ function microsoftEmail(raw: Record<string, unknown>, context: UserContext): str
     default:
       return text(raw.mail)
   }
+}
+
+/** Every provider as the collections API lists them (`/api/collections/meta/oauth2-providers`). */
+export function listProviders(): Array<{ name: string; displayName: string; logo: string }> {
+  return Object.entries(PROVIDERS)
+    .sort(([a, x], [b, y]) => x.order - y.order || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, spec]) => ({ name, displayName: spec.displayName, logo: "" }))
 }
