@@ -70,6 +70,16 @@ describe("mailer over SMTP", () => {
     await tls.stop()
   })
 
+  it("upgrades with STARTTLS when offered, and checks the certificate it gets", async () => {
+    const starttls = await startSmtpServer({ server: { disabledCommands: [] } })
+    const mailer = mailerFor(starttls.settings())
+    const error = await mailer.send(message("starttls@example.com")).then(() => null, (e: unknown) => e as Error)
+    expect(String(error?.message)).toMatch(/certificate/i)
+    expect(starttls.messages).toHaveLength(0)
+    mailer.close()
+    await starttls.stop()
+  })
+
   it("lets a send hook rewrite or cancel a message", async () => {
     const mailer = mailerFor(plain.settings())
     const remove = mailer.onMailSend((m, context) => {
