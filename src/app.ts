@@ -31,6 +31,9 @@ import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/inde
 import { Mailer, type MailLog } from "./mail/index.ts"
 import { AuthFlows, sendTestEmail } from "./auth/flows/index.ts"
 import { deliverForwardedRedirects } from "./auth/oauth2/index.ts"
+import { BackupsService } from "./backups/index.ts"
+import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
+import { WriteGate } from "./db/write-gate.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -61,13 +64,22 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
   const settings = new SettingsService(store)
   const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
+  const writeGate = new WriteGate()
+  const cron = new CronScheduler({
+    claims: sqliteTickClaims(store),
+    guard: (run) => writeGate.shared(run),
+    onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }),
+  })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const mailSettings = () => {
     const current = settings.get()
     return { smtp: current.smtp, meta: current.meta }
   }
   const mailer = new Mailer({ settings: mailSettings, logWhenSmtpOff: config.mailLog, log: mailLog(logs) })
-  const authFlows = new AuthFlows({ collections, records, rules, mailer, mailSettings, recordService })
+  // Writes after a background send pass the write gate as requests do, and a failure is logged.
+  const backgroundWrite = (work: () => void) =>
+    writeGate.shared(work).catch((error: unknown) => logs.logger.error("auth: a background write failed", { error: String(error) }))
+  const authFlows = new AuthFlows({ collections, records, rules, mailer, mailSettings, recordService, backgroundWrite })
   settings.connectionTests.sendTestEmail = (request) => sendTestEmail({ mailer, mailSettings }, collections, request)
   deliverForwardedRedirects(realtime)
   const services: Services = {
@@ -86,9 +98,30 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     realtime,
     settings,
     logs,
-    cron: new CronScheduler({ claims: sqliteTickClaims(store), onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }) }),
     mailer,
     authFlows,
+    cron,
+    writeGate,
+    rateLimits: new RateLimits({
+      settings,
+      counters: options.cluster ? new RedisRateCounters(config.realtimeBroker) : new MemoryRateCounters(),
+      findCollection: (idOrName) => collections.find(idOrName),
+    }),
+    backups: new BackupsService({
+      dataDir: config.dir,
+      store,
+      auxStore: logs.store,
+      settings,
+      cron,
+      logger: logs.logger,
+      // The restored data replaced the tables under every cache; other processes hear a schema change.
+      onRestored: () => {
+        collections.reload()
+        settings.reload()
+        realtime.hub.closeAll()
+        void realtime.broker.publish({ type: "schema", node: realtime.nodeId })
+      },
+    }),
   }
   registerSystemJobs(services.cron, {
     store,
@@ -104,6 +137,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
       realtime.hub.closeAll()
       services.cron.stop()
       mailer.close()
+      services.rateLimits.close()
       logs.close()
       readPool?.close()
       void options.cluster?.close()

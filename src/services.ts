@@ -17,6 +17,9 @@ import type { LogsService } from "./logs/index.ts"
 import type { CronScheduler } from "./cron/index.ts"
 import type { Mailer } from "./mail/index.ts"
 import type { AuthFlows } from "./auth/flows/index.ts"
+import type { BackupsService } from "./backups/index.ts"
+import type { RateLimits } from "./rate-limits/index.ts"
+import type { WriteGate } from "./db/write-gate.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -39,4 +42,10 @@ export interface Services {
   mailer: Mailer
   /** Verification, password reset, email change, OTP, OAuth2, MFA and login alerts. */
   authFlows: AuthFlows
+  /** Backups of the data directory in `DIR/backups`. */
+  backups: BackupsService
+  /** `settings.rateLimits`, counted per process or, with a broker, in Redis. */
+  rateLimits: RateLimits
+  /** Held shared by requests and exclusive by a running batch (its transaction spans awaits). */
+  writeGate: WriteGate
 }

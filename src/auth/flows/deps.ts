@@ -20,6 +20,8 @@ export interface FlowDeps {
   rules: RuleEvaluator
   mailer: Mailer
   mailSettings: () => Readonly<MailSettings>
+  /** Runs a write made outside any request (after a background send) where requests' writes may run. */
+  backgroundWrite: (work: () => void) => Promise<void>
 }
 
 /** A collection's `{secret, duration}` token option (`verificationToken`, ...). */

@@ -94,7 +94,8 @@ export class OtpFlow {
       changes.password = new PasswordValue("", await hashPassword(randomString(30)))
       changes.tokenKey = newTokenKey()
     }
-    return saveAuthRecord(this.#deps.records, collection, record, changes)
+    // Read again after hashing, so a change made meanwhile is kept.
+    return saveAuthRecord(this.#deps.records, collection, this.#deps.records.findById(collection, String(record.id)) ?? record, changes)
   }
 
   #mail(collection: Collection, record: RecordData, stored: RecordData, code: string): void {
@@ -105,14 +106,19 @@ export class OtpFlow {
     this.#deps.mailer.sendInBackground(message, { kind: "otp", record, collectionName: collection.name }, {
       // The address the code went to; a sign-in with it later verifies that address.
       sent: (outcome, sentMessage) => {
-        const current = this.#otps.findById(id)
         const to = sentMessage.to[0]?.address ?? ""
-        if (outcome !== "cancelled" && current && current.sentTo === "" && to !== "") this.#otps.update(current, { sentTo: to })
+        if (outcome === "cancelled" || to === "") return
+        void this.#deps.backgroundWrite(() => {
+          const current = this.#otps.findById(id)
+          if (current && current.sentTo === "") this.#otps.update(current, { sentTo: to })
+        })
       },
       // A code that never arrived is removed.
       failed: () => {
-        const current = this.#otps.findById(id)
-        if (current) this.#otps.delete(current)
+        void this.#deps.backgroundWrite(() => {
+          const current = this.#otps.findById(id)
+          if (current) this.#otps.delete(current)
+        })
       },
     })
   }

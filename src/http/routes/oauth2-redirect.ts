@@ -6,7 +6,6 @@
 import { Hono, type Context } from "hono"
 import { redirectPage, type RedirectData } from "../../auth/oauth2/index.ts"
 import { parseBody } from "../body.ts"
-import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
 
 const field = (value: unknown): string => (typeof value === "string" ? value : "")
@@ -27,7 +26,7 @@ const answer = async (c: Context<HttpEnv>) => {
   const data = await redirectData(c)
   const services = c.get("services")
   const clustered = services.config.realtimeBroker !== ""
-  const ok = data !== null && services.authFlows.oauth2Redirect(services.realtime, data, clientIp(c.req.raw, c.env), clustered)
+  const ok = data !== null && services.authFlows.oauth2Redirect(services.realtime, data, c.get("clientIp"), clustered)
   return c.html(redirectPage(ok).html)
 }
 

@@ -6,7 +6,6 @@ import { Hono } from "hono"
 import { ApiError, badRequest } from "../../core/errors.ts"
 import { openStream } from "../../realtime/index.ts"
 import { parseBody, readLimited, type ParsedBody } from "../body.ts"
-import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
 
@@ -16,7 +15,7 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     // Bun ends responses quiet for 10 s; the stream's own idle and lifetime timers bound it instead.
     c.env.server?.timeout(c.req.raw, 0)
     return openStream(realtime.hub, {
-      ip: clientIp(c.req.raw, c.env),
+      ip: c.get("clientIp"),
       heartbeatMs: config.realtimeHeartbeat * 1000,
       idleTimeoutMs: config.realtimeIdleTimeout * 1000,
       maxLifetimeMs: config.realtimeMaxLifetime * 1000,
@@ -30,7 +29,7 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     const body = parsed.kind === "json"
       ? parsed.value
       : { clientId: parsed.value.get("clientId"), subscriptions: parsed.value.getAll("subscriptions") }
-    const result = await realtime.subscribe({ body, ip: clientIp(c.req.raw, c.env), auth: c.get("auth") })
+    const result = await realtime.subscribe({ body, ip: c.get("clientIp"), auth: c.get("auth") })
     return "body" in result ? c.json(result.body, result.status as 400) : c.body(null, 204)
   })
   // Beyond PocketBase: presence and counters across every process, for superusers.

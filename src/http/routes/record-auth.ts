@@ -15,7 +15,6 @@ import { tokenFromAuthorization } from "../../auth/authorization.ts"
 import { decodeUnverified } from "../../auth/tokens.ts"
 import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
-import { clientIp } from "../client-ip.ts"
 import { requireSuperuser } from "../guards.ts"
 import { requestInfo } from "../request-info.ts"
 
@@ -43,7 +42,7 @@ function deps(c: Context<HttpEnv>): AuthResponseDeps {
 /** The device and MFA session of a sign-in request. */
 export function authOrigin(c: Context<HttpEnv>, body: Record<string, unknown>): AuthOrigin {
   return {
-    ip: clientIp(c.req.raw, c.env),
+    ip: c.get("clientIp"),
     userAgent: c.req.header("user-agent") ?? "",
     mfaId: () => mfaIdOf({ mfaId: c.req.query("mfaId") ?? "" }, body),
   }
@@ -64,7 +63,7 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
     const body = await parseJsonObject(c.req.raw, services.config.bodyLimit, loadingFailed)
     const record = await authenticateWithPassword(
       collection,
-      { identity: body.identity, password: body.password, identityField: body.identityField, ip: clientIp(c.req.raw, c.env) },
+      { identity: body.identity, password: body.password, identityField: body.identityField, ip: c.get("clientIp") },
       services.records,
       services.loginThrottle,
     )
