@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import type { TestServer } from "../support/servers.ts"
 import { answersFromBoth } from "../support/differential.ts"
+import { rawRequest } from "../support/raw-request.ts"
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from "../support/smtp.ts"
 import { routeMailTo, tokenIn } from "../support/mail.ts"
 
@@ -28,13 +29,9 @@ describe("mail-driven flows behave as the reference", () => {
     await routeMailTo(server, smtp)
     const steps: Step[] = []
     const call = async (step: string, path: string, body: unknown, token = "") => {
-      const headers: Record<string, string> = { "content-type": "application/json" }
-      if (token) headers.authorization = token
-      const response = await fetch(`${server.url}/api/collections/${path}`, { method: "POST", headers, body: JSON.stringify(body) })
-      const text = await response.text()
-      const parsed = text === "" ? null : JSON.parse(text)
-      steps.push({ step, status: response.status, body: mask(parsed) })
-      return parsed
+      const answer = await rawRequest(server, { method: "POST", path: `/api/collections/${path}`, body, guest: true, headers: token ? { authorization: token } : {} })
+      steps.push({ step, status: answer.status, body: mask(answer.body) })
+      return answer.body as Record<string, any>
     }
     const mail = (to: string, what: (m: ReceivedMail) => boolean = () => true) => smtp.waitFor((m) => m.to.includes(to) && what(m))
     const address = (name: string) => `${name}-${server.name}@example.com`

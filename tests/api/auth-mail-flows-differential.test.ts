@@ -6,6 +6,7 @@
 import { describe, expect, it } from "bun:test"
 import type { TestServer } from "../support/servers.ts"
 import { answersFromBoth } from "../support/differential.ts"
+import { rawRequest } from "../support/raw-request.ts"
 
 type Case = [name: string, path: string, body: unknown, auth?: "user" | "superuser"]
 
@@ -38,11 +39,8 @@ async function answers(server: TestServer): Promise<Record<string, { status: num
   const tokens = { user, superuser: server.admin.authStore.token }
   const out: Record<string, { status: number; body: unknown }> = {}
   for (const [name, path, body, auth] of CASES) {
-    const headers: Record<string, string> = { "content-type": "application/json" }
-    if (auth) headers.authorization = tokens[auth]
-    const response = await fetch(`${server.url}/api/collections/${path}`, { method: "POST", headers, body: JSON.stringify(body) })
-    const text = await response.text()
-    out[name] = { status: response.status, body: text === "" ? null : JSON.parse(text) }
+    const headers: Record<string, string> = auth ? { authorization: tokens[auth] } : {}
+    out[name] = await rawRequest(server, { method: "POST", path: `/api/collections/${path}`, body, guest: true, headers })
   }
   return out
 }

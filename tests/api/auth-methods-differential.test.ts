@@ -5,6 +5,7 @@
 import { describe, expect, it } from "bun:test"
 import type { TestServer } from "../support/servers.ts"
 import { answersFromBoth } from "../support/differential.ts"
+import { rawRequest, type RawAnswer } from "../support/raw-request.ts"
 
 const PASSWORD = "member-password-1"
 
@@ -16,15 +17,10 @@ const COLLECTIONS: Array<Record<string, unknown>> = [
   { name: "oauth2_empty", type: "auth", oauth2: { enabled: true, providers: [] } },
 ]
 
-type Answer = { status: number; body: unknown }
+type Answer = RawAnswer
 
-async function call(server: TestServer, method: string, path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${server.url}/api/collections/${path}`, {
-    method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  return { status: response.status, body: text === "" ? null : JSON.parse(text) }
-}
+const call = (server: TestServer, method: string, path: string, body?: unknown): Promise<Answer> =>
+  rawRequest(server, { method, path: `/api/collections/${path}`, body, guest: true })
 
 // Random ids differ between servers; their shape is what must match.
 const shape = (answer: Answer) => JSON.parse(JSON.stringify(answer).replace(/"(otpId|mfaId)":"[a-z0-9]{15}"/g, '"$1":"<id>"'))

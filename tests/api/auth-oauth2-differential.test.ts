@@ -6,16 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import type { TestServer } from "../support/servers.ts"
 import { answersFromBoth } from "../support/differential.ts"
+import { rawRequest } from "../support/raw-request.ts"
 import { startProvider, type TestProvider } from "../support/oauth2-provider.ts"
 
 type Answer = { status: number; body: any }
 
 const REDIRECT = "http://127.0.0.1:1/callback"
 
-async function post(server: TestServer, path: string, body: unknown): Promise<Answer> {
-  const response = await fetch(`${server.url}/api/collections/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-  return { status: response.status, body: await response.json() }
-}
+const post = (server: TestServer, path: string, body: unknown) =>
+  rawRequest(server, { method: "POST", path: `/api/collections/${path}`, body, guest: true }) as Promise<Answer>
 
 // Values that are random or per-server become placeholders; the rest must match exactly.
 function mask(value: unknown): unknown {
@@ -49,10 +48,10 @@ async function answers(server: TestServer, provider: TestProvider): Promise<Reco
   out.badProvider = await post(server, "users/auth-with-oauth2", { provider: "nope" })
   out.badCode = await post(server, "users/auth-with-oauth2", { provider: "oidc", code: "not-a-code", codeVerifier: "x", redirectURL: REDIRECT })
   out.disabled = await post(server, "_superusers/auth-with-oauth2", { provider: "oidc", code: "x" })
-  out.unknownProviderConfig = await fetch(`${server.url}/api/collections`, {
-    method: "POST", headers: { "content-type": "application/json", authorization: server.admin.authStore.token },
-    body: JSON.stringify({ name: "bad_oauth", type: "auth", oauth2: { enabled: true, providers: [{ name: "nope", clientId: "a", clientSecret: "b" }] } }),
-  }).then(async (r) => ({ status: r.status, body: await r.json() }))
+  out.unknownProviderConfig = await rawRequest(server, {
+    method: "POST", path: "/api/collections",
+    body: { name: "bad_oauth", type: "auth", oauth2: { enabled: true, providers: [{ name: "nope", clientId: "a", clientSecret: "b" }] } },
+  })
   return out
 }
 
