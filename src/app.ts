@@ -154,8 +154,9 @@ function mailLog(logs: LogsService): MailLog {
       logs.logger.info(line)
     },
     error(line, error) {
-      console.error(line, error ?? "")
-      logs.logger.error(line, { error: String(error) })
+      const reason = error instanceof Error ? error.message : String(error)
+      console.error(`${line} ${reason}`)
+      logs.logger.error(line, { error: reason })
     },
   }
 }
