@@ -146,6 +146,25 @@ describe("OAuth2 sign-in", () => {
     expect((await failure(pb.collection("_superusers").authWithOAuth2Code("oidc", "x", "", ""))).status).toBe(403)
   })
 
+  it("maps the provider's id and username, the username only while it is free", async () => {
+    await server.admin.collections.create({
+      name: "handles", type: "auth", createRule: "",
+      fields: [{ name: "handle", type: "text" }, { name: "providerUid", type: "text" }],
+      indexes: ["CREATE UNIQUE INDEX `idx_handles_handle` ON `handles` (`handle`) WHERE `handle` != ''"],
+      oauth2: { enabled: true, providers: [provider.config("oidc")], mappedFields: { id: "providerUid", username: "handle" } },
+    })
+    const signIn = async (sub: string) => {
+      provider.user = { sub, email: `${sub}@example.com`, email_verified: true, preferred_username: "same_handle" }
+      const pb = await sdk.make(server)
+      return pb.collection("handles").authWithOAuth2({ provider: "oidc", urlCallback: async (url) => void (await fetch(await provider.authorize(url))) })
+    }
+    const first = await signIn(`first-${Date.now()}`)
+    expect(first.record.handle).toBe("same_handle")
+    expect(first.record.providerUid).toBe(first.meta?.id)
+    const second = await signIn(`second-${Date.now()}`)
+    expect(second.record.handle).toBe("")
+  })
+
   it("lists the known providers for superusers", async () => {
     const providers = await server.admin.collections.getAllOAuth2Providers()
     expect(providers.map((p: { name: string }) => p.name)).toEqual(["apple", "google", "microsoft", "facebook", "github", "gitlab", "discord", "oidc", "oidc2", "oidc3"])

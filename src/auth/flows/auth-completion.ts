@@ -54,7 +54,14 @@ export function completeAuth(
   if (mfaId) return { status: 401, body: { mfaId } }
   const token = issueAuthToken(collection, record)
   const body = authResponse(deps, { collection, record, token }, request, options) as Record<string, unknown>
-  if ((collection.authAlert as { enabled?: boolean } | undefined)?.enabled) recordOrigin(deps, collection, record, origin)
+  if ((collection.authAlert as { enabled?: boolean } | undefined)?.enabled) {
+    // A failure to remember the device must not fail the sign-in (PocketBase only warns).
+    try {
+      recordOrigin(deps, collection, record, origin)
+    } catch (error) {
+      console.warn("auth: could not record the login's device:", error instanceof Error ? error.message : error)
+    }
+  }
   return { status: 200, body: auth.meta === undefined ? body : { ...body, meta: auth.meta } }
 }
 
