@@ -40,20 +40,21 @@ export interface CompletionDeps extends FlowDeps {
 }
 
 /** Runs the authRule, MFA and alert steps and builds the answer for `record` signing in by `method`. */
-export function completeAuth(
+export async function completeAuth(
   deps: CompletionDeps,
   auth: { collection: Collection; record: RecordData; method: AuthMethod; meta?: unknown },
   request: RequestInfo,
   origin: AuthOrigin,
   options: AuthResponseOptions,
-): AuthOutcome {
+): Promise<AuthOutcome> {
   const { collection, record } = auth
   const rule = collection.authRule === undefined ? "" : collection.authRule
   if (!deps.rules.allows(collection, rule, String(record.id), request)) throw authRuleDenied()
   const mfaId = checkMfa(deps, collection, record, auth.method, request, origin.mfaId)
   if (mfaId) return { status: 401, body: { mfaId } }
   const token = issueAuthToken(collection, record)
-  const body = authResponse(deps, { collection, record, token }, request, options) as Record<string, unknown>
+  // Awaited: the answer may come from hooks that run asynchronously.
+  const body = (await authResponse(deps, { collection, record, token }, request, options)) as Record<string, unknown>
   if ((collection.authAlert as { enabled?: boolean } | undefined)?.enabled) {
     // A failure to remember the device must not fail the sign-in (PocketBase only warns).
     try {

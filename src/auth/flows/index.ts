@@ -65,7 +65,7 @@ export class AuthFlows {
   confirmEmailChange = (collection: Collection, body: Record<string, unknown>) => confirmEmailChange(this.#deps, collection, body)
 
   /** The answer of a sign-in by `method` (authRule, MFA, login alert). */
-  complete(auth: { collection: Collection; record: RecordData; method: AuthMethod; meta?: unknown }, request: RequestInfo, origin: AuthOrigin, options: AuthResponseOptions): AuthOutcome {
+  complete(auth: { collection: Collection; record: RecordData; method: AuthMethod; meta?: unknown }, request: RequestInfo, origin: AuthOrigin, options: AuthResponseOptions): Promise<AuthOutcome> {
     return completeAuth(this.#deps, auth, request, origin, options)
   }
 }

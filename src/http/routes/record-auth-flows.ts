@@ -59,7 +59,7 @@ export const recordAuthFlowRoutes = new Hono<HttpEnv>()
     const form = await body(c)
     const record = await flows.otp.verify(collection, form)
     const request = { ...requestInfo(c, form), context: "otp" as const }
-    const outcome = flows.complete({ collection, record, method: "otp" }, request, authOrigin(c, form), responseOptions(c))
+    const outcome = await flows.complete({ collection, record, method: "otp" }, request, authOrigin(c, form), responseOptions(c))
     return c.json(outcome.body, outcome.status)
   })
   .post("/:collection/auth-with-oauth2", async (c) => {
@@ -68,6 +68,6 @@ export const recordAuthFlowRoutes = new Hono<HttpEnv>()
     const form = await body(c)
     const request = { ...requestInfo(c, form), context: "oauth2" as const }
     const { record, meta } = await flows.signInWithOAuth2(collection, form, request)
-    const outcome = flows.complete({ collection, record, method: "oauth2", meta }, request, authOrigin(c, form), responseOptions(c))
+    const outcome = await flows.complete({ collection, record, method: "oauth2", meta }, request, authOrigin(c, form), responseOptions(c))
     return c.json(outcome.body, outcome.status)
   })

@@ -68,7 +68,7 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
       services.loginThrottle,
     )
     const request = { ...requestInfo(c, body), context: "password" as const }
-    const outcome = services.authFlows.complete({ collection, record, method: "password" }, request, authOrigin(c, body), responseOptions(c))
+    const outcome = await services.authFlows.complete({ collection, record, method: "password" }, request, authOrigin(c, body), responseOptions(c))
     return c.json(outcome.body, outcome.status)
   })
   .post("/:collection/auth-refresh", (c) => {
