@@ -27,7 +27,7 @@ describe("auth flows never fail on bad input", () => {
   })
   afterAll(() => server.stop())
 
-  async function send(endpoint: string, body: BodyInit, contentType = "application/json", auth = "") {
+  async function send(endpoint: string, body: string, contentType = "application/json", auth = "") {
     const headers: Record<string, string> = { "content-type": contentType }
     if (auth) headers.authorization = auth
     const response = await fetch(`${server.url}/api/collections/users/${endpoint}`, { method: "POST", headers, body })
