@@ -28,6 +28,9 @@ import type { ServerBindings } from "./http/client-ip.ts"
 import { SettingsService } from "./settings/index.ts"
 import { LogsService } from "./logs/index.ts"
 import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
+import { Mailer, type MailLog } from "./mail/index.ts"
+import { AuthFlows, sendTestEmail } from "./auth/flows/index.ts"
+import { deliverForwardedRedirects } from "./auth/oauth2/index.ts"
 import { BackupsService } from "./backups/index.ts"
 import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
 import { WriteGate } from "./db/write-gate.ts"
@@ -87,6 +90,17 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     guard: (run) => writeGate.shared(run),
     onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }),
   })
+  const mailSettings = () => {
+    const current = settings.get()
+    return { smtp: current.smtp, meta: current.meta }
+  }
+  const mailer = new Mailer({ settings: mailSettings, logWhenSmtpOff: config.mailLog, log: mailLog(logs) })
+  // Writes after a background send pass the write gate as requests do, and a failure is logged.
+  const backgroundWrite = (work: () => void) =>
+    writeGate.shared(work).catch((error: unknown) => logs.logger.error("auth: a background write failed", { error: String(error) }))
+  const authFlows = new AuthFlows({ hooks, collections, records, recordLifecycle, rules, mailer, mailSettings, recordService, backgroundWrite })
+  settings.connectionTests.sendTestEmail = (request) => sendTestEmail({ mailer, mailSettings }, collections, request)
+  deliverForwardedRedirects(hooks)
   const services: Services = {
     config,
     hooks,
@@ -105,6 +119,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     realtime,
     settings,
     logs,
+    mailer,
+    authFlows,
     cron,
     writeGate,
     rateLimits: new RateLimits({
@@ -146,11 +162,27 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     close: () => {
       realtime.hub.closeAll()
       services.cron.stop()
+      mailer.close()
       services.rateLimits.close()
       logs.close()
       readPool?.close()
       void options.cluster?.close()
       store.close()
+    },
+  }
+}
+
+// Mail lines go to the terminal (development links must be clickable there) and to the app logs.
+function mailLog(logs: LogsService): MailLog {
+  return {
+    info(line) {
+      console.log(line)
+      logs.logger.info(line)
+    },
+    error(line, error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      console.error(`${line} ${reason}`)
+      logs.logger.error(line, { error: reason })
     },
   }
 }

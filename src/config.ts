@@ -38,6 +38,8 @@ export interface Config {
   loginMaxIpFailures: number
   /** Login throttle window in seconds. @default 60 */
   loginWindow: number
+  /** Development: with SMTP off, write outgoing mail to the log instead of handing it to `sendmail`. @default false */
+  mailLog: boolean
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -57,6 +59,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   loginMaxFailures: 5,
   loginMaxIpFailures: 20,
   loginWindow: 60,
+  mailLog: false,
 })
 
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
@@ -65,7 +68,7 @@ export class UsageError extends Error {}
 const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
-export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort"])
+export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort", "mailLog"])
 
 /** Environment variables read when no flag is given, e.g. `POCKETBUN_HTTP`. */
 const ENV_NAMES: Record<keyof Config, string> = {
@@ -85,6 +88,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   loginMaxFailures: "POCKETBUN_LOGIN_MAX_FAILURES",
   loginMaxIpFailures: "POCKETBUN_LOGIN_MAX_IP_FAILURES",
   loginWindow: "POCKETBUN_LOGIN_WINDOW",
+  mailLog: "POCKETBUN_MAIL_LOG",
 }
 
 /** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */

@@ -15,6 +15,8 @@ import type { Realtime } from "./realtime/service.ts"
 import type { SettingsService } from "./settings/index.ts"
 import type { LogsService } from "./logs/index.ts"
 import type { CronScheduler } from "./cron/index.ts"
+import type { Mailer } from "./mail/index.ts"
+import type { AuthFlows } from "./auth/flows/index.ts"
 import type { BackupsService } from "./backups/index.ts"
 import type { RateLimits } from "./rate-limits/index.ts"
 import type { WriteGate } from "./db/write-gate.ts"
@@ -42,6 +44,10 @@ export interface Services {
   logs: LogsService
   /** Scheduled jobs (system jobs included); ticking starts when the app serves. */
   cron: CronScheduler
+  /** Outgoing mail (SMTP and sender from the settings); `mailer.onMailSend` changes or cancels messages. */
+  mailer: Mailer
+  /** Verification, password reset, email change, OTP, OAuth2, MFA and login alerts. */
+  authFlows: AuthFlows
   /** Backups of the data directory in `DIR/backups`. */
   backups: BackupsService
   /** `settings.rateLimits`, counted per process or, with a broker, in Redis. */

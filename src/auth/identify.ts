@@ -4,7 +4,7 @@
  * expired, forged, wrong type, deleted record) makes the request a guest, never an error.
  */
 import type { AuthContext, Collection } from "../core/types.ts"
-import { decodeUnverified, signingKey, verify } from "./tokens.ts"
+import { decodeUnverified, signingKey, verify, type TokenType } from "./tokens.ts"
 
 /** What identification needs from the records layer. */
 export interface AuthRecordSource {
@@ -17,11 +17,21 @@ export function identify(token: string, source: AuthRecordSource, now = Date.now
   return identifyToken(token, source, { type: "auth", now })
 }
 
+/** The collection option holding each token kind's secret. */
+const SECRET_OPTION: Readonly<Record<TokenType, string>> = {
+  auth: "authToken",
+  file: "fileToken",
+  verification: "verificationToken",
+  passwordReset: "passwordResetToken",
+  emailChange: "emailChangeToken",
+}
+
 /**
  * The auth context for a token of the given kind: `auth` tokens authenticate requests, `file`
- * tokens (`?token=` on protected files) are checked with the collection's `fileToken` secret.
+ * tokens (`?token=` on protected files), verification, password reset and email change tokens
+ * are each checked with their own collection secret, so one kind never passes as another.
  */
-export function identifyToken(token: string, source: AuthRecordSource, options: { type: "auth" | "file"; now?: number }): AuthContext | null {
+export function identifyToken(token: string, source: AuthRecordSource, options: { type: TokenType; now?: number }): AuthContext | null {
   const now = options.now ?? Date.now()
   if (token === "") return null
   const claims = decodeUnverified(token)
@@ -30,7 +40,7 @@ export function identifyToken(token: string, source: AuthRecordSource, options: 
   if (!collection || collection.type !== "auth" || collection.id !== claims.collectionId) return null
   const record = source.findRecord(collection, claims.id)
   if (!record) return null
-  const option = options.type === "auth" ? collection.authToken : collection.fileToken
+  const option = collection[SECRET_OPTION[options.type]]
   const secret = (option as { secret?: string } | undefined)?.secret ?? ""
   if (!verify(token, signingKey(String(record.tokenKey ?? ""), secret), now)) return null
   return { record, collection }

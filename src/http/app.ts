@@ -14,6 +14,8 @@ import { handleError, errorResponse } from "./error-handler.ts"
 import { healthRoutes } from "./routes/health.ts"
 import { collectionRoutes } from "./routes/collections.ts"
 import { recordAuthRoutes } from "./routes/record-auth.ts"
+import { recordAuthFlowRoutes } from "./routes/record-auth-flows.ts"
+import { oauth2RedirectRoutes } from "./routes/oauth2-redirect.ts"
 import { recordRoutes } from "./routes/records.ts"
 import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
@@ -48,6 +50,8 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/realtime", realtimeRoutes)
   app.route("/api/collections", collectionRoutes)
   app.route("/api/collections", recordAuthRoutes)
+  app.route("/api/collections", recordAuthFlowRoutes)
+  app.route("/api/oauth2-redirect", oauth2RedirectRoutes)
   app.route("/api/collections", recordRoutes)
   app.route("/api/files", fileRoutes)
   app.route("/api/settings", settingsRoutes)

@@ -114,6 +114,7 @@ function ownerCollection(name: string, extra: Field[], indexes: string[], ownerM
   collection.indexes = indexes
   collection.listRule = OWNER_RULE
   collection.viewRule = OWNER_RULE
+  // Devices and linked providers are the owner's to remove; OTP and MFA rows are not.
   if (ownerMayDelete) collection.deleteRule = OWNER_RULE
   return collection
 }

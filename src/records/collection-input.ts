@@ -9,6 +9,7 @@ import type { Collection, CollectionType, Field } from "../core/types.ts"
 import { authIndexes, authSystemFields, blankCollection, idField, TOKEN_OPTIONS } from "./collection-defaults.ts"
 import { indexOnTable, parseIndex } from "./index-statement.ts"
 import { newTokenSecret } from "../core/random.ts"
+import { mergeOAuth2Option } from "./collection-oauth2.ts"
 import { defaultFieldId, FIELD_TYPE_DEFAULTS, withFieldDefaults } from "./fields/index.ts"
 
 const RULE_KEYS = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule", "authRule", "manageRule"]
@@ -132,6 +133,6 @@ function mergeAuthOptions(collection: Collection, input: Record<string, unknown>
     const submitted = input[key]
     if (!isObject(submitted)) continue
     const current = isObject(collection[key]) ? (collection[key] as Record<string, unknown>) : {}
-    collection[key] = { ...current, ...submitted }
+    collection[key] = key === "oauth2" ? mergeOAuth2Option(current, submitted) : { ...current, ...submitted }
   }
 }

@@ -4,6 +4,7 @@
  * PocketBase does (`data.fields["2"].name = {code, message}`).
  */
 import { fieldError, type ErrorData, type FieldError } from "../core/errors.ts"
+import { oauth2ProviderErrors } from "./collection-oauth2.ts"
 import type { Collection, Field } from "../core/types.ts"
 import { buildIndex, hasStatementSeparator, isValidIndex, parseIndex } from "./index-statement.ts"
 import { hasSingleColumnUniqueIndex } from "../filter/index.ts"
@@ -50,6 +51,8 @@ export function validateCollection(candidate: Collection, ctx: ValidationContext
     if (mfaError) errors.mfa = { enabled: mfaError }
     if (identityError) errors.passwordAuth = { identityFields: identityError }
   }
+  const providerErrors = candidate.type === "auth" ? oauth2ProviderErrors(candidate.oauth2) : null
+  if (providerErrors) errors.oauth2 = providerErrors
   if (!errors.fields) {
     for (const key of RULES) {
       const rule = candidate[key]

@@ -1,7 +1,7 @@
 /**
  * @module
  * The collections API (superusers only): list, view, create, update, delete, truncate, import,
- * scaffolds. Routes parse and map; the registry does the work.
+ * scaffolds, the OAuth2 provider list. Routes parse and map; the registry does the work.
  */
 import { Hono, type MiddlewareHandler } from "hono"
 import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
@@ -12,6 +12,7 @@ import { filterCollections, sortCollections } from "../../records/collection-lis
 import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
+import { listProviders } from "../../auth/oauth2/index.ts"
 
 const invalidCollectionBody = () => new ApiError(400, "Failed to load the collection type data due to invalid formatting.")
 
@@ -33,6 +34,7 @@ export const collectionRoutes = new Hono<HttpEnv>()
     const scaffold = (type: "base" | "auth" | "view") => collectionJSON(collectionScaffold(type))
     return c.json({ auth: scaffold("auth"), base: scaffold("base"), view: scaffold("view") })
   })
+  .get("/meta/oauth2-providers", superusersOnly, (c) => c.json(listProviders()))
   .put("/import", superusersOnly, async (c) => {
     const { config, collections } = c.get("services")
     const body = await parseJsonObject(c.req.raw, config.bodyLimit)

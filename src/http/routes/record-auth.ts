@@ -8,6 +8,8 @@ import { Hono, type Context } from "hono"
 import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
 import type { Collection } from "../../core/types.ts"
 import { authenticateWithPassword, issueAuthToken } from "../../auth/password-auth.ts"
+import { mfaIdOf, type AuthOrigin } from "../../auth/flows/index.ts"
+import { listAuthMethods } from "../../auth/oauth2/index.ts"
 import { authResponse, type AuthResponseDeps } from "../../auth/auth-response.ts"
 import { tokenFromAuthorization } from "../../auth/authorization.ts"
 import { decodeUnverified } from "../../auth/tokens.ts"
@@ -20,9 +22,12 @@ const missingCollection = () => new ApiError(404, "Missing or invalid collection
 const missingAuthCollection = () => new ApiError(404, "Missing or invalid auth collection context.")
 const loadingFailed = () => new ApiError(400, "An error occurred while loading the submitted data.")
 
-// PocketBase's per-collection rate-limit middleware looks the collection up before the handler,
-// so an unknown name answers with its wording and a non-auth one with the handler's.
-function authCollection(c: Context<HttpEnv>): Collection {
+/**
+ * The auth collection of the path. PocketBase's per-collection rate-limit middleware looks the
+ * collection up before the handler, so an unknown name answers with its wording and a non-auth
+ * one with the handler's.
+ */
+export function authCollection(c: Context<HttpEnv>): Collection {
   const collection = c.get("services").collections.find(c.req.param("collection") ?? "")
   if (!collection) throw missingCollection()
   if (collection.type !== "auth") throw missingAuthCollection()
@@ -34,7 +39,16 @@ function deps(c: Context<HttpEnv>): AuthResponseDeps {
   return { rules: services.rules, renderer: services.recordService.renderer, hooks: services.hooks }
 }
 
-const responseOptions = (c: Context<HttpEnv>) => ({ expand: c.req.query("expand"), fields: c.req.query("fields") })
+/** The device and MFA session of a sign-in request. */
+export function authOrigin(c: Context<HttpEnv>, body: Record<string, unknown>): AuthOrigin {
+  return {
+    ip: c.get("clientIp"),
+    userAgent: c.req.header("user-agent") ?? "",
+    mfaId: () => mfaIdOf({ mfaId: c.req.query("mfaId") ?? "" }, body),
+  }
+}
+
+export const responseOptions = (c: Context<HttpEnv>) => ({ expand: c.req.query("expand"), fields: c.req.query("fields") })
 
 // golang-jwt claims are loosely typed: PocketBase reads `refreshable` with cast.ToBool.
 function isRefreshable(token: string): boolean {
@@ -54,7 +68,8 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
       services.loginThrottle,
     )
     const request = { ...requestInfo(c, body), context: "password" as const }
-    return c.json(await authResponse(deps(c), { collection, record, token: issueAuthToken(collection, record), method: "password" }, request, responseOptions(c)))
+    const outcome = await services.authFlows.complete({ collection, record, method: "password" }, request, authOrigin(c, body), responseOptions(c))
+    return c.json(outcome.body, outcome.status)
   })
   .post("/:collection/auth-refresh", async (c) => {
     const collection = c.get("services").collections.find(c.req.param("collection"))
@@ -87,19 +102,4 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
     const token = issueAuthToken(collection, record, false, duration)
     return c.json(await authResponse(deps(c), { collection, record, token, method: "impersonate" }, requestInfo(c, body), responseOptions(c)))
   })
-  .get("/:collection/auth-methods", (c) => {
-    const collection = authCollection(c)
-    const passwordAuth = collection.passwordAuth as { enabled: boolean; identityFields: string[] }
-    const identityFields = passwordAuth.enabled ? passwordAuth.identityFields : []
-    const mfa = collection.mfa as { enabled: boolean; duration: number }
-    const otp = collection.otp as { enabled: boolean; duration: number }
-    return c.json({
-      password: { identityFields, enabled: passwordAuth.enabled },
-      oauth2: { providers: [], enabled: false },
-      mfa: { enabled: mfa.enabled, duration: mfa.enabled ? mfa.duration : 0 },
-      otp: { enabled: otp.enabled, duration: otp.enabled ? otp.duration : 0 },
-      authProviders: [],
-      usernamePassword: passwordAuth.enabled && identityFields.includes("username"),
-      emailPassword: passwordAuth.enabled && identityFields.includes("email"),
-    })
-  })
+  .get("/:collection/auth-methods", (c) => c.json(listAuthMethods(authCollection(c))))
