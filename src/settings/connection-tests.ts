@@ -3,8 +3,7 @@
  * `POST /api/settings/test/s3` and `/test/email`: form validation with PocketBase's answers, then
  * the actual probe through a replaceable seam. The S3 probe uploads and deletes a small file with
  * Bun's S3 client; sending the test email belongs to the mail feature, which registers itself
- * with `SettingsService.connectionTests.sendTestEmail` (until then the answer is PocketBase's
- * answer for a server without a mailer).
+ * with `SettingsService.connectionTests.sendTestEmail`.
  */
 import { ApiError, badRequest, fieldError, type ErrorData } from "../core/errors.ts"
 import { randomString } from "../core/random.ts"
@@ -27,7 +26,7 @@ export interface ConnectionTests {
   sendTestEmail(request: TestEmailRequest, settings: Readonly<Settings>): Promise<void>
 }
 
-/** Default probes: a real S3 round trip, and no mailer. */
+/** Default probes: a real S3 round trip, and no mailer until the mail feature plugs one in. */
 export const defaultConnectionTests: ConnectionTests = {
   async probeS3(config) {
     const client = new Bun.S3Client({
@@ -46,35 +45,9 @@ export const defaultConnectionTests: ConnectionTests = {
       throw new Error(`failed to delete a test file: ${reason(error)}`)
     })
   },
-  async sendTestEmail(_request, settings) {
-    // What PocketBase answers when SMTP is off and no sendmail is installed.
-    if (!settings.smtp.enabled) throw new Error("failed to locate a sendmail executable path")
-    await probeSmtp(settings.smtp.host, settings.smtp.port)
+  async sendTestEmail() {
     throw new Error("no mail sender is plugged in (settings.connectionTests.sendTestEmail)")
   },
-}
-
-/** How long the SMTP reachability probe waits for a connection. @default 5000 */
-const SMTP_PROBE_TIMEOUT_MS = 5_000
-
-// Connects and hangs up, failing with Go's wording for an unreachable server.
-async function probeSmtp(host: string, port: number): Promise<void> {
-  const address = `${host}:${port}`
-  let timer: Timer | undefined
-  try {
-    const socket = await Promise.race([
-      Bun.connect({ hostname: host, port, socket: { data() {} } }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("i/o timeout")), SMTP_PROBE_TIMEOUT_MS)
-      }),
-    ])
-    socket.end()
-  } catch (error) {
-    const refused = (error as { code?: string }).code === "ECONNREFUSED"
-    throw new Error(`dial tcp ${address}: ${refused ? "connect: connection refused" : reason(error)}`)
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 /** Runs the S3 test for `filesystem` ("storage" or "backups"); throws PocketBase's 400 answers. */
@@ -111,10 +84,17 @@ export async function testEmail(
   if (Object.keys(errors).length > 0) throw badRequest("Failed to send the test email.", errors)
   const request = { email, template: template as TestEmailRequest["template"], collection: collection || "_superusers" }
   await context.tests.sendTestEmail(request, context.settings).catch((cause: unknown) => {
-    throw rawError("Failed to send the test email.", reason(cause))
+    throw rawError("Failed to send the test email.", dialReason(cause))
   })
 }
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+// A refused connection in the wording of Go's net package, which PocketBase's raw errors carry.
+function dialReason(error: unknown): string {
+  const text = reason(error)
+  const refused = /^connect ECONNREFUSED (\S+)$/.exec(text)
+  return refused ? `dial tcp ${refused[1]}: connect: connection refused` : text
+}
 
 const rawError = (message: string, raw: string) => new ApiError(400, `${message} Raw error: \n${raw}`)
