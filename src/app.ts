@@ -15,7 +15,8 @@ import { LoginThrottle } from "./auth/throttle.ts"
 import { RuleEvaluator } from "./records/access.ts"
 import { RecordService } from "./records/service.ts"
 import { RecordFiles } from "./records/record-files.ts"
-import { DiskStorage, MemoryStorage } from "./files/index.ts"
+import { DiskStorage, MemoryStorage, type FileStorage } from "./files/index.ts"
+import { ThumbCache } from "./files/thumb-cache.ts"
 import type { SchemaLookup } from "./filter/index.ts"
 import type { Collection } from "./core/types.ts"
 import type { Services } from "./services.ts"
@@ -50,8 +51,12 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const records = new RecordRepository(store)
   const readPool = !options.inMemory && config.readWorkers > 0 ? new ReadPool(databasePath(config), config.readWorkers) : null
   const reads: ReadQueries = readPool ?? { all: (sql, params) => store.all(sql, params) }
-  const storage = options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage"))
-  const recordFiles = new RecordFiles({ storage, collections, records, rules })
+  const storage: FileStorage = options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage"))
+  const thumbs = new ThumbCache({ maxInputPixels: config.thumbMaxPixels })
+  const recordFiles = new RecordFiles({ storage: () => storage, thumbs, collections, records, rules })
+  collections.onChange((change) => {
+    if (change.action === "delete" && change.collection.type !== "view") recordFiles.removeCollectionFiles(change.collection)
+  })
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const services: Services = {

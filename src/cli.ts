@@ -17,6 +17,7 @@ const USAGE = `usage:
                   [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
                   [--workers=N] [--reusePort] [--readWorkers=2] [--bodyLimit=33554432]
                   [--loginMaxFailures=5] [--loginMaxIpFailures=20] [--loginWindow=60]
+                  [--thumbMaxPixels=40000000]
   pocketbun superuser upsert|create EMAIL PASSWORD [--dir=./pb_data]
   pocketbun superuser delete EMAIL [--dir=./pb_data]
   pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=./migrations]`
@@ -24,7 +25,7 @@ const USAGE = `usage:
 const SERVE_FLAGS: Array<keyof Config> = [
   "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
   "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
-  "loginMaxFailures", "loginMaxIpFailures", "loginWindow",
+  "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "thumbMaxPixels",
 ]
 
 async function main(argv: string[]): Promise<number> {

@@ -38,6 +38,8 @@ export interface Config {
   loginMaxIpFailures: number
   /** Login throttle window in seconds. @default 60 */
   loginWindow: number
+  /** Images with more pixels than this get no thumbs (the original is served). @default 40_000_000 */
+  thumbMaxPixels: number
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -57,12 +59,13 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   loginMaxFailures: 5,
   loginMaxIpFailures: 20,
   loginWindow: 60,
+  thumbMaxPixels: 40_000_000,
 })
 
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow"])
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "thumbMaxPixels"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
 export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort"])
@@ -85,6 +88,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   loginMaxFailures: "POCKETBUN_LOGIN_MAX_FAILURES",
   loginMaxIpFailures: "POCKETBUN_LOGIN_MAX_IP_FAILURES",
   loginWindow: "POCKETBUN_LOGIN_WINDOW",
+  thumbMaxPixels: "POCKETBUN_THUMB_MAX_PIXELS",
 }
 
 /** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */

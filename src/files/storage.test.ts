@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { DiskStorage, MemoryStorage, UnsafeKeyError, type FileStorage } from "./storage.ts"
+import { DiskStorage } from "./disk-storage.ts"
+import { MemoryStorage, thumbKey, UnsafeKeyError, type FileStorage } from "./storage.ts"
 
 const roots: string[] = []
 afterEach(() => {
@@ -20,28 +21,36 @@ const backends: Array<[string, () => FileStorage]> = [
 
 for (const [name, make] of backends) {
   describe(`file storage (${name})`, () => {
-    it("writes, opens and removes one file", async () => {
+    it("writes, opens, slices and removes one file", async () => {
       const storage = make()
-      storage.write("c/r/a.txt", new TextEncoder().encode("abc"))
-      const file = storage.open("c/r/a.txt")
-      expect(file?.size).toBe(3)
-      expect(await file!.body.text()).toBe("abc")
-      storage.remove("c/r/a.txt")
-      storage.remove("c/r/a.txt")
-      expect(storage.open("c/r/a.txt")).toBeNull()
+      await storage.write("c/r/a.txt", new TextEncoder().encode("abcdef"))
+      const file = await storage.open("c/r/a.txt")
+      expect(file?.size).toBe(6)
+      expect(new TextDecoder().decode(await file!.bytes(1, 4))).toBe("bcd")
+      expect(await new Response(file!.body(2, 5)).text()).toBe("cde")
+      await storage.remove("c/r/a.txt")
+      await storage.remove("c/r/a.txt")
+      expect(await storage.open("c/r/a.txt")).toBeNull()
     })
-    it("removes a record's folder without touching its neighbours", () => {
+    it("writes Blobs and lists a folder, thumbs included", async () => {
       const storage = make()
-      storage.write("c/r1/a.txt", new Uint8Array([1]))
-      storage.write("c/r10/b.txt", new Uint8Array([2]))
-      storage.removeDir("c/r1")
-      expect(storage.open("c/r1/a.txt")).toBeNull()
-      expect(storage.open("c/r10/b.txt")).not.toBeNull()
+      await storage.write("c/r/a.png", new Blob(["x"]))
+      await storage.write(thumbKey("c/r/a.png", "10x10"), new Blob(["y"]))
+      expect(await storage.list("c/r")).toEqual(["c/r/a.png", "c/r/thumbs_a.png/10x10_a.png"])
+      expect(await storage.list("c/none")).toEqual([])
     })
-    it("refuses keys that could leave the storage root", () => {
+    it("removes a record's folder without touching its neighbours", async () => {
       const storage = make()
-      expect(() => storage.write("c/../../etc/x", new Uint8Array())).toThrow(UnsafeKeyError)
-      expect(() => storage.open("c/r/..")).toThrow(UnsafeKeyError)
+      await storage.write("c/r1/a.txt", new Uint8Array([1]))
+      await storage.write("c/r10/b.txt", new Uint8Array([2]))
+      await storage.removeDir("c/r1")
+      expect(await storage.open("c/r1/a.txt")).toBeNull()
+      expect(await storage.open("c/r10/b.txt")).not.toBeNull()
+    })
+    it("refuses keys that could leave the storage root", async () => {
+      const storage = make()
+      await expect(storage.write("c/../../etc/x", new Uint8Array())).rejects.toThrow(UnsafeKeyError)
+      await expect(storage.open("c/r/..")).rejects.toThrow(UnsafeKeyError)
     })
   })
 }

@@ -1,12 +1,17 @@
 /**
  * @module
- * Files of `file` fields: turning multipart uploads into stored names in the body,
- * checking them, writing and deleting them once the record's transaction commits, and
- * finding a file to download with PocketBase's access rules for protected files.
+ * Files of `file` fields: turning multipart uploads into stored names in the body, checking them,
+ * putting them in storage around the record's write (in before it, out again when the write fails
+ * or does not keep them), deleting dropped files and those of deleted records, and finding a file
+ * (or its thumb) to download with PocketBase's access rules for protected files.
  */
-import { notFound, type ErrorData } from "../core/errors.ts"
+import { ApiError, badRequest, notFound, type ErrorData } from "../core/errors.ts"
 import type { Collection, Field, RecordData, RequestInfo } from "../core/types.ts"
-import { baseMime, fileKey, sniff, storedFileName, type FileStorage, type StoredFile } from "../files/index.ts"
+import {
+  baseMime, fileKey, sniff, SNIFF_LIMIT, storedFileName, thumbsDir,
+  type FileStorage, type StoredFile,
+} from "../files/index.ts"
+import type { ThumbCache } from "../files/thumb-cache.ts"
 import type { RuleEvaluator } from "./access.ts"
 import type { CollectionRegistry } from "./collections.ts"
 import { checkUpload, errInvalidFiles, invalidFileNames, normalizeList } from "./fields/index.ts"
@@ -15,7 +20,7 @@ import type { RecordRepository } from "./repository.ts"
 /** Files of a multipart body by part name (`avatar`, `avatar+`, `+avatar`, …). */
 export type UploadedFiles = Record<string, File[]>
 
-/** One new file, read and named, waiting for its record to be saved. */
+/** One new file, named and sniffed, waiting for its record to be saved. */
 export interface Upload {
   field: string
   originalName: string
@@ -23,7 +28,8 @@ export interface Upload {
   size: number
   /** The sniffed type without parameters (`text/plain`), as mime checks compare it. */
   mimeType: string
-  content: Uint8Array
+  /** The part as the body parser holds it; written to storage without another copy. */
+  content: Blob
 }
 
 /** New uploads by stored name. */
@@ -35,21 +41,34 @@ export interface FileDownload {
   name: string
 }
 
+/** A write's outcome as {@link RecordFiles.saveWith} needs it. */
+export interface SavedRecord {
+  saved: RecordData
+  /** The record as it was before an update; null for a create. */
+  previous: RecordData | null
+}
+
 interface Deps {
-  storage: FileStorage
+  /** The storage in use now (settings can switch it while running). */
+  storage: () => FileStorage
+  thumbs: ThumbCache
   collections: CollectionRegistry
   records: RecordRepository
   rules: RuleEvaluator
 }
 
+/** The thumb size every image file answers, listed in the field or not (PocketBase's default). */
+const DEFAULT_THUMB = "100x100"
+
 const fileFields = (collection: Collection): Field[] => collection.fields.filter((f) => f.type === "file")
 
 // PocketBase only deletes plain names; anything with a path separator was never stored by it.
-const isPlainName = (name: string) => name !== "" && !/[/\\]/.test(name) && name !== "." && name !== ".."
+const isPlainName = (name: string) => name !== "" && !/[/\\\0]/.test(name) && name !== "." && name !== ".."
 
 /** Record files of one app: uploads on create/update, clean-up after writes, and downloads. */
 export class RecordFiles {
   #deps: Deps
+  readonly #background = new Set<Promise<void>>()
 
   constructor(deps: Deps) {
     this.#deps = deps
@@ -110,40 +129,62 @@ export class RecordFiles {
   }
 
   /**
-   * After a committed create or update: writes the uploads the saved record kept, and deletes the
-   * files `previous` had that the record no longer lists. Runs synchronously so it can be an
-   * after-commit callback (nothing is written for a rolled-back save).
+   * Runs `save` (the synchronous checks and the committed write of record `recordId`) with the
+   * uploads already in storage: a failed upload stops before anything is written; when `save`
+   * throws (a check failed, the transaction rolled back) the uploads are removed again; after a
+   * save, the uploads it did not keep and the files it dropped (with their thumbs) are removed.
    */
-  afterSave(collection: Collection, record: RecordData, previous: RecordData | null, uploads: Uploads): void {
-    const id = String(record.id)
-    for (const field of fileFields(collection)) {
-      const names = normalizeList(record[field.name])
-      for (const name of names) {
-        const upload = uploads.get(name)
-        if (upload?.field === field.name) this.#deps.storage.write(fileKey(collection.id, id, name), upload.content)
+  async saveWith(collection: Collection, recordId: string, uploads: Uploads, save: () => SavedRecord): Promise<SavedRecord> {
+    if (uploads.size === 0) return this.#cleanUp(collection, recordId, uploads, save())
+    if (!isPlainName(recordId)) throw badRequest("Failed to save the record files.")
+    const storage = this.#deps.storage()
+    const written: string[] = []
+    try {
+      for (const upload of uploads.values()) {
+        const key = fileKey(collection.id, recordId, upload.storedName)
+        await storage.write(key, upload.content)
+        written.push(key)
       }
-      if (!previous) continue
-      for (const old of normalizeList(previous[field.name])) {
-        if (!names.includes(old) && isPlainName(old)) this.#deps.storage.remove(fileKey(collection.id, id, old))
-      }
+    } catch (error) {
+      await this.#removeAll(storage, written)
+      throw new ApiError(400, "Failed to upload the record files.", {}, { cause: error })
     }
+    let outcome: SavedRecord
+    try {
+      outcome = save()
+    } catch (error) {
+      await this.#removeAll(storage, written)
+      throw error
+    }
+    return this.#cleanUp(collection, recordId, uploads, outcome, storage)
   }
 
-  /** After a committed delete: removes every file of the record. */
+  /** After a committed delete: removes every file of the record (awaited by {@link settled}). */
   afterDelete(collection: Collection, recordId: string): void {
-    if (recordId !== "" && isPlainName(recordId)) this.#deps.storage.removeDir(fileKey(collection.id, recordId))
+    if (!isPlainName(recordId)) return
+    this.#inBackground(this.#deps.storage().removeDir(fileKey(collection.id, recordId)))
+  }
+
+  /** After a collection was deleted or truncated: removes every file of its records. */
+  removeCollectionFiles(collection: Collection): void {
+    this.#inBackground(this.#deps.storage().removeDir(collection.id))
+  }
+
+  /** Resolves once the removals started so far have finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#background])
   }
 
   /**
-   * The file `filename` of a record for `GET /api/files/…`. Files of non-protected fields are public
-   * (their names carry a random part); protected ones need the collection's viewRule to pass for
-   * the file token's record (`request.auth`), else 404 as PocketBase answers.
+   * The file `filename` of a record for `GET /api/files/…`, or its `thumb` when that size is
+   * allowed for the field and the file is an image (else the original). Files of non-protected
+   * fields are public (their names carry a random part); protected ones need the collection's
+   * viewRule to pass for the file token's record (`request.auth`), else 404 as PocketBase answers.
    */
-  download(idOrName: string, recordId: string, filename: string, request: RequestInfo): FileDownload {
+  async download(idOrName: string, recordId: string, filename: string, request: RequestInfo, thumb = ""): Promise<FileDownload> {
     const collection = this.#deps.collections.find(idOrName)
     if (!collection) throw notFound("Missing or invalid collection context.")
-    // View collections serve the files of their source records; not supported here yet.
-    if (collection.type === "view" || recordId === "") throw notFound()
+    if (recordId === "") throw notFound()
     const record = this.#deps.records.findById(collection, recordId)
     if (!record) throw notFound()
     const field = fileFields(collection).find((f) => normalizeList(record[f.name]).includes(filename))
@@ -152,21 +193,51 @@ export class RecordFiles {
       const fileRequest: RequestInfo = { ...request, context: "protectedFile" }
       if (!this.#deps.rules.allows(collection, collection.viewRule, recordId, fileRequest)) throw notFound()
     }
-    const file = this.#deps.storage.open(fileKey(collection.id, recordId, filename))
+    if (collection.type === "view") throw notFound()
+    const storage = this.#deps.storage()
+    const key = fileKey(collection.id, recordId, filename)
+    if (thumb !== "" && (thumb === DEFAULT_THUMB || (field.thumbs ?? []).includes(thumb))) {
+      const made = await this.#deps.thumbs.get(storage, key, thumb)
+      if (made) return { file: made, name: `${thumb}_${filename}` }
+    }
+    const file = await storage.open(key)
     if (!file) throw notFound()
     return { file, name: filename }
+  }
+
+  async #cleanUp(collection: Collection, recordId: string, uploads: Uploads, outcome: SavedRecord, storage = this.#deps.storage()): Promise<SavedRecord> {
+    const { saved, previous } = outcome
+    const keep = new Set(fileFields(collection).flatMap((field) => normalizeList(saved[field.name])))
+    const unused = [...uploads.keys()].filter((name) => !keep.has(name))
+    const dropped = previous
+      ? fileFields(collection).flatMap((field) => normalizeList(previous[field.name])).filter((name) => !keep.has(name) && isPlainName(name))
+      : []
+    const keys = [...unused, ...dropped].map((name) => fileKey(collection.id, recordId, name))
+    await this.#removeAll(storage, keys, dropped.map((name) => thumbsDir(fileKey(collection.id, recordId, name))))
+    return outcome
+  }
+
+  // Clean-up failures are logged, never thrown: the record's write has already been decided.
+  async #removeAll(storage: FileStorage, keys: string[], dirs: string[] = []): Promise<void> {
+    const results = await Promise.allSettled([...keys.map((key) => storage.remove(key)), ...dirs.map((dir) => storage.removeDir(dir))])
+    for (const result of results) if (result.status === "rejected") console.warn("failed to remove a record file:", result.reason)
+  }
+
+  #inBackground(work: Promise<void>): void {
+    const tracked = work.catch((error) => console.warn("failed to remove record files:", error)).finally(() => this.#background.delete(tracked))
+    this.#background.add(tracked)
   }
 }
 
 async function readUpload(field: string, part: File): Promise<Upload> {
-  const content = new Uint8Array(await part.arrayBuffer())
-  const sniffed = sniff(content)
+  // One byte past the limit tells the sniffer the content goes on.
+  const sniffed = sniff(new Uint8Array(await part.slice(0, SNIFF_LIMIT + 1).arrayBuffer()))
   return {
     field,
     originalName: part.name,
     storedName: storedFileName(part.name, sniffed.ext),
-    size: content.byteLength,
+    size: part.size,
     mimeType: baseMime(sniffed.mime),
-    content,
+    content: part,
   }
 }

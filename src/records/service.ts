@@ -104,21 +104,22 @@ export class RecordService {
     const input = authFormText(collection, prepared.body)
     const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, null, input, "Failed to create record.")
-    // Nothing below awaits: the checks and the write see one state of the database.
     const built = buildRecord(collection, null, input, actor)
-    const ruleRequest = { ...request, body: built.requestBody }
-    if (!superuser) {
-      if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
-        throw badRequest("Failed to create record.")
+    // Nothing in the callback awaits: the checks and the write see one state of the database.
+    const { saved } = await this.#deps.files.saveWith(collection, String(built.record.id), uploads, () => {
+      const ruleRequest = { ...request, body: built.requestBody }
+      if (!superuser) {
+        if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
+          throw badRequest("Failed to create record.")
+        }
+        const manageRule = collection.manageRule as string | null | undefined
+        if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+          actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
+        }
       }
-      const manageRule = collection.manageRule as string | null | undefined
-      if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
-        actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
-      }
-    }
-    this.#validate(collection, null, built, input, actor, "Failed to create record.", uploads, work)
-    const saved = this.#save("Failed to create record.", collection, () =>
-      this.#withFiles(collection, null, uploads, () => this.#deps.records.insert(collection, built.record)))
+      this.#validate(collection, null, built, input, actor, "Failed to create record.", uploads, work)
+      return { saved: this.#save("Failed to create record.", collection, () => this.#deps.records.insert(collection, built.record)), previous: null }
+    })
     return this.#respond(collection, saved, request, options, actor.manager)
   }
 
@@ -133,27 +134,28 @@ export class RecordService {
     const input = authFormText(collection, prepared.body)
     const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, this.#deps.records.findById(collection, id), input, "Failed to update record.")
-    // Nothing below awaits: the row read here is the one the rules check and the write replaces,
-    // so a concurrent update cannot be silently undone.
-    const stored = this.#deps.records.findById(collection, id)
-    if (!stored) throw notFound()
-    const built = buildRecord(collection, stored, input, actor)
-    const ruleRequest = { ...request, body: built.requestBody }
-    if (!superuser) {
-      if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
-      const manageRule = collection.manageRule as string | null | undefined
-      if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
-        actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+    // Nothing in the callback awaits: the row read there is the one the rules check and the write
+    // replaces, so a concurrent update cannot be silently undone.
+    const { saved } = await this.#deps.files.saveWith(collection, id, uploads, () => {
+      const stored = this.#deps.records.findById(collection, id)
+      if (!stored) throw notFound()
+      const built = buildRecord(collection, stored, input, actor)
+      const ruleRequest = { ...request, body: built.requestBody }
+      if (!superuser) {
+        if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
+        const manageRule = collection.manageRule as string | null | undefined
+        if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+          actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+        }
       }
-    }
-    this.#validate(collection, stored, built, input, actor, "Failed to update record.", uploads, work)
-    const saved = this.#save("Failed to update record.", collection, () =>
-      this.#withFiles(collection, stored, uploads, () => this.#deps.records.update(collection, built.record, stored)))
+      this.#validate(collection, stored, built, input, actor, "Failed to update record.", uploads, work)
+      return { saved: this.#save("Failed to update record.", collection, () => this.#deps.records.update(collection, built.record, stored)), previous: stored }
+    })
     return this.#respond(collection, saved, request, options, actor.manager)
   }
 
-  /** DELETE …/records/:id */
-  delete(idOrName: string, id: string, request: RequestInfo): void {
+  /** DELETE …/records/:id; resolves once the deleted records' files are gone. */
+  async delete(idOrName: string, id: string, request: RequestInfo): Promise<void> {
     const collection = this.#writable(idOrName, "Missing collection context.")
     if (!isSuperuser(request.auth) && collection.deleteRule === null) throw onlySuperusers()
     const stored = this.#deps.records.findById(collection, id)
@@ -162,6 +164,7 @@ export class RecordService {
       throw badRequest("You can't delete the only existing superuser.")
     }
     deleteWithReferences(this.#deps, collection, stored)
+    await this.#deps.files.settled()
   }
 
   #collection(idOrName: string, missing: string): Collection {
@@ -215,15 +218,6 @@ export class RecordService {
   #idTaken(collection: Collection, id: string): boolean {
     const scope = collection.type === "auth" ? this.#deps.collections.all().filter((c) => c.type === "auth") : [collection]
     return scope.some((c) => this.#deps.records.findById(c, id) !== null)
-  }
-
-  // Files are written (and replaced ones deleted) only once the write commits, never for a rollback.
-  #withFiles(collection: Collection, previous: RecordData | null, uploads: Uploads, write: () => RecordData): RecordData {
-    return this.#deps.store.transaction(() => {
-      const saved = write()
-      this.#deps.store.afterCommit(() => this.#deps.files.afterSave(collection, saved, previous, uploads))
-      return saved
-    })
   }
 
   // SQLite enforces unique indexes; its error is turned into PocketBase's field error.

@@ -23,7 +23,7 @@ export const fileRoutes = new Hono<HttpEnv>()
       findCollection: (id) => services.collections.find(id),
       findRecord: (collection, id) => services.records.findById(collection, id),
     }, { type: "file" })
-    const { file, name } = services.recordFiles.download(c.req.param("collection"), c.req.param("recordId"), c.req.param("filename"), { ...requestInfo(c), auth })
+    const { file, name } = await services.recordFiles.download(c.req.param("collection"), c.req.param("recordId"), c.req.param("filename"), { ...requestInfo(c), auth }, c.req.query("thumb") ?? "")
     // Clickjacking is no concern for uploaded files; PocketBase drops X-Frame-Options so they embed.
     c.set("allowFraming", true)
     return serveFile(file, name, {

@@ -43,7 +43,7 @@ export const recordRoutes = new Hono<HttpEnv>()
     const { data, files } = await recordBody(c.req.raw, config.bodyLimit)
     return c.json(await recordService.update(c.req.param("collection"), c.req.param("id"), data, responseOptions((k) => c.req.query(k)), requestInfo(c, data), files))
   })
-  .delete("/:collection/records/:id", (c) => {
-    c.get("services").recordService.delete(c.req.param("collection"), c.req.param("id"), requestInfo(c))
+  .delete("/:collection/records/:id", async (c) => {
+    await c.get("services").recordService.delete(c.req.param("collection"), c.req.param("id"), requestInfo(c))
     return c.body(null, 204)
   })
