@@ -26,6 +26,7 @@ import { createRecordAccess, publishCommittedChanges } from "./realtime/record-f
 import { createRealtime, type Realtime } from "./realtime/service.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
+import { SettingsService } from "./settings/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -73,6 +74,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordService,
     recordFiles,
     realtime,
+    settings: new SettingsService(store),
   }
   const http = buildHttp(services)
   return {

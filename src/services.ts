@@ -12,6 +12,7 @@ import type { RuleEvaluator } from "./records/access.ts"
 import type { RecordService } from "./records/service.ts"
 import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
+import type { SettingsService } from "./settings/index.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -24,4 +25,6 @@ export interface Services {
   /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`). */
   recordFiles: RecordFiles
   realtime: Realtime
+  /** The application settings (`_params`), current in every process. */
+  settings: SettingsService
 }

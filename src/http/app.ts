@@ -16,6 +16,7 @@ import { recordAuthRoutes } from "./routes/record-auth.ts"
 import { recordRoutes } from "./routes/records.ts"
 import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
+import { settingsRoutes } from "./routes/settings.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
 export function buildHttp(services: Services): Hono<HttpEnv> {
@@ -23,6 +24,8 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.use(globalHeaders)
   app.use(async (c, next) => {
     c.set("services", services)
+    // Another process may have changed the settings since the last request.
+    services.settings.refresh()
     await next()
   })
   app.use(resolveAuth)
@@ -32,6 +35,7 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/collections", recordAuthRoutes)
   app.route("/api/collections", recordRoutes)
   app.route("/api/files", fileRoutes)
+  app.route("/api/settings", settingsRoutes)
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
   app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
   app.onError((error) => handleError(error))
