@@ -15,7 +15,7 @@ import { LoginThrottle } from "./auth/throttle.ts"
 import { RuleEvaluator } from "./records/access.ts"
 import { RecordService } from "./records/service.ts"
 import { RecordFiles } from "./records/record-files.ts"
-import { DiskStorage, MemoryStorage, type FileStorage } from "./files/index.ts"
+import { DiskStorage, MemoryStorage, StorageSelector, type FileStorage, type S3Choice } from "./files/index.ts"
 import { ThumbCache } from "./files/thumb-cache.ts"
 import type { SchemaLookup } from "./filter/index.ts"
 import type { Collection } from "./core/types.ts"
@@ -26,7 +26,7 @@ import { createRecordAccess, publishCommittedChanges } from "./realtime/record-f
 import { createRealtime, type Realtime } from "./realtime/service.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
-import { SettingsService } from "./settings/index.ts"
+import { SettingsService, type Settings } from "./settings/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -52,9 +52,11 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const records = new RecordRepository(store)
   const readPool = !options.inMemory && config.readWorkers > 0 ? new ReadPool(databasePath(config), config.readWorkers) : null
   const reads: ReadQueries = readPool ?? { all: (sql, params) => store.all(sql, params) }
-  const storage: FileStorage = options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage"))
+  const settings = new SettingsService(store)
+  const storage = liveStorage(settings, (s) => s.s3, options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage")))
+  const backupStorage = liveStorage(settings, (s) => s.backups.s3, options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "backups")))
   const thumbs = new ThumbCache({ maxInputPixels: config.thumbMaxPixels })
-  const recordFiles = new RecordFiles({ storage: () => storage, thumbs, collections, records, rules })
+  const recordFiles = new RecordFiles({ storage: () => storage.current(), thumbs, collections, records, rules })
   collections.onChange((change) => {
     if (change.action === "delete" && change.collection.type !== "view") recordFiles.removeCollectionFiles(change.collection)
   })
@@ -74,7 +76,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordService,
     recordFiles,
     realtime,
-    settings: new SettingsService(store),
+    settings,
+    backupStorage,
   }
   const http = buildHttp(services)
   return {
@@ -113,6 +116,14 @@ function startRealtime(deps: RealtimeDeps): Realtime {
     return collection && record ? { collection, record } : null
   }
   return createRealtime(hub, broker, { nodeId, cluster, loadAuth })
+}
+
+// Follows one S3 section of the settings (changes from other processes arrive through refresh()).
+function liveStorage(settings: SettingsService, section: (s: Readonly<Settings>) => Readonly<S3Choice>, local: FileStorage): StorageSelector {
+  const selector = new StorageSelector(local)
+  selector.use(section(settings.get()))
+  settings.subscribe((next) => selector.use(section(next)))
+  return selector
 }
 
 // Rules are checked against the schema as it will be after the save, not as it is stored.

@@ -13,6 +13,7 @@ import type { RecordService } from "./records/service.ts"
 import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
 import type { SettingsService } from "./settings/index.ts"
+import type { StorageSelector } from "./files/index.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -22,8 +23,10 @@ export interface Services {
   loginThrottle: LoginThrottle
   rules: RuleEvaluator
   recordService: RecordService
-  /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`). */
+  /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`, or the `settings.s3` bucket). */
   recordFiles: RecordFiles
+  /** Where backups go: `DIR/backups`, or the `settings.backups.s3` bucket while it is enabled. */
+  backupStorage: StorageSelector
   realtime: Realtime
   /** The application settings (`_params`), current in every process. */
   settings: SettingsService

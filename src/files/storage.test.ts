@@ -1,56 +1,19 @@
-import { afterEach, describe, expect, it } from "bun:test"
+import { afterEach } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DiskStorage } from "./disk-storage.ts"
-import { MemoryStorage, thumbKey, UnsafeKeyError, type FileStorage } from "./storage.ts"
+import { MemoryStorage } from "./storage.ts"
+import { storageContract } from "./storage-contract.ts"
 
 const roots: string[] = []
 afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 })
 
-const backends: Array<[string, () => FileStorage]> = [
-  ["disk", () => {
-    const root = mkdtempSync(join(tmpdir(), "pocketbun-storage-"))
-    roots.push(root)
-    return new DiskStorage(root)
-  }],
-  ["memory", () => new MemoryStorage()],
-]
-
-for (const [name, make] of backends) {
-  describe(`file storage (${name})`, () => {
-    it("writes, opens, slices and removes one file", async () => {
-      const storage = make()
-      await storage.write("c/r/a.txt", new TextEncoder().encode("abcdef"))
-      const file = await storage.open("c/r/a.txt")
-      expect(file?.size).toBe(6)
-      expect(new TextDecoder().decode(await file!.bytes(1, 4))).toBe("bcd")
-      expect(await new Response(file!.body(2, 5)).text()).toBe("cde")
-      await storage.remove("c/r/a.txt")
-      await storage.remove("c/r/a.txt")
-      expect(await storage.open("c/r/a.txt")).toBeNull()
-    })
-    it("writes Blobs and lists a folder, thumbs included", async () => {
-      const storage = make()
-      await storage.write("c/r/a.png", new Blob(["x"]))
-      await storage.write(thumbKey("c/r/a.png", "10x10"), new Blob(["y"]))
-      expect(await storage.list("c/r")).toEqual(["c/r/a.png", "c/r/thumbs_a.png/10x10_a.png"])
-      expect(await storage.list("c/none")).toEqual([])
-    })
-    it("removes a record's folder without touching its neighbours", async () => {
-      const storage = make()
-      await storage.write("c/r1/a.txt", new Uint8Array([1]))
-      await storage.write("c/r10/b.txt", new Uint8Array([2]))
-      await storage.removeDir("c/r1")
-      expect(await storage.open("c/r1/a.txt")).toBeNull()
-      expect(await storage.open("c/r10/b.txt")).not.toBeNull()
-    })
-    it("refuses keys that could leave the storage root", async () => {
-      const storage = make()
-      await expect(storage.write("c/../../etc/x", new Uint8Array())).rejects.toThrow(UnsafeKeyError)
-      await expect(storage.open("c/r/..")).rejects.toThrow(UnsafeKeyError)
-    })
-  })
-}
+storageContract("disk", () => {
+  const root = mkdtempSync(join(tmpdir(), "pocketbun-storage-"))
+  roots.push(root)
+  return new DiskStorage(root)
+})
+storageContract("memory", () => new MemoryStorage())
