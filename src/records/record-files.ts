@@ -133,10 +133,11 @@ export class RecordFiles {
    * uploads already in storage: a failed upload stops before anything is written; when `save`
    * throws (a check failed, the transaction rolled back) the uploads are removed again; after a
    * save, the uploads it did not keep and the files it dropped (with their thumbs) are removed.
+   * `failure` is the 400 message for uploads that cannot be stored.
    */
-  async saveWith(collection: Collection, recordId: string, uploads: Uploads, save: () => SavedRecord): Promise<SavedRecord> {
+  async saveWith(collection: Collection, recordId: string, uploads: Uploads, failure: string, save: () => SavedRecord): Promise<SavedRecord> {
     if (uploads.size === 0) return this.#cleanUp(collection, recordId, uploads, save())
-    if (!isPlainName(recordId)) throw badRequest("Failed to save the record files.")
+    if (!isPlainName(recordId)) throw badRequest(failure)
     const storage = this.#deps.storage()
     const written: string[] = []
     try {
@@ -147,7 +148,7 @@ export class RecordFiles {
       }
     } catch (error) {
       await this.#removeAll(storage, written)
-      throw new ApiError(400, "Failed to upload the record files.", {}, { cause: error })
+      throw new ApiError(400, failure, {}, { cause: error })
     }
     let outcome: SavedRecord
     try {

@@ -106,7 +106,7 @@ export class RecordService {
     const work = await this.#passwordWork(collection, null, input, "Failed to create record.")
     const built = buildRecord(collection, null, input, actor)
     // Nothing in the callback awaits: the checks and the write see one state of the database.
-    const { saved } = await this.#deps.files.saveWith(collection, String(built.record.id), uploads, () => {
+    const { saved } = await this.#deps.files.saveWith(collection, String(built.record.id), uploads, "Failed to create record.", () => {
       const ruleRequest = { ...request, body: built.requestBody }
       if (!superuser) {
         if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
@@ -136,7 +136,7 @@ export class RecordService {
     const work = await this.#passwordWork(collection, this.#deps.records.findById(collection, id), input, "Failed to update record.")
     // Nothing in the callback awaits: the row read there is the one the rules check and the write
     // replaces, so a concurrent update cannot be silently undone.
-    const { saved } = await this.#deps.files.saveWith(collection, id, uploads, () => {
+    const { saved } = await this.#deps.files.saveWith(collection, id, uploads, "Failed to update record.", () => {
       const stored = this.#deps.records.findById(collection, id)
       if (!stored) throw notFound()
       const built = buildRecord(collection, stored, input, actor)
