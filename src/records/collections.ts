@@ -192,7 +192,7 @@ export class CollectionRegistry {
 
   #insert(collection: Collection): Collection {
     if (collection.type === "view") {
-      collection.fields = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.")
+      collection.fields = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.", (name) => this.find(name))
       this.#store.exec(`CREATE VIEW ${quoteIdent(collection.name)} AS ${collection.viewQuery ?? ""}`)
     } else {
       this.#store.exec(createTableSql(collection))
@@ -206,7 +206,7 @@ export class CollectionRegistry {
 
   #replace(existing: Collection, candidate: Collection): Collection {
     if (candidate.type === "view") {
-      candidate.fields = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.")
+      candidate.fields = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.", (name) => this.find(name))
       this.#store.exec(`DROP VIEW IF EXISTS ${quoteIdent(existing.name)}`)
       this.#store.exec(`CREATE VIEW ${quoteIdent(candidate.name)} AS ${candidate.viewQuery ?? ""}`)
     } else {

@@ -16,6 +16,7 @@ import type { RuleEvaluator } from "./access.ts"
 import type { CollectionRegistry } from "./collections.ts"
 import { checkUpload, errInvalidFiles, invalidFileNames, normalizeList } from "./fields/index.ts"
 import type { RecordRepository } from "./repository.ts"
+import { findViewFileSource } from "./view-files.ts"
 
 /** Files of a multipart body by part name (`avatar`, `avatar+`, `+avatar`, …). */
 export type UploadedFiles = Record<string, File[]>
@@ -194,9 +195,12 @@ export class RecordFiles {
       const fileRequest: RequestInfo = { ...request, context: "protectedFile" }
       if (!this.#deps.rules.allows(collection, collection.viewRule, recordId, fileRequest)) throw notFound()
     }
-    if (collection.type === "view") throw notFound()
+    const source = collection.type === "view"
+      ? findViewFileSource(this.#deps, collection, field.name, filename)
+      : { collectionId: collection.id, recordId }
+    if (!source || !isPlainName(source.recordId)) throw notFound()
     const storage = this.#deps.storage()
-    const key = fileKey(collection.id, recordId, filename)
+    const key = fileKey(source.collectionId, source.recordId, filename)
     if (thumb !== "" && (thumb === DEFAULT_THUMB || (field.thumbs ?? []).includes(thumb))) {
       const made = await this.#deps.thumbs.get(storage, key, thumb)
       if (made) return { file: made, name: `${thumb}_${filename}` }

@@ -5,7 +5,9 @@
  */
 import type { Database } from "bun:sqlite"
 import { ApiError, fieldError } from "../core/errors.ts"
-import type { Field, FieldType } from "../core/types.ts"
+import type { Collection, Field, FieldType } from "../core/types.ts"
+import { randomString } from "../core/random.ts"
+import { viewColumnSources, type ColumnSource } from "./view-sources.ts"
 import { idField } from "./collection-defaults.ts"
 import { defaultFieldId, withFieldDefaults } from "./fields/index.ts"
 
@@ -14,8 +16,12 @@ const TYPE_BY_DECLARATION: Record<string, FieldType> = { TEXT: "text", NUMERIC: 
 const invalidQuery = (message: string, cause?: unknown) =>
   new ApiError(400, "Failed to create collection.", { viewQuery: fieldError("validation_invalid_view_query", message) }, { cause })
 
-/** Derives the fields of `viewQuery`; throws a 400 when it is not a valid SELECT with an `id` column. */
-export function deriveViewFields(db: Database, viewQuery: string, message: string): Field[] {
+/**
+ * Derives the fields of `viewQuery`; throws a 400 when it is not a valid SELECT with an `id` column.
+ * A column taken plainly from a collection's file field becomes a copy of that field (PocketBase
+ * gives it a fresh `_clone_` id), so the view serves the files behind it.
+ */
+export function deriveViewFields(db: Database, viewQuery: string, message: string, findCollection: (name: string) => Collection | undefined): Field[] {
   if (!/^\s*(select|with)\b/i.test(viewQuery) || viewQuery.includes(";")) {
     throw withMessage(invalidQuery("The view query must be a single SELECT statement."), message)
   }
@@ -30,11 +36,20 @@ export function deriveViewFields(db: Database, viewQuery: string, message: strin
     throw withMessage(invalidQuery(`Invalid view query: ${error instanceof Error ? error.message : String(error)}.`, error), message)
   }
   if (!columns.includes("id")) throw withMessage(invalidQuery("The view query must return an id column."), message)
+  const sources = viewColumnSources(viewQuery)
   return columns.map((name, index) => {
     if (name === "id") return { ...idField(), primaryKey: false }
+    const fileField = sourceFileField(sources.get(name), findCollection)
+    if (fileField) return { ...fileField, id: `_clone_${randomString(4)}`, name }
     const type = TYPE_BY_DECLARATION[(declared[index] ?? "").toUpperCase()] ?? "json"
     return withFieldDefaults({ id: defaultFieldId(type, name), name, type, system: false, hidden: false, presentable: false })
   })
+}
+
+function sourceFileField(source: ColumnSource | undefined, findCollection: (name: string) => Collection | undefined): Field | undefined {
+  if (!source) return undefined
+  const field = findCollection(source.table)?.fields.find((f) => f.name.toLowerCase() === source.column.toLowerCase())
+  return field?.type === "file" ? field : undefined
 }
 
 function withMessage(error: ApiError, message: string): ApiError {
