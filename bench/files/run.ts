@@ -13,17 +13,11 @@ import sharp from "sharp"
 import { runLoad, type LoadResult } from "../records/load.ts"
 import { hasReference, startServer, type RunningServer, type Target } from "../records/servers.ts"
 import { runBounded, type Stoppable } from "../bounded-run.ts"
+import { numericFlag, onlyFlag } from "../flags.ts"
 
-function flag(name: string, fallback: number, max: number): number {
-  const raw = Bun.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1]
-  const value = raw === undefined ? fallback : Number(raw)
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`--${name} must be a number in (0, ${max}]`)
-  return value
-}
-
-const DURATION_MS = flag("duration", 5, 30) * 1000
-const CONCURRENCY = flag("concurrency", 4, 64)
-const ONLY = Bun.argv.find((a) => a.startsWith("--only="))?.split("=")[1] as Target | undefined
+const DURATION_MS = numericFlag("duration", 5, 30) * 1000
+const CONCURRENCY = numericFlag("concurrency", 4, 64)
+const ONLY = onlyFlag() as Target | undefined
 const PHOTOS = 8
 // 300 sizes × 8 photos: more first requests than any server makes in 30 s here.
 const SIZES = Array.from({ length: 300 }, (_, i) => `${40 + i}x${30 + i}`)

@@ -12,7 +12,8 @@ import type { RecordModel } from "pocketbase"
 import sharp from "sharp"
 import { conformanceTargets } from "../support/servers.ts"
 import { useServer } from "../support/lifecycle.ts"
-import { errorBody, failure, OPEN_RULES } from "../support/records-fixture.ts"
+import { errorBody, failure } from "../support/records-fixture.ts"
+import { createDocsAndNotes } from "../support/files-fixture.ts"
 import { s3Unavailable, startS3, type TestS3 } from "../support/s3.ts"
 
 const unavailable = s3Unavailable()
@@ -48,25 +49,10 @@ for (const target of conformanceTargets()) {
       const s = await target.start()
       await s3.createBucket(bucket)
       await s.admin.settings.update({ s3: s3.settings(bucket) })
-      const docs = await s.admin.collections.create({
-        name: "docs",
-        ...OPEN_RULES,
-        viewRule: "@request.auth.id != ''",
-        fields: [
-          { name: "title", type: "text" },
-          { name: "one", type: "file", maxSelect: 1 },
-          { name: "secret", type: "file", maxSelect: 1, protected: true },
-        ],
-        indexes: ["CREATE UNIQUE INDEX idx_docs_title ON docs (title) WHERE title != ''"],
-      })
-      await s.admin.collections.create({
-        name: "notes",
-        ...OPEN_RULES,
-        fields: [
-          { name: "doc", type: "relation", collectionId: docs.id, maxSelect: 1, cascadeDelete: true },
-          { name: "attachment", type: "file", maxSelect: 1 },
-        ],
-      })
+      await createDocsAndNotes(s.admin, [
+        { name: "one", type: "file", maxSelect: 1 },
+        { name: "secret", type: "file", maxSelect: 1, protected: true },
+      ])
       return s
     })
     const docs = () => server().client().collection("docs")

@@ -11,6 +11,7 @@ import type { RecordModel } from "pocketbase"
 import { conformanceTargets } from "../support/servers.ts"
 import { useServer } from "../support/lifecycle.ts"
 import { errorBody, failure, OPEN_RULES } from "../support/records-fixture.ts"
+import { createDocsAndNotes } from "../support/files-fixture.ts"
 
 const PNG = new Uint8Array([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89,
@@ -24,27 +25,12 @@ for (const target of conformanceTargets()) {
       const s = await target.start()
       const members = await s.admin.collections.create({ name: "members", type: "auth", ...OPEN_RULES, fields: [] })
       await s.admin.collection("members").create({ email: "m@example.com", password: "member-pass-1", passwordConfirm: "member-pass-1" })
-      const docs = await s.admin.collections.create({
-        name: "docs",
-        ...OPEN_RULES,
-        viewRule: "@request.auth.id != ''",
-        fields: [
-          { name: "title", type: "text" },
-          { name: "one", type: "file", maxSelect: 1 },
-          { name: "many", type: "file", maxSelect: 3, maxSize: 20 },
-          { name: "img", type: "file", maxSelect: 1, mimeTypes: ["image/png"] },
-          { name: "secret", type: "file", maxSelect: 1, protected: true },
-        ],
-        indexes: ["CREATE UNIQUE INDEX idx_docs_title ON docs (title) WHERE title != ''"],
-      })
-      await s.admin.collections.create({
-        name: "notes",
-        ...OPEN_RULES,
-        fields: [
-          { name: "doc", type: "relation", collectionId: docs.id, maxSelect: 1, cascadeDelete: true },
-          { name: "attachment", type: "file", maxSelect: 1 },
-        ],
-      })
+      await createDocsAndNotes(s.admin, [
+        { name: "one", type: "file", maxSelect: 1 },
+        { name: "many", type: "file", maxSelect: 3, maxSize: 20 },
+        { name: "img", type: "file", maxSelect: 1, mimeTypes: ["image/png"] },
+        { name: "secret", type: "file", maxSelect: 1, protected: true },
+      ])
       void members
       return s
     })
