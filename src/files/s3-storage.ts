@@ -36,8 +36,10 @@ export class S3Storage implements FileStorage {
     })
   }
 
-  async write(key: string, content: FileContent): Promise<void> {
-    await this.#client.write(checkKey(key), content)
+  async write(key: string, content: FileContent, type?: string): Promise<void> {
+    // The object's Content-Type is what PocketBase reads back to decide on thumbs, so a bucket
+    // written here stays usable by PocketBase.
+    await this.#client.write(checkKey(key), content, type ? { type } : {})
   }
 
   async open(key: string): Promise<StoredFile | null> {

@@ -21,7 +21,8 @@ export type FileContent = Uint8Array | Blob
 
 /** One storage backend. Missing files are never errors for `remove`/`removeDir`. */
 export interface FileStorage {
-  write(key: string, content: FileContent): Promise<void>
+  /** Stores `content` at `key`; `type` (the sniffed mime type) is kept where the backend keeps one (S3). */
+  write(key: string, content: FileContent, type?: string): Promise<void>
   /** The file at `key`, or null when there is none. */
   open(key: string): Promise<StoredFile | null>
   remove(key: string): Promise<void>

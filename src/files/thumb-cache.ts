@@ -44,7 +44,7 @@ export class ThumbCache {
     await this.#slots.acquire()
     try {
       const thumb = await renderThumb(await original.bytes(), type, parsed, this.#limits)
-      await storage.write(target, thumb)
+      await storage.write(target, thumb.bytes, thumb.type)
       return await storage.open(target)
     } catch (error) {
       this.#onError(error, target)

@@ -39,20 +39,19 @@ export interface ThumbLimits {
 }
 
 /**
- * Renders the thumb of `input` (an image of type `sourceType`); throws for undecodable images or
- * images over the pixel limit, so the caller can serve the original instead.
+ * Renders the thumb of `input` (an image of type `sourceType`) and says its type; throws for
+ * undecodable images or images over the pixel limit, so the caller can serve the original instead.
  */
-export async function renderThumb(input: Uint8Array, sourceType: string, size: ThumbSize, limits: ThumbLimits): Promise<Uint8Array> {
+export async function renderThumb(input: Uint8Array, sourceType: string, size: ThumbSize, limits: ThumbLimits): Promise<{ bytes: Uint8Array; type: string }> {
   const image = sharp(input, { limitInputPixels: limits.maxInputPixels, pages: 1, failOn: "error" }).rotate()
   const { width, height } = orientedSize(await image.metadata())
   const target = targetSize(width, height, size)
   const resized = target.crop
     ? image.resize(target.width, target.height, { fit: "cover", position: CROP_POSITION[size.mode] })
     : image.resize(target.width, target.height, { fit: "fill" })
-  const encoded = sourceType === "image/jpeg" || sourceType === "image/jpg"
-    ? resized.jpeg({ quality: 95 })
-    : sourceType === "image/gif" ? resized.gif() : resized.png()
-  return new Uint8Array(await encoded.toBuffer())
+  const type = sourceType === "image/jpg" ? "image/jpeg" : sourceType === "image/jpeg" || sourceType === "image/gif" ? sourceType : "image/png"
+  const encoded = type === "image/jpeg" ? resized.jpeg({ quality: 95 }) : type === "image/gif" ? resized.gif() : resized.png()
+  return { bytes: new Uint8Array(await encoded.toBuffer()), type }
 }
 
 const CROP_POSITION: Record<ThumbSize["mode"], string> = { "": "centre", t: "top", b: "bottom", f: "centre" }

@@ -29,6 +29,8 @@ export interface Upload {
   size: number
   /** The sniffed type without parameters (`text/plain`), as mime checks compare it. */
   mimeType: string
+  /** The sniffed type as stored with the file (`text/plain; charset=utf-8`). */
+  contentType: string
   /** The part as the body parser holds it; written to storage without another copy. */
   content: Blob
 }
@@ -144,7 +146,7 @@ export class RecordFiles {
     try {
       for (const upload of uploads.values()) {
         const key = fileKey(collection.id, recordId, upload.storedName)
-        await storage.write(key, upload.content)
+        await storage.write(key, upload.content, upload.contentType)
         written.push(key)
       }
     } catch (error) {
@@ -243,6 +245,7 @@ async function readUpload(field: string, part: File): Promise<Upload> {
     storedName: storedFileName(part.name, sniffed.ext),
     size: part.size,
     mimeType: baseMime(sniffed.mime),
+    contentType: sniffed.mime,
     content: part,
   }
 }

@@ -63,6 +63,7 @@ for (const target of conformanceTargets()) {
     it("stores uploads in the bucket, not on the local disk", async () => {
       const record = await docs().create({ one: text("hello from s3", "hello.txt") })
       expect(await objects(record)).toEqual([key(record, record.one)])
+      expect(await s3.contentType(bucket, key(record, record.one))).toBe("text/plain; charset=utf-8")
       expect(existsSync(join(server().dir, "storage", record.collectionId, record.id))).toBe(false)
     })
 
@@ -83,7 +84,9 @@ for (const target of conformanceTargets()) {
       const thumb = await fetch(fileUrl(record, record.one, "?thumb=100x100"))
       const meta = await sharp(new Uint8Array(await thumb.arrayBuffer())).metadata()
       expect([thumb.status, meta.width, meta.height]).toEqual([200, 100, 100])
-      expect(await objects(record)).toEqual([key(record, record.one), key(record, `thumbs_${record.one}/100x100_${record.one}`)])
+      const thumbKey = key(record, `thumbs_${record.one}/100x100_${record.one}`)
+      expect(await objects(record)).toEqual([key(record, record.one), thumbKey])
+      expect(await s3.contentType(bucket, thumbKey)).toBe("image/png")
     })
 
     it("removes replaced files, deleted records' files and cascaded records' files from the bucket", async () => {

@@ -15,6 +15,8 @@ export interface TestS3 {
   createBucket(name: string): Promise<string>
   /** Every key in `bucket` under `prefix`, sorted. */
   keys(bucket: string, prefix?: string): Promise<string[]>
+  /** The stored Content-Type of an object. */
+  contentType(bucket: string, key: string): Promise<string>
   /** `settings.s3` for `bucket` on this server. */
   settings(bucket: string): { enabled: true; bucket: string; region: string; endpoint: string; accessKey: string; secret: string; forcePathStyle: true }
   stop(): Promise<void>
@@ -40,6 +42,7 @@ export async function startS3(): Promise<TestS3> {
     }
     await Bun.sleep(50)
   }
+  const client = (bucket: string) => new Bun.S3Client({ endpoint, bucket, region: S3_KEYS.region, accessKeyId: S3_KEYS.accessKey, secretAccessKey: S3_KEYS.secret })
   const settings = (bucket: string) => ({ enabled: true as const, bucket, endpoint, region: S3_KEYS.region, accessKey: S3_KEYS.accessKey, secret: S3_KEYS.secret, forcePathStyle: true as const })
   return {
     endpoint,
@@ -49,12 +52,14 @@ export async function startS3(): Promise<TestS3> {
       if (!response.ok) throw new Error(`creating bucket ${name}: ${response.status} ${await response.text()}`)
       return name
     },
+    async contentType(bucket, key) {
+      return (await client(bucket).stat(key)).type
+    },
     async keys(bucket, prefix = "") {
-      const client = new Bun.S3Client({ endpoint, bucket, region: S3_KEYS.region, accessKeyId: S3_KEYS.accessKey, secretAccessKey: S3_KEYS.secret })
       const keys: string[] = []
       let continuationToken: string | undefined
       do {
-        const page = await client.list({ prefix, continuationToken })
+        const page = await client(bucket).list({ prefix, continuationToken })
         keys.push(...(page.contents ?? []).map((o) => o.key))
         continuationToken = page.isTruncated ? page.nextContinuationToken : undefined
       } while (continuationToken)
