@@ -10,9 +10,9 @@ import { existsSync, readdirSync } from "node:fs"
 import { join } from "node:path"
 import type { RecordModel } from "pocketbase"
 import sharp from "sharp"
-import { conformanceTargets } from "../support/servers.ts"
+import { conformanceTargets, startPocketbun } from "../support/servers.ts"
 import { useServer } from "../support/lifecycle.ts"
-import { errorBody, failure } from "../support/records-fixture.ts"
+import { errorBody, failure, OPEN_RULES } from "../support/records-fixture.ts"
 import { createDocsAndNotes } from "../support/files-fixture.ts"
 import { s3Unavailable, startS3, type TestS3 } from "../support/s3.ts"
 
@@ -156,3 +156,40 @@ for (const target of conformanceTargets()) {
     })
   })
 }
+
+describe.skipIf(skip)("storage switching (pocketbun)", () => {
+  it("follows settings.s3 changed by another app sharing the data directory, on its next request", async () => {
+    const bucket = await s3.createBucket("shared-dir")
+    const first = await startPocketbun()
+    const second = await startPocketbun({ dir: first.dir })
+    try {
+      // The second app's superuser upsert signed the first one's admin client out; it changes the settings.
+      await second.admin.collections.create({ name: "shared", ...OPEN_RULES, fields: [{ name: "f", type: "file", maxSelect: 1 }] })
+      await second.admin.settings.update({ s3: s3.settings(bucket) })
+      const record = await first.client().collection("shared").create({ f: text("via the other app", "other.txt") })
+      expect(await s3.keys(bucket)).toEqual([`${record.collectionId}/${record.id}/${record.f}`])
+      const served = await fetch(`${first.url}/api/files/${record.collectionId}/${record.id}/${record.f}`)
+      expect(await served.text()).toBe("via the other app")
+    } finally {
+      await second.stop()
+      await first.stop()
+    }
+  })
+
+  it("keeps backups in DIR/backups, or in the settings.backups.s3 bucket while it is enabled", async () => {
+    const bucket = await s3.createBucket("backups-bucket")
+    const server = await startPocketbun()
+    try {
+      const backups = () => server.app.services.backupStorage.current()
+      await backups().write("local.zip", new Uint8Array([1, 2, 3]))
+      expect(readdirSync(join(server.dir, "backups"))).toEqual(["local.zip"])
+      await server.admin.settings.update({ backups: { s3: s3.settings(bucket) } })
+      await backups().write("remote.zip", new Uint8Array([4, 5]))
+      expect(await s3.keys(bucket)).toEqual(["remote.zip"])
+      await server.admin.settings.update({ backups: { s3: { enabled: false } } })
+      expect(await backups().open("local.zip")).not.toBeNull()
+    } finally {
+      await server.stop()
+    }
+  })
+})
