@@ -9,4 +9,5 @@ export { fileKey, MemoryStorage, thumbKey, thumbsDir, UnsafeKeyError, type FileC
 export { DiskStorage } from "./disk-storage.ts"
 export { S3Storage, type S3Config } from "./s3-storage.ts"
 export { StorageSelector, type S3Choice } from "./storage-selector.ts"
+export { THUMB_SIZE } from "./thumbs.ts"
 export { goParseBool, parseRange, serveFile, type ServeRequest } from "./serve.ts"

@@ -18,7 +18,7 @@ export class ThumbCache {
   readonly #slots = new Slots(availableParallelism() + 2)
   readonly #onError: (error: unknown, key: string) => void
 
-  constructor(limits: ThumbLimits, onError = (error: unknown, key: string) => console.warn(`thumb ${key} failed, serving the original:`, error)) {
+  constructor(limits: ThumbLimits, onError = (error: unknown, key: string) => console.warn(`thumb ${key} not made (${error instanceof Error ? error.message : String(error)}), serving the original`)) {
     this.#limits = limits
     this.#onError = onError
   }

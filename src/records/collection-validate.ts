@@ -8,8 +8,10 @@ import type { Collection, Field } from "../core/types.ts"
 import { indexName } from "./schema-sql.ts"
 import { hasSingleColumnUniqueIndex } from "../filter/index.ts"
 import { generateFromPattern } from "./fields/index.ts"
+import { THUMB_SIZE } from "../files/index.ts"
 
 const NAME = /^\w+$/
+const ZERO_THUMBS = new Set(["0x0", "0x0t", "0x0b", "0x0f"])
 const FIELD_TYPES = new Set(["text", "number", "bool", "email", "url", "editor", "date", "autodate", "select", "json", "relation", "file", "password", "geoPoint"])
 const RESERVED_FIELD_NAMES = new Set(["null", "true", "false", "_rowid_", "collectionid", "collectionname", "expand"])
 const RESERVED_AUTH_FIELD_NAMES = new Set(["passwordconfirm", "oldpassword"])
@@ -123,7 +125,19 @@ function validateField(field: Field, candidate: Collection, seen: Set<string>, p
   if (field.type === "autodate" && !field.onCreate && !field.onUpdate) {
     return { onUpdate: fieldError("validation_required", "Either onCreate or onUpdate must be enabled.") }
   }
+  if (field.type === "file") return thumbsProblem(field.thumbs)
   return null
+}
+
+// Each thumb size must be one PocketBase can make: not 0 by 0, and in its WxH[t|b|f] syntax.
+function thumbsProblem(thumbs: unknown): ErrorData | null {
+  if (!Array.isArray(thumbs)) return null
+  const errors: ErrorData = {}
+  for (const [index, size] of thumbs.entries()) {
+    if (ZERO_THUMBS.has(size)) errors[String(index)] = fieldError("validation_not_in_invalid", "Must not be in list.")
+    else if (typeof size !== "string" || !THUMB_SIZE.test(size)) errors[String(index)] = fieldError("validation_match_invalid", "Must be in a valid format.")
+  }
+  return Object.keys(errors).length > 0 ? { thumbs: errors } : null
 }
 
 // Logins look identities up by these fields, so each must exist and be unique on its own.

@@ -11,7 +11,7 @@ import type { RecordModel } from "pocketbase"
 import sharp from "sharp"
 import { conformanceTargets } from "../support/servers.ts"
 import { useServer } from "../support/lifecycle.ts"
-import { OPEN_RULES } from "../support/records-fixture.ts"
+import { errorBody, failure, OPEN_RULES } from "../support/records-fixture.ts"
 
 const THUMBS = ["50x30", "50x30t", "50x30b", "50x30f", "500x500f", "0x40", "40x0", "7x1000f"]
 
@@ -134,3 +134,29 @@ describe("thumbnail generation (pocketbun)", () => {
     expect((await sharp(new Uint8Array(await response.arrayBuffer())).metadata()).width).toBe(400)
   })
 })
+
+for (const target of conformanceTargets()) {
+  describe(`thumb sizes in field options (${target.name})`, () => {
+    const server = useServer(() => target.start())
+
+    it("refuses sizes PocketBase cannot make, each with its own error", async () => {
+      const error = await failure(server().admin.collections.create({ name: "bad_thumbs", fields: [{ name: "f", type: "file", thumbs: ["10x10", "abc", "0x0", " 5x5", "0x0f", "5x0b"] }] }))
+      expect(errorBody(error)).toEqual({
+        status: 400,
+        message: "Failed to create collection.",
+        data: {
+          fields: {
+            "1": {
+              thumbs: {
+                "1": { code: "validation_match_invalid", message: "Must be in a valid format." },
+                "2": { code: "validation_not_in_invalid", message: "Must not be in list." },
+                "3": { code: "validation_match_invalid", message: "Must be in a valid format." },
+                "4": { code: "validation_not_in_invalid", message: "Must not be in list." },
+              },
+            },
+          },
+        },
+      })
+    })
+  })
+}
