@@ -177,6 +177,25 @@ for (const target of conformanceTargets()) {
       expect((await fetchFile(record, record.one)).status).toBe(404)
     })
 
+    it("removes the files of a truncated collection and of a deleted collection", async () => {
+      const scratch = await server().admin.collections.create({ name: "scratch", ...OPEN_RULES, fields: [{ name: "f", type: "file", maxSelect: 1 }] })
+      const folder = join(server().dir, "storage", scratch.id)
+      const upload = () => server().client().collection("scratch").create({ f: text("temporary", "temp.txt") })
+      // Both servers remove a collection's files in the background, just after answering.
+      const leftovers = () => (existsSync(folder) ? readdirSync(folder, { recursive: true }).map(String).filter((n) => n.includes("temp_") && !n.endsWith(".attrs")) : [])
+      const gone = async () => {
+        const deadline = Date.now() + 3000
+        while (Date.now() < deadline && leftovers().length > 0) await Bun.sleep(20)
+        return leftovers()
+      }
+      await upload()
+      await server().admin.collections.truncate(scratch.id)
+      expect(await gone()).toEqual([])
+      await upload()
+      await server().admin.collections.delete(scratch.id)
+      expect(await gone()).toEqual([])
+    })
+
     it("serves protected files only with a file token whose record passes the viewRule", async () => {
       const record = await docs().create({ secret: text("classified", "secret.txt") })
       expect((await fetchFile(record, record.secret)).status).toBe(404)
