@@ -189,9 +189,11 @@ for (const target of conformanceTargets()) {
         return leftovers()
       }
       await upload()
+      expect(leftovers()).toHaveLength(1)
       await server().admin.collections.truncate(scratch.id)
       expect(await gone()).toEqual([])
       await upload()
+      expect(leftovers()).toHaveLength(1)
       await server().admin.collections.delete(scratch.id)
       expect(await gone()).toEqual([])
     })
