@@ -27,6 +27,9 @@ import { createRealtime, type Realtime } from "./realtime/service.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 import { SettingsService, type Settings } from "./settings/index.ts"
+import { LogsService } from "./logs/index.ts"
+import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
+import { BackupsService, StorageBackupFiles } from "./backups/index.ts"
 
 /** One running pocketbun instance: its services and its request handler. */
 export interface App {
@@ -61,6 +64,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     if (change.action === "delete" && change.collection.type !== "view") recordFiles.removeCollectionFiles(change.collection)
   })
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
+  const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
+  const cron = new CronScheduler({ claims: sqliteTickClaims(store), onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }) })
   const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
   const services: Services = {
     config,
@@ -77,14 +82,39 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordFiles,
     realtime,
     settings,
-    backupStorage,
+    logs,
+    cron,
+    backups: new BackupsService({
+      dataDir: config.dir,
+      store,
+      auxStore: logs.store,
+      settings,
+      cron,
+      logger: logs.logger,
+      files: new StorageBackupFiles(() => backupStorage.current()),
+      // The restored data replaced the tables under every cache; other processes hear a schema change.
+      onRestored: () => {
+        collections.reload()
+        settings.reload()
+        realtime.hub.closeAll()
+        void realtime.broker.publish({ type: "schema", node: realtime.nodeId })
+      },
+    }),
   }
+  registerSystemJobs(services.cron, {
+    store,
+    auxStore: logs.store,
+    authCollections: () => collections.all().filter((c) => c.type === "auth"),
+    deleteExpiredLogs: (now) => logs.deleteExpired(now),
+  })
   const http = buildHttp(services)
   return {
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
       realtime.hub.closeAll()
+      services.cron.stop()
+      logs.close()
       readPool?.close()
       void options.cluster?.close()
       store.close()

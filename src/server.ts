@@ -26,6 +26,7 @@ export function serveApp(app: App, hostname: string, port: number, reusePort = f
     maxRequestBodySize: app.services.config.bodyLimit * 2,
     fetch: (request, server) => app.fetch(request, { server }),
   })
+  app.services.cron.start()
   return {
     server,
     url: `http://${hostname}:${server.port}`,

@@ -13,7 +13,9 @@ import type { RecordService } from "./records/service.ts"
 import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
 import type { SettingsService } from "./settings/index.ts"
-import type { StorageSelector } from "./files/index.ts"
+import type { LogsService } from "./logs/index.ts"
+import type { CronScheduler } from "./cron/index.ts"
+import type { BackupsService } from "./backups/index.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -25,9 +27,13 @@ export interface Services {
   recordService: RecordService
   /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`, or the `settings.s3` bucket). */
   recordFiles: RecordFiles
-  /** Where backups go: `DIR/backups`, or the `settings.backups.s3` bucket while it is enabled. */
-  backupStorage: StorageSelector
   realtime: Realtime
   /** The application settings (`_params`), current in every process. */
   settings: SettingsService
+  /** Request and app logs in `auxiliary.db`; `logs.logger` is the app logger. */
+  logs: LogsService
+  /** Scheduled jobs (system jobs included); ticking starts when the app serves. */
+  cron: CronScheduler
+  /** Backups of the data directory in `DIR/backups`. */
+  backups: BackupsService
 }

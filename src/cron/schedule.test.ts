@@ -11,9 +11,10 @@ describe("cron schedule", () => {
 
   it("reads the macros", () => {
     const hourly = parseSchedule("@hourly")
-    expect(isDue(hourly, new Date(2026, 0, 5, 13, 0))).toBe(true)
-    expect(isDue(hourly, new Date(2026, 0, 5, 13, 1))).toBe(false)
-    expect(isDue(parseSchedule("@weekly"), new Date(2026, 0, 4, 0, 0))).toBe(true) // a Sunday
+    expect(hourly.expression).toBe("0 * * * *")
+    expect(isDue(hourly, new Date(Date.UTC(2026, 0, 5, 13, 0)))).toBe(true)
+    expect(isDue(hourly, new Date(Date.UTC(2026, 0, 5, 13, 1)))).toBe(false)
+    expect(isDue(parseSchedule("@weekly"), new Date(Date.UTC(2026, 0, 4, 0, 0)))).toBe(true) // a Sunday
   })
 
   it("rejects malformed expressions with PocketBase's wording", () => {

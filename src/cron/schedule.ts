@@ -17,6 +17,8 @@ const MACROS: Readonly<Record<string, string>> = {
 
 /** A parsed cron expression: the allowed values of each segment. */
 export interface Schedule {
+  /** The five-segment expression (macros expanded, as PocketBase lists it). */
+  expression: string
   minutes: ReadonlySet<number>
   hours: ReadonlySet<number>
   days: ReadonlySet<number>
@@ -29,12 +31,14 @@ export class CronExpressionError extends Error {}
 
 /** Parses `expression` (or a macro); throws `CronExpressionError`. */
 export function parseSchedule(expression: string): Schedule {
-  const segments = (MACROS[expression] ?? expression).split(" ")
+  const expanded = MACROS[expression] ?? expression
+  const segments = expanded.split(" ")
   if (segments.length !== 5) {
     throw new CronExpressionError("invalid cron expression - must be a valid macro or to have exactly 5 space separated segments")
   }
   const [minutes, hours, days, months, daysOfWeek] = segments as [string, string, string, string, string]
   return {
+    expression: expanded,
     minutes: parseSegment(minutes, 0, 59),
     hours: parseSegment(hours, 0, 23),
     days: parseSegment(days, 1, 31),
@@ -43,14 +47,14 @@ export function parseSchedule(expression: string): Schedule {
   }
 }
 
-/** Whether `schedule` fires in the minute of `date` (local time, as PocketBase's default). */
+/** Whether `schedule` fires in the minute of `date`, in UTC (PocketBase's default timezone). */
 export function isDue(schedule: Schedule, date: Date): boolean {
   return (
-    schedule.minutes.has(date.getMinutes()) &&
-    schedule.hours.has(date.getHours()) &&
-    schedule.days.has(date.getDate()) &&
-    schedule.months.has(date.getMonth() + 1) &&
-    schedule.daysOfWeek.has(date.getDay())
+    schedule.minutes.has(date.getUTCMinutes()) &&
+    schedule.hours.has(date.getUTCHours()) &&
+    schedule.days.has(date.getUTCDate()) &&
+    schedule.months.has(date.getUTCMonth() + 1) &&
+    schedule.daysOfWeek.has(date.getUTCDay())
   )
 }
 

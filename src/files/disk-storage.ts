@@ -4,7 +4,7 @@
  * first and are renamed into place, so a reader never sees half a file.
  */
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises"
-import { dirname, join, relative, sep } from "node:path"
+import { basename, dirname, join, relative, sep } from "node:path"
 import { randomString } from "../core/random.ts"
 import { blobFile, checkKey, type FileContent, type FileStorage, type StoredFile } from "./storage.ts"
 
@@ -21,7 +21,8 @@ export class DiskStorage implements FileStorage {
   async write(key: string, content: FileContent): Promise<void> {
     const path = join(this.#root, checkKey(key))
     await mkdir(dirname(path), { recursive: true })
-    const temp = `${path}.${randomString(8, TEMP_ALPHABET)}.tmp`
+    // Hidden, so a listing taken meanwhile can tell it from finished files.
+    const temp = join(dirname(path), `.${basename(path)}.${randomString(8, TEMP_ALPHABET)}.tmp`)
     try {
       await Bun.write(temp, content)
       await rename(temp, path)
@@ -50,7 +51,7 @@ export class DiskStorage implements FileStorage {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const folder = join(this.#root, checkKey(prefix))
+    const folder = prefix === "" ? this.#root : join(this.#root, checkKey(prefix))
     let entries: string[]
     try {
       entries = await readdir(folder, { recursive: true })

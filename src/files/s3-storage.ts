@@ -75,7 +75,7 @@ export class S3Storage implements FileStorage {
     const keys: string[] = []
     let continuationToken: string | undefined
     do {
-      const page = await this.#client.list({ prefix: checkKey(prefix) + "/", continuationToken })
+      const page = await this.#client.list({ prefix: prefix === "" ? undefined : checkKey(prefix) + "/", continuationToken })
       for (const object of page.contents ?? []) keys.push(object.key)
       continuationToken = page.isTruncated ? page.nextContinuationToken : undefined
     } while (continuationToken)

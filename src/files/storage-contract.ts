@@ -26,6 +26,8 @@ export function storageContract(name: string, make: () => FileStorage): void {
       await storage.write(thumbKey("c/r/a.png", "10x10"), new Blob(["y"]))
       expect(await storage.list("c/r")).toEqual(["c/r/a.png", "c/r/thumbs_a.png/10x10_a.png"])
       expect(await storage.list("c/none")).toEqual([])
+      await storage.write("top.zip", new Blob(["z"]))
+      expect(await storage.list("")).toEqual(["c/r/a.png", "c/r/thumbs_a.png/10x10_a.png", "top.zip"])
     })
     it("removes a record's folder without touching its neighbours", async () => {
       const storage = make()

@@ -28,7 +28,7 @@ export interface FileStorage {
   remove(key: string): Promise<void>
   /** Deletes everything under the folder `prefix` (a record's files, a file's thumbs). */
   removeDir(prefix: string): Promise<void>
-  /** Every key under the folder `prefix`, sorted. */
+  /** Every key under the folder `prefix` (everything for ""), sorted. */
   list(prefix: string): Promise<string[]>
 }
 
@@ -92,7 +92,7 @@ export class MemoryStorage implements FileStorage {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const folder = checkKey(prefix) + "/"
+    const folder = prefix === "" ? "" : checkKey(prefix) + "/"
     return [...this.#files.keys()].filter((key) => key.startsWith(folder)).sort()
   }
 }

@@ -17,6 +17,10 @@ import { recordRoutes } from "./routes/records.ts"
 import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
 import { settingsRoutes } from "./routes/settings.ts"
+import { logRoutes } from "./routes/logs.ts"
+import { cronRoutes } from "./routes/crons.ts"
+import { backupRoutes } from "./routes/backups.ts"
+import { requestLog } from "./middleware/request-log.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
 export function buildHttp(services: Services): Hono<HttpEnv> {
@@ -28,6 +32,7 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
     services.settings.refresh()
     await next()
   })
+  app.use(requestLog)
   app.use(resolveAuth)
   app.route("/api/health", healthRoutes)
   app.route("/api/realtime", realtimeRoutes)
@@ -36,6 +41,9 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/collections", recordRoutes)
   app.route("/api/files", fileRoutes)
   app.route("/api/settings", settingsRoutes)
+  app.route("/api/logs", logRoutes)
+  app.route("/api/crons", cronRoutes)
+  app.route("/api/backups", backupRoutes)
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
   app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
   app.onError((error) => handleError(error))

@@ -88,6 +88,12 @@ export class SettingsService {
     return this.#load()
   }
 
+  /** Re-reads the stored settings unconditionally (after this process replaced the database). */
+  reload(): void {
+    if (!this.#load()) this.#write(defaultSettings())
+    this.#dataVersion = this.#readDataVersion()
+  }
+
   #readDataVersion(): number {
     return (this.#store.get<{ data_version: number }>("PRAGMA data_version")?.data_version) ?? 0
   }

@@ -10,7 +10,7 @@ import { existsSync, readdirSync } from "node:fs"
 import { join } from "node:path"
 import type { RecordModel } from "pocketbase"
 import sharp from "sharp"
-import { conformanceTargets, startPocketbun } from "../support/servers.ts"
+import { conformanceTargets, startPocketbun, SUPERUSER_EMAIL, SUPERUSER_PASSWORD } from "../support/servers.ts"
 import { useServer } from "../support/lifecycle.ts"
 import { errorBody, failure, OPEN_RULES } from "../support/records-fixture.ts"
 import { createDocsAndNotes } from "../support/files-fixture.ts"
@@ -176,20 +176,30 @@ describe.skipIf(skip)("storage switching (pocketbun)", () => {
     }
   })
 
-  it("keeps backups in DIR/backups, or in the settings.backups.s3 bucket while it is enabled", async () => {
+  it("keeps backups in DIR/backups, or in the settings.backups.s3 bucket while it is enabled, and restores from there", async () => {
     const bucket = await s3.createBucket("backups-bucket")
     const server = await startPocketbun()
     try {
-      const backups = () => server.app.services.backupStorage.current()
-      await backups().write("local.zip", new Uint8Array([1, 2, 3]))
+      const { admin } = server
+      await admin.backups.create("local.zip")
       expect(readdirSync(join(server.dir, "backups"))).toEqual(["local.zip"])
-      await server.admin.settings.update({ backups: { s3: s3.settings(bucket) } })
-      await backups().write("remote.zip", new Uint8Array([4, 5]))
+      await admin.settings.update({ backups: { s3: s3.settings(bucket) } })
+      await admin.collections.create({ name: "kept", ...OPEN_RULES, fields: [{ name: "title", type: "text" }] })
+      await admin.backups.create("remote.zip")
       expect(await s3.keys(bucket)).toEqual(["remote.zip"])
-      await server.admin.settings.update({ backups: { s3: { enabled: false } } })
-      expect(await backups().open("local.zip")).not.toBeNull()
+      expect((await admin.backups.getFullList()).map((b) => b.key)).toEqual(["remote.zip"])
+      const token = await admin.files.getToken()
+      const download = await fetch(`${server.url}/api/backups/remote.zip?token=${token}`)
+      expect([download.status, download.headers.get("content-type")]).toEqual([200, "application/zip"])
+      await download.arrayBuffer()
+      await admin.collections.delete("kept")
+      await admin.backups.restore("remote.zip")
+      await admin.collection("_superusers").authWithPassword(SUPERUSER_EMAIL, SUPERUSER_PASSWORD)
+      expect((await admin.collections.getOne("kept")).name).toBe("kept")
+      await admin.settings.update({ backups: { s3: { enabled: false } } })
+      expect((await admin.backups.getFullList()).map((b) => b.key)).toEqual(["local.zip"])
     } finally {
       await server.stop()
     }
-  })
+  }, 30_000)
 })
