@@ -7,11 +7,11 @@ import { Hono, type MiddlewareHandler } from "hono"
 import { ApiError, notFound } from "../../core/errors.ts"
 import { formatDateTime } from "../../core/clock.ts"
 import { isSuperuser } from "../../core/types.ts"
-import { identifyToken } from "../../auth/identify.ts"
 import { serveFile } from "../../files/index.ts"
 import { parseBody, parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
+import { fileTokenAuth, serveRequest } from "../file-download.ts"
 
 const superusersOnly: MiddlewareHandler<HttpEnv> = async (c, next) => {
   requireSuperuser(c.get("auth"))
@@ -38,18 +38,14 @@ export const backupRoutes = new Hono<HttpEnv>()
   })
   .get("/:key", async (c) => {
     const services = c.get("services")
-    const auth = identifyToken((c.req.query("token") ?? "").trim(), {
-      findCollection: (id) => services.collections.find(id),
-      findRecord: (collection, id) => services.records.findById(collection, id),
-    }, { type: "file" })
-    if (!isSuperuser(auth)) throw new ApiError(403, "Insufficient permissions to access the resource.")
+    if (!isSuperuser(fileTokenAuth(c))) throw new ApiError(403, "Insufficient permissions to access the resource.")
     const key = c.req.param("key")
     const file = await services.backups.files.open(key)
     if (!file) throw notFound()
-    return serveFile(file, key, { method: c.req.method, download: c.req.query("download"), range: c.req.header("range") ?? null, ifModifiedSince: c.req.header("if-modified-since") ?? null })
+    return serveFile(file, key, serveRequest(c))
   })
-  .delete("/:key", superusersOnly, (c) => {
-    c.get("services").backups.remove(c.req.param("key"))
+  .delete("/:key", superusersOnly, async (c) => {
+    await c.get("services").backups.remove(c.req.param("key"))
     return c.body(null, 204)
   })
   .post("/:key/restore", superusersOnly, async (c) => {
