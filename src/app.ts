@@ -21,18 +21,22 @@ import type { SchemaLookup } from "./filter/index.ts"
 import type { Collection } from "./core/types.ts"
 import type { Services } from "./services.ts"
 import { buildHttp } from "./http/app.ts"
-import { Hub, LocalBroker, connectBroker } from "./realtime/index.ts"
-import { createRecordAccess, publishCommittedChanges } from "./realtime/record-feed.ts"
-import { createRealtime, type Realtime } from "./realtime/service.ts"
+import { startRealtime } from "./realtime/index.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
+import { AppHooks } from "./hooks/index.ts"
+import { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 import { SettingsService, type Settings } from "./settings/index.ts"
 import { LogsService } from "./logs/index.ts"
 import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
 import { BackupsService, StorageBackupFiles } from "./backups/index.ts"
+import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
+import { WriteGate } from "./db/write-gate.ts"
 
-/** One running pocketbun instance: its services and its request handler. */
+/** One running pocketbun instance: its hooks, its services and its request handler. */
 export interface App {
+  /** The hook bus: bind handlers here (see README "Hooks"). */
+  hooks: AppHooks
   services: Services
   fetch(request: Request, bindings?: ServerBindings): Response | Promise<Response>
   close(): void
@@ -49,7 +53,8 @@ export interface AppOptions {
 export function createApp(config: Readonly<Config>, options: AppOptions = {}): App {
   if (!options.inMemory) mkdirSync(config.dir, { recursive: true })
   const store = new Store(openDatabase(options.inMemory ? ":memory:" : databasePath(config)))
-  const collections: CollectionRegistry = new CollectionRegistry(store, (collection, rule, all): string | null => rules.check(collection, rule, schemaOf(all)))
+  const hooks = new AppHooks()
+  const collections: CollectionRegistry = new CollectionRegistry(store, hooks, (collection, rule, all): string | null => rules.check(collection, rule, schemaOf(all)))
   const rules: RuleEvaluator = new RuleEvaluator(store, collections)
   collections.init()
   const records = new RecordRepository(store)
@@ -59,16 +64,42 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const storage = liveStorage(settings, (s) => s.s3, options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage")))
   const backupStorage = liveStorage(settings, (s) => s.backups.s3, options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "backups")))
   const thumbs = new ThumbCache({ maxInputPixels: config.thumbMaxPixels })
-  const recordFiles = new RecordFiles({ storage: () => storage.current(), thumbs, collections, records, rules })
-  collections.onChange((change) => {
-    if (change.action === "delete" && change.collection.type !== "view") recordFiles.removeCollectionFiles(change.collection)
+  const recordFiles = new RecordFiles({ store, storage: () => storage.current(), thumbs, collections, records, rules })
+  hooks.onCollectionAfterDeleteSuccess.bind({
+    id: "collection-files",
+    func: (e) => {
+      if (e.collection.type !== "view") recordFiles.removeCollectionFiles(e.collection)
+      return e.next()
+    },
   })
-  const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
+  const recordLifecycle = new RecordLifecycle({ store, hooks, collections, records, afterDelete: (collection, id) => recordFiles.afterDelete(collection, id) })
+  const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles, hooks, lifecycle: recordLifecycle })
+  const loadAuth = (collectionId: string, recordId: string) => {
+    const collection = collections.find(collectionId)
+    const record = collection?.type === "auth" ? records.findById(collection, recordId) : null
+    return collection && record ? { collection, record } : null
+  }
+  const realtime = startRealtime({
+    hooks,
+    store,
+    collections,
+    rules,
+    renderer: recordService.renderer,
+    loadAuth,
+    bufferBytes: config.realtimeBuffer,
+    cluster: options.cluster,
+    nodeId: options.cluster?.nodeId ?? `${hostname()}:${process.pid}`,
+  })
   const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
-  const cron = new CronScheduler({ claims: sqliteTickClaims(store), onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }) })
-  const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
+  const writeGate = new WriteGate()
+  const cron = new CronScheduler({
+    claims: sqliteTickClaims(store),
+    guard: (run) => writeGate.shared(run),
+    onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }),
+  })
   const services: Services = {
     config,
+    hooks,
     store,
     collections,
     records,
@@ -79,11 +110,18 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     }),
     rules,
     recordService,
+    recordLifecycle,
     recordFiles,
     realtime,
     settings,
     logs,
     cron,
+    writeGate,
+    rateLimits: new RateLimits({
+      settings,
+      counters: options.cluster ? new RedisRateCounters(config.realtimeBroker) : new MemoryRateCounters(),
+      findCollection: (idOrName) => collections.find(idOrName),
+    }),
     backups: new BackupsService({
       dataDir: config.dir,
       store,
@@ -109,43 +147,19 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   })
   const http = buildHttp(services)
   return {
+    hooks,
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
       realtime.hub.closeAll()
       services.cron.stop()
+      services.rateLimits.close()
       logs.close()
       readPool?.close()
       void options.cluster?.close()
       store.close()
     },
   }
-}
-
-// Committed changes go to the broker once; the hub hears them back from it, like every process.
-interface RealtimeDeps {
-  config: Readonly<Config>
-  store: Store
-  collections: CollectionRegistry
-  rules: RuleEvaluator
-  records: RecordRepository
-  recordService: RecordService
-  cluster?: RedisBroker
-}
-
-function startRealtime(deps: RealtimeDeps): Realtime {
-  const { store, collections, cluster } = deps
-  const hub = new Hub({ bufferBytes: deps.config.realtimeBuffer })
-  const broker = cluster ?? new LocalBroker()
-  const nodeId = cluster?.nodeId ?? `${hostname()}:${process.pid}`
-  connectBroker(hub, broker, createRecordAccess({ collections, rules: deps.rules, renderer: deps.recordService.renderer }))
-  publishCommittedChanges(store, collections, broker, nodeId)
-  const loadAuth = (collectionId: string, recordId: string) => {
-    const collection = collections.find(collectionId)
-    const record = collection?.type === "auth" ? deps.records.findById(collection, recordId) : null
-    return collection && record ? { collection, record } : null
-  }
-  return createRealtime(hub, broker, { nodeId, cluster, loadAuth })
 }
 
 // Follows one S3 section of the settings (changes from other processes arrive through refresh()).

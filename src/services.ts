@@ -16,15 +16,23 @@ import type { SettingsService } from "./settings/index.ts"
 import type { LogsService } from "./logs/index.ts"
 import type { CronScheduler } from "./cron/index.ts"
 import type { BackupsService } from "./backups/index.ts"
+import type { RateLimits } from "./rate-limits/index.ts"
+import type { WriteGate } from "./db/write-gate.ts"
+import type { RecordLifecycle } from "./records/record-lifecycle.ts"
+import type { AppHooks } from "./hooks/index.ts"
 
 export interface Services {
   config: Readonly<Config>
+  /** The app's hook bus (the same object as `App.hooks`). */
+  hooks: AppHooks
   store: Store
   collections: CollectionRegistry
   records: RecordRepository
   loginThrottle: LoginThrottle
   rules: RuleEvaluator
   recordService: RecordService
+  /** Record writes through the model hooks (create, update, delete with cascades). */
+  recordLifecycle: RecordLifecycle
   /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`, or the `settings.s3` bucket). */
   recordFiles: RecordFiles
   realtime: Realtime
@@ -36,4 +44,8 @@ export interface Services {
   cron: CronScheduler
   /** Backups of the data directory in `DIR/backups`. */
   backups: BackupsService
+  /** `settings.rateLimits`, counted per process or, with a broker, in Redis. */
+  rateLimits: RateLimits
+  /** Held shared by requests and exclusive by a running batch (its transaction spans awaits). */
+  writeGate: WriteGate
 }

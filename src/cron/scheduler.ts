@@ -31,6 +31,8 @@ const MINUTE_MS = 60_000
 
 export interface CronSchedulerOptions {
   claims: TickClaims
+  /** Wraps each run (e.g. to hold the app's write gate). @default runs it as it is */
+  guard?: (run: () => Promise<void>) => Promise<void>
   /** Told about a job that threw. */
   onError?: (jobId: string, error: unknown) => void
 }
@@ -40,11 +42,13 @@ export class CronScheduler {
   readonly #jobs = new Map<string, Entry>()
   readonly #claims: TickClaims
   readonly #onError: (jobId: string, error: unknown) => void
+  readonly #guard: (run: () => Promise<void>) => Promise<void>
   #timer: Timer | null = null
 
   constructor(options: CronSchedulerOptions) {
     this.#claims = options.claims
     this.#onError = options.onError ?? ((jobId, error) => console.error(`cron job ${jobId} failed:`, error))
+    this.#guard = options.guard ?? ((run) => run())
   }
 
   /**
@@ -109,7 +113,9 @@ export class CronScheduler {
 
   async #execute(entry: Entry): Promise<void> {
     try {
-      await entry.run()
+      await this.#guard(async () => {
+        await entry.run()
+      })
     } catch (error) {
       this.#onError(entry.id, error)
     }

@@ -21,6 +21,10 @@ import { logRoutes } from "./routes/logs.ts"
 import { cronRoutes } from "./routes/crons.ts"
 import { backupRoutes } from "./routes/backups.ts"
 import { requestLog } from "./middleware/request-log.ts"
+import { accessLimits } from "./middleware/rate-limit.ts"
+import { writeGate } from "./middleware/write-gate.ts"
+import { batchRoutes } from "./routes/batch.ts"
+import { realIp } from "./client-ip.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
 export function buildHttp(services: Services): Hono<HttpEnv> {
@@ -30,10 +34,13 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
     c.set("services", services)
     // Another process may have changed the settings since the last request.
     services.settings.refresh()
+    c.set("clientIp", c.env?.batch?.clientIp ?? realIp(c.req.raw, c.env, services.settings.get().trustedProxy))
     await next()
   })
+  app.use(writeGate)
   app.use(requestLog)
   app.use(resolveAuth)
+  app.use(accessLimits)
   app.route("/api/health", healthRoutes)
   app.route("/api/realtime", realtimeRoutes)
   app.route("/api/collections", collectionRoutes)
@@ -44,6 +51,7 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/logs", logRoutes)
   app.route("/api/crons", cronRoutes)
   app.route("/api/backups", backupRoutes)
+  app.route("/api/batch", batchRoutes((request, env) => app.fetch(request, env)))
   // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
   app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
   app.onError((error) => handleError(error))

@@ -10,6 +10,8 @@ import type { TrustedProxySettings } from "../settings/index.ts"
 /** Bindings the app receives from `Bun.serve` (absent when called in-process with `app.fetch`). */
 export interface ServerBindings {
   server?: Server<unknown>
+  /** Set on a batch's internal requests: they carry the batch request's client IP. */
+  batch?: { clientIp: string }
 }
 
 /** The socket peer's IP address, or "" when the request did not come through a socket. */
@@ -55,6 +57,3 @@ function expandIp(ip: string): string {
   const groups = ip.includes("::") ? [...headParts, ...Array(8 - headParts.length - tailParts.length).fill("0"), ...tailParts] : headParts
   return groups.map((group) => group.padStart(4, "0").toLowerCase()).join(":")
 }
-
-/** The peer address (kept for callers that need no proxy rules). */
-export const clientIp = remoteIp

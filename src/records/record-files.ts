@@ -16,6 +16,7 @@ import type { RuleEvaluator } from "./access.ts"
 import type { CollectionRegistry } from "./collections.ts"
 import { checkUpload, errInvalidFiles, invalidFileNames, normalizeList } from "./fields/index.ts"
 import type { RecordRepository } from "./repository.ts"
+import type { Store } from "../db/store.ts"
 import { findViewFileSource } from "./view-files.ts"
 
 /** Files of a multipart body by part name (`avatar`, `avatar+`, `+avatar`, …). */
@@ -44,14 +45,8 @@ export interface FileDownload {
   name: string
 }
 
-/** A write's outcome as {@link RecordFiles.saveWith} needs it. */
-export interface SavedRecord {
-  saved: RecordData
-  /** The record as it was before an update; null for a create. */
-  previous: RecordData | null
-}
-
 interface Deps {
+  store: Store
   /** The storage in use now (settings can switch it while running). */
   storage: () => FileStorage
   thumbs: ThumbCache
@@ -132,14 +127,11 @@ export class RecordFiles {
   }
 
   /**
-   * Runs `save` (the synchronous checks and the committed write of record `recordId`) with the
-   * uploads already in storage: a failed upload stops before anything is written; when `save`
-   * throws (a check failed, the transaction rolled back) the uploads are removed again; after a
-   * save, the uploads it did not keep and the files it dropped (with their thumbs) are removed.
-   * `failure` is the 400 message for uploads that cannot be stored.
+   * Writes the uploads of record `recordId` to storage, ahead of the record's checks and write. A
+   * failed upload removes what was written and answers 400 `failure` (nothing else is written).
    */
-  async saveWith(collection: Collection, recordId: string, uploads: Uploads, failure: string, save: () => SavedRecord): Promise<SavedRecord> {
-    if (uploads.size === 0) return this.#cleanUp(collection, recordId, uploads, save())
+  async upload(collection: Collection, recordId: string, uploads: Uploads, failure: string): Promise<void> {
+    if (uploads.size === 0) return
     if (!isPlainName(recordId)) throw badRequest(failure)
     const storage = this.#deps.storage()
     const written: string[] = []
@@ -153,14 +145,30 @@ export class RecordFiles {
       await this.#removeAll(storage, written)
       throw new ApiError(400, failure, {}, { cause: error })
     }
-    let outcome: SavedRecord
-    try {
-      outcome = save()
-    } catch (error) {
-      await this.#removeAll(storage, written)
-      throw error
-    }
-    return this.#cleanUp(collection, recordId, uploads, outcome, storage)
+  }
+
+  /**
+   * Inside the record's write transaction: once it commits, the uploads `saved` did not keep and
+   * the files it dropped since `previous` (with their thumbs) are removed; if it rolls back, the
+   * uploads are.
+   */
+  afterWrite(collection: Collection, recordId: string, saved: RecordData, previous: RecordData | null, uploads: Uploads): void {
+    const storage = this.#deps.storage()
+    const keep = new Set(fileFields(collection).flatMap((field) => normalizeList(saved[field.name])))
+    const unused = [...uploads.keys()].filter((name) => !keep.has(name))
+    const dropped = previous
+      ? fileFields(collection).flatMap((field) => normalizeList(previous[field.name])).filter((name) => !keep.has(name) && isPlainName(name))
+      : []
+    const key = (name: string) => fileKey(collection.id, recordId, name)
+    this.#deps.store.afterCommit(() =>
+      this.#inBackground(this.#removeAll(storage, [...unused, ...dropped].map(key), dropped.map((name) => thumbsDir(key(name))))))
+    if (uploads.size > 0) this.#deps.store.afterRollback(() => this.#inBackground(this.discard(collection, recordId, uploads)))
+  }
+
+  /** Removes the uploads of a write that did not happen. */
+  async discard(collection: Collection, recordId: string, uploads: Uploads): Promise<void> {
+    if (uploads.size === 0 || !isPlainName(recordId)) return
+    await this.#removeAll(this.#deps.storage(), [...uploads.keys()].map((name) => fileKey(collection.id, recordId, name)))
   }
 
   /** After a committed delete: removes every file of the record (awaited by {@link settled}). */
@@ -210,18 +218,6 @@ export class RecordFiles {
     const file = await storage.open(key)
     if (!file) throw notFound()
     return { file, name: filename }
-  }
-
-  async #cleanUp(collection: Collection, recordId: string, uploads: Uploads, outcome: SavedRecord, storage = this.#deps.storage()): Promise<SavedRecord> {
-    const { saved, previous } = outcome
-    const keep = new Set(fileFields(collection).flatMap((field) => normalizeList(saved[field.name])))
-    const unused = [...uploads.keys()].filter((name) => !keep.has(name))
-    const dropped = previous
-      ? fileFields(collection).flatMap((field) => normalizeList(previous[field.name])).filter((name) => !keep.has(name) && isPlainName(name))
-      : []
-    const keys = [...unused, ...dropped].map((name) => fileKey(collection.id, recordId, name))
-    await this.#removeAll(storage, keys, dropped.map((name) => thumbsDir(fileKey(collection.id, recordId, name))))
-    return outcome
   }
 
   // Clean-up failures are logged, never thrown: the record's write has already been decided.

@@ -4,18 +4,21 @@
  * file token, upload, delete, automatic backups, a broken archive refused with the data kept; and
  * the error answers compared with the reference.
  */
-import { afterAll, beforeAll, describe, expect, it } from "bun:test"
+import { beforeAll, describe, expect, it } from "bun:test"
 import { zipSync } from "fflate"
-import { referenceExecutable, startPocketbun, startReference, type PocketbunServer, type TestServer } from "../support/servers.ts"
+import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
 import { errorBody, failure } from "../support/records-fixture.ts"
+import { useServer } from "../support/lifecycle.ts"
+import { describeAnswersAlike } from "../support/raw-request.ts"
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 4])
 
 describe("backups (pocketbun)", () => {
+  const pocketbun = useServer(startPocketbun)
   let server: PocketbunServer
 
   beforeAll(async () => {
-    server = await startPocketbun()
+    server = pocketbun()
     await server.admin.collections.create({
       name: "notes",
       listRule: "",
@@ -23,7 +26,6 @@ describe("backups (pocketbun)", () => {
       fields: [{ name: "title", type: "text" }, { name: "photo", type: "file", maxSelect: 1, maxSize: 1000 }],
     })
   })
-  afterAll(() => server.stop())
 
   const titles = async () => (await server.admin.collection("notes").getFullList({ sort: "title" })).map((note) => note.title)
 
@@ -112,43 +114,15 @@ describe("backups (pocketbun)", () => {
   })
 })
 
-const reference = referenceExecutable()
-if (!reference.path) console.log(`skipping the backups differential run: ${reference.reason}`)
-
-describe.skipIf(!reference.path)("backups API errors answer as the reference does", () => {
-  let ours: PocketbunServer
-  let theirs: TestServer
-
-  beforeAll(async () => {
-    ;[ours, theirs] = await Promise.all([startPocketbun(), startReference()])
-  }, 30_000)
-  afterAll(async () => {
-    await Promise.all([ours?.stop(), theirs?.stop()])
-  })
-
-  const requests: Array<{ method: string; path: string; body?: unknown; guest?: boolean }> = [
-    { method: "GET", path: "/api/backups" },
-    { method: "GET", path: "/api/backups", guest: true },
-    { method: "POST", path: "/api/backups", body: { name: "Bad Name" } },
-    { method: "POST", path: "/api/backups", body: { name: 5 } },
-    { method: "POST", path: "/api/backups", body: { name: "first.zip" } },
-    { method: "POST", path: "/api/backups", body: { name: "first.zip" } },
-    { method: "POST", path: "/api/backups/missing.zip/restore" },
-    { method: "GET", path: "/api/backups/first.zip", guest: true },
-    { method: "GET", path: "/api/backups/first.zip?token=bad", guest: true },
-    { method: "POST", path: "/api/backups/upload", body: {} },
-  ]
-  for (const request of requests) {
-    it(`${request.method} ${request.path} ${JSON.stringify(request.body ?? "")}${request.guest ? " as a guest" : ""}`, async () => {
-      const ask = async (server: TestServer) => {
-        const headers: Record<string, string> = { "content-type": "application/json" }
-        if (!request.guest) headers.authorization = server.admin.authStore.token
-        const response = await fetch(server.url + request.path, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) })
-        const text = await response.text()
-        return { status: response.status, body: text === "" ? null : JSON.parse(text) }
-      }
-      const [mine, theirsAnswer] = [await ask(ours), await ask(theirs)]
-      expect(mine).toEqual(theirsAnswer)
-    })
-  }
-})
+describeAnswersAlike("backups API errors answer as the reference does", [
+  { path: "/api/backups" },
+  { path: "/api/backups", guest: true },
+  { method: "POST", path: "/api/backups", body: { name: "Bad Name" } },
+  { method: "POST", path: "/api/backups", body: { name: 5 } },
+  { method: "POST", path: "/api/backups", body: { name: "first.zip" } },
+  { method: "POST", path: "/api/backups", body: { name: "first.zip" } },
+  { method: "POST", path: "/api/backups/missing.zip/restore" },
+  { path: "/api/backups/first.zip", guest: true },
+  { path: "/api/backups/first.zip?token=bad", guest: true },
+  { method: "POST", path: "/api/backups/upload", body: {} },
+])

@@ -2,78 +2,49 @@
  * The crons API through the SDK (`pb.crons`): PocketBase's system jobs listed, a job run on
  * demand, jobs added from TypeScript, superusers only; list and errors compared with the reference.
  */
-import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import { referenceExecutable, startPocketbun, startReference, type PocketbunServer, type TestServer } from "../support/servers.ts"
+import { describe, expect, it } from "bun:test"
+import { startPocketbun } from "../support/servers.ts"
 import { errorBody, failure } from "../support/records-fixture.ts"
+import { useServer } from "../support/lifecycle.ts"
+import { describeAnswersAlike } from "../support/raw-request.ts"
 
 describe("crons API (pocketbun)", () => {
-  let server: PocketbunServer
-
-  beforeAll(async () => {
-    server = await startPocketbun()
-  })
-  afterAll(() => server.stop())
+  const server = useServer(startPocketbun)
 
   it("lists jobs added from TypeScript before the system ones and runs one on demand", async () => {
     let runs = 0
-    server.app.services.cron.add("nightly_report", "@daily", () => {
+    server().app.services.cron.add("nightly_report", "@daily", () => {
       runs++
     })
-    const jobs = await server.admin.crons.getFullList()
+    const jobs = await server().admin.crons.getFullList()
     expect(jobs[0]).toEqual({ id: "nightly_report", expression: "0 0 * * *" })
     expect(jobs.map((job) => job.id)).toContain("__pbLogsCleanup__")
-    await server.admin.crons.run("nightly_report")
+    await server().admin.crons.run("nightly_report")
     const deadline = Date.now() + 2000
     while (runs === 0 && Date.now() < deadline) await Bun.sleep(10)
     expect(runs).toBe(1)
-    server.app.services.cron.remove("nightly_report")
-    expect((await server.admin.crons.getFullList()).map((job) => job.id)).not.toContain("nightly_report")
+    server().app.services.cron.remove("nightly_report")
+    expect((await server().admin.crons.getFullList()).map((job) => job.id)).not.toContain("nightly_report")
   })
 
   it("removes expired OTPs on the cleanup job", async () => {
-    const { store } = server.app.services
-    await server.admin.collections.update("users", { otp: { enabled: true, duration: 60 } })
+    const { store } = server().app.services
+    await server().admin.collections.update("users", { otp: { enabled: true, duration: 60 } })
     store.run("INSERT INTO _otps (id, collectionRef, recordRef, password, sentTo, created, updated) VALUES ('otpold', '_pb_users_auth_', 'r1', 'x', '', '2000-01-01 00:00:00.000Z', '2000-01-01 00:00:00.000Z')")
-    await server.admin.crons.run("__pbOTPCleanup__")
+    await server().admin.crons.run("__pbOTPCleanup__")
     const deadline = Date.now() + 2000
     while (store.get("SELECT id FROM _otps WHERE id = 'otpold'") && Date.now() < deadline) await Bun.sleep(10)
     expect(store.get("SELECT id FROM _otps WHERE id = 'otpold'")).toBeNull()
   })
 
   it("answers only superusers", async () => {
-    expect(errorBody(await failure(server.client().crons.getFullList())).status).toBe(401)
+    expect(errorBody(await failure(server().client().crons.getFullList())).status).toBe(401)
   })
 })
 
-const reference = referenceExecutable()
-if (!reference.path) console.log(`skipping the crons differential run: ${reference.reason}`)
-
-describe.skipIf(!reference.path)("crons API answers as the reference does", () => {
-  let ours: PocketbunServer
-  let theirs: TestServer
-
-  beforeAll(async () => {
-    ;[ours, theirs] = await Promise.all([startPocketbun(), startReference()])
-  }, 30_000)
-  afterAll(async () => {
-    await Promise.all([ours?.stop(), theirs?.stop()])
-  })
-
-  const requests: Array<[string, string, boolean]> = [
-    ["GET", "/api/crons", true],
-    ["GET", "/api/crons", false],
-    ["POST", "/api/crons/missing_job", true],
-    ["POST", "/api/crons/__pbDBOptimize__", true],
-  ]
-  for (const [method, path, asSuperuser] of requests) {
-    it(`${method} ${path}${asSuperuser ? "" : " as a guest"}`, async () => {
-      const ask = async (server: TestServer) => {
-        const response = await fetch(server.url + path, { method, headers: asSuperuser ? { authorization: server.admin.authStore.token } : {} })
-        const text = await response.text()
-        return { status: response.status, body: text === "" ? null : JSON.parse(text) }
-      }
-      const [mine, theirsAnswer] = await Promise.all([ask(ours), ask(theirs)])
-      expect(mine).toEqual(theirsAnswer)
-    })
-  }
-})
+describeAnswersAlike("crons API answers as the reference does", [
+  { path: "/api/crons" },
+  { path: "/api/crons", guest: true },
+  { method: "POST", path: "/api/crons/missing_job" },
+  { method: "POST", path: "/api/crons/__pbDBOptimize__" },
+])

@@ -198,6 +198,19 @@ for (const target of conformanceTargets()) {
       expect(await gone()).toEqual([])
     })
 
+    it("keeps the old file and drops the new upload when a batch replacing it fails", async () => {
+      const record = await docs().create({ one: text("original", "orig.txt") })
+      await server().admin.settings.update({ batch: { enabled: true, maxRequests: 10 } })
+      const batch = server().admin.createBatch()
+      batch.collection("docs").update(record.id, { one: text("replacement", "replacement.txt") })
+      batch.collection("no_such_collection").create({})
+      expect((await failure(batch.send())).status).toBe(400)
+      const deadline = Date.now() + (target.name === "pocketbun" ? 0 : 3000)
+      while (Date.now() < deadline && storedFiles(record).length !== 1) await Bun.sleep(20)
+      expect(storedFiles(record)).toEqual([record.one])
+      expect(await (await fetchFile(record, record.one)).text()).toBe("original")
+    })
+
     it("serves protected files only with a file token whose record passes the viewRule", async () => {
       const record = await docs().create({ secret: text("classified", "secret.txt") })
       expect((await fetchFile(record, record.secret)).status).toBe(404)

@@ -4,28 +4,15 @@
  * data file, the S3/email test endpoints and Apple's client secret. The same requests also go to
  * the reference PocketBase, where installed, and the answers must be equal.
  */
-import { afterAll, beforeAll, describe, expect, it } from "bun:test"
+import { beforeAll, describe, expect, it } from "bun:test"
 import { Database } from "bun:sqlite"
 import { join } from "node:path"
 import { createApp } from "../../src/app.ts"
 import { makeConfig } from "../../src/config.ts"
-import { referenceExecutable, startPocketbun, startReference, type PocketbunServer, type TestServer } from "../support/servers.ts"
+import { referenceExecutable, startPocketbun, startReference } from "../support/servers.ts"
 import { errorBody, failure } from "../support/records-fixture.ts"
-
-interface Answer {
-  status: number
-  body: unknown
-}
-
-async function call(server: TestServer, method: string, path: string, body?: unknown, token = server.admin.authStore.token): Promise<Answer> {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: { "content-type": "application/json", authorization: token },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  })
-  const text = await response.text()
-  return { status: response.status, body: text === "" ? null : JSON.parse(text) }
-}
+import { useServer } from "../support/lifecycle.ts"
+import { rawRequest, type RawAnswer, type RawRequest } from "../support/raw-request.ts"
 
 const INVALID_EVERYWHERE = {
   meta: { appName: "", appURL: "nope", senderAddress: "x", accentColor: "abc" },
@@ -43,7 +30,7 @@ const INVALID_EVERYWHERE = {
 }
 
 // Requests sent in order to both servers; each answer must match the reference's.
-const SCENARIOS: Array<{ name: string; method: string; path: string; body?: unknown; guest?: boolean }> = [
+const SCENARIOS: Array<RawRequest & { name: string }> = [
   { name: "guest read", method: "GET", path: "/api/settings", guest: true },
   { name: "defaults", method: "GET", path: "/api/settings" },
   { name: "every section invalid", method: "PATCH", path: "/api/settings", body: INVALID_EVERYWHERE },
@@ -102,35 +89,30 @@ async function pkcs8Pem(): Promise<{ pem: string; publicKey: CryptoKey }> {
 }
 
 describe("settings API (pocketbun)", () => {
-  let server: PocketbunServer
-
-  beforeAll(async () => {
-    server = await startPocketbun()
-  })
-  afterAll(() => server.stop())
+  const server = useServer(startPocketbun)
 
   it("returns the defaults to superusers through the SDK", async () => {
-    const settings = await server.admin.settings.getAll()
+    const settings = await server().admin.settings.getAll()
     expect(settings.meta.appName).toBe("Acme")
     expect(settings.batch).toEqual({ enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 })
     expect(settings.rateLimits.rules.map((rule: { label: string }) => rule.label)).toEqual(["*:auth", "*:create", "/api/batch", "/api/"])
   })
 
   it("refuses guests and regular users", async () => {
-    expect(errorBody(await failure(server.client().settings.getAll())).status).toBe(401)
-    await server.admin.collection("users").create({ email: "u@example.com", password: "password123", passwordConfirm: "password123" })
-    const user = server.client()
+    expect(errorBody(await failure(server().client().settings.getAll())).status).toBe(401)
+    await server().admin.collection("users").create({ email: "u@example.com", password: "password123", passwordConfirm: "password123" })
+    const user = server().client()
     await user.collection("users").authWithPassword("u@example.com", "password123")
     expect(errorBody(await failure(user.settings.update({ meta: { appName: "X" } }))).status).toBe(403)
-    expect(server.app.services.settings.get().meta.appName).toBe("Acme")
+    expect(server().app.services.settings.get().meta.appName).toBe("Acme")
   })
 
   it("stores secrets in _params but never returns them", async () => {
-    const updated = await server.admin.settings.update({ smtp: { password: "hunter22" }, s3: { secret: "s3cr3t" }, backups: { s3: { secret: "b4ck" } } })
+    const updated = await server().admin.settings.update({ smtp: { password: "hunter22" }, s3: { secret: "s3cr3t" }, backups: { s3: { secret: "b4ck" } } })
     const raw = JSON.stringify(updated)
     for (const secret of ["hunter22", "s3cr3t", "b4ck"]) expect(raw).not.toContain(secret)
     expect(updated.smtp).not.toHaveProperty("password")
-    const db = new Database(join(server.dir, "data.db"), { readonly: true })
+    const db = new Database(join(server().dir, "data.db"), { readonly: true })
     const row = db.query("SELECT value FROM _params WHERE id = 'settings'").get() as { value: string }
     db.close()
     const stored = JSON.parse(row.value)
@@ -139,13 +121,13 @@ describe("settings API (pocketbun)", () => {
 
   it("tells subscribers and applies a change made by another process on the same data file", async () => {
     const seen: string[] = []
-    const unsubscribe = server.app.services.settings.subscribe((next) => seen.push(next.meta.appName))
-    const other = createApp(makeConfig({ dir: server.dir, readWorkers: 0 }))
+    const unsubscribe = server().app.services.settings.subscribe((next) => seen.push(next.meta.appName))
+    const other = createApp(makeConfig({ dir: server().dir, readWorkers: 0 }))
     try {
       other.services.settings.update({ meta: { appName: "From elsewhere" }, batch: { enabled: true, maxRequests: 7 } })
-      const settings = await server.admin.settings.getAll()
+      const settings = await server().admin.settings.getAll()
       expect(settings.meta.appName).toBe("From elsewhere")
-      expect(server.app.services.settings.get().batch.maxRequests).toBe(7)
+      expect(server().app.services.settings.get().batch.maxRequests).toBe(7)
       expect(seen).toEqual(["From elsewhere"])
     } finally {
       unsubscribe()
@@ -155,7 +137,7 @@ describe("settings API (pocketbun)", () => {
 
   it("signs Apple's client secret as an ES256 JWT", async () => {
     const { pem, publicKey } = await pkcs8Pem()
-    const { secret } = await server.admin.settings.generateAppleClientSecret("com.example.app", "TEAM123456", "KEY1234567", pem, 3600)
+    const { secret } = await server().admin.settings.generateAppleClientSecret("com.example.app", "TEAM123456", "KEY1234567", pem, 3600)
     const [header, claims, signature] = secret.split(".") as [string, string, string]
     expect(JSON.parse(Buffer.from(header, "base64url").toString())).toEqual({ alg: "ES256", kid: "KEY1234567", typ: "JWT" })
     const payload = JSON.parse(Buffer.from(claims, "base64url").toString())
@@ -170,20 +152,13 @@ const reference = referenceExecutable()
 if (!reference.path) console.log(`skipping the settings differential run: ${reference.reason}`)
 
 describe.skipIf(!reference.path)("settings API answers as the reference does", () => {
-  let ours: PocketbunServer
-  let theirs: TestServer
-  const answers = new Map<string, [Answer, Answer]>()
+  const ours = useServer(startPocketbun)
+  const theirs = useServer(startReference)
+  const answers = new Map<string, [RawAnswer, RawAnswer]>()
 
   beforeAll(async () => {
-    ;[ours, theirs] = await Promise.all([startPocketbun(), startReference()])
-    for (const scenario of SCENARIOS) {
-      const ask = (server: TestServer) => call(server, scenario.method, scenario.path, scenario.body, scenario.guest ? "" : undefined)
-      answers.set(scenario.name, await Promise.all([ask(ours), ask(theirs)]))
-    }
+    for (const scenario of SCENARIOS) answers.set(scenario.name, await Promise.all([rawRequest(ours(), scenario), rawRequest(theirs(), scenario)]))
   }, 30_000)
-  afterAll(async () => {
-    await Promise.all([ours?.stop(), theirs?.stop()])
-  })
 
   for (const scenario of SCENARIOS) {
     it(scenario.name, () => {

@@ -6,12 +6,14 @@
 import type { MiddlewareHandler } from "hono"
 import { ApiError } from "../../core/errors.ts"
 import type { HttpEnv } from "../context.ts"
-import { realIp, remoteIp } from "../client-ip.ts"
+import { remoteIp } from "../client-ip.ts"
 
 export const requestLog: MiddlewareHandler<HttpEnv> = async (c, next) => {
+  // A batch is logged once, as the batch request.
+  if (c.env?.batch) return next()
   const started = performance.now()
   await next()
-  const { logs, settings } = c.get("services")
+  const { logs } = c.get("services")
   const status = c.res.status
   if (status < 400 && c.req.path.startsWith("/api/logs")) return
   const url = new URL(c.req.url)
@@ -24,7 +26,7 @@ export const requestLog: MiddlewareHandler<HttpEnv> = async (c, next) => {
     execTimeMs: performance.now() - started,
     authCollection: auth?.collection.name ?? "",
     authId: String(auth?.record.id ?? ""),
-    userIP: realIp(c.req.raw, c.env, settings.get().trustedProxy),
+    userIP: c.get("clientIp"),
     remoteIP: remoteIp(c.req.raw, c.env),
     referer: c.req.header("referer") ?? "",
     userAgent: c.req.header("user-agent") ?? "",

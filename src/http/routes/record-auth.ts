@@ -13,7 +13,6 @@ import { tokenFromAuthorization } from "../../auth/authorization.ts"
 import { decodeUnverified } from "../../auth/tokens.ts"
 import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
-import { clientIp } from "../client-ip.ts"
 import { requireSuperuser } from "../guards.ts"
 import { requestInfo } from "../request-info.ts"
 
@@ -32,7 +31,7 @@ function authCollection(c: Context<HttpEnv>): Collection {
 
 function deps(c: Context<HttpEnv>): AuthResponseDeps {
   const services = c.get("services")
-  return { rules: services.rules, renderer: services.recordService.renderer }
+  return { rules: services.rules, renderer: services.recordService.renderer, hooks: services.hooks }
 }
 
 const responseOptions = (c: Context<HttpEnv>) => ({ expand: c.req.query("expand"), fields: c.req.query("fields") })
@@ -50,14 +49,14 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
     const body = await parseJsonObject(c.req.raw, services.config.bodyLimit, loadingFailed)
     const record = await authenticateWithPassword(
       collection,
-      { identity: body.identity, password: body.password, identityField: body.identityField, ip: clientIp(c.req.raw, c.env) },
+      { identity: body.identity, password: body.password, identityField: body.identityField, ip: c.get("clientIp") },
       services.records,
       services.loginThrottle,
     )
     const request = { ...requestInfo(c, body), context: "password" as const }
-    return c.json(authResponse(deps(c), { collection, record, token: issueAuthToken(collection, record) }, request, responseOptions(c)))
+    return c.json(await authResponse(deps(c), { collection, record, token: issueAuthToken(collection, record), method: "password" }, request, responseOptions(c)))
   })
-  .post("/:collection/auth-refresh", (c) => {
+  .post("/:collection/auth-refresh", async (c) => {
     const collection = c.get("services").collections.find(c.req.param("collection"))
     if (!collection) throw missingCollection()
     const auth = c.get("auth")
@@ -68,7 +67,7 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
     // Non-refreshable (impersonation) tokens are echoed back unchanged.
     const current = tokenFromAuthorization(c.req.header("authorization"))
     const token = isRefreshable(current) ? issueAuthToken(collection, auth.record) : current
-    return c.json(authResponse(deps(c), { collection, record: auth.record, token }, requestInfo(c), responseOptions(c)))
+    return c.json(await authResponse(deps(c), { collection, record: auth.record, token, method: "refresh" }, requestInfo(c), responseOptions(c)))
   })
   .post("/:collection/impersonate/:id", async (c) => {
     requireSuperuser(c.get("auth"))
@@ -86,7 +85,7 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
       })
     }
     const token = issueAuthToken(collection, record, false, duration)
-    return c.json(authResponse(deps(c), { collection, record, token }, requestInfo(c, body), responseOptions(c)))
+    return c.json(await authResponse(deps(c), { collection, record, token, method: "impersonate" }, requestInfo(c, body), responseOptions(c)))
   })
   .get("/:collection/auth-methods", (c) => {
     const collection = authCollection(c)
