@@ -230,3 +230,22 @@ for (const target of conformanceTargets()) {
     })
   })
 }
+
+for (const target of conformanceTargets()) {
+  describe(`protected files and superuserIPs (${target.name})`, () => {
+    const server = useServer(() => target.start())
+
+    it("ignores a superuser's file token from outside superuserIPs", async () => {
+      const { admin } = server()
+      await admin.collections.create({ name: "vault", ...OPEN_RULES, viewRule: "@request.auth.id != ''", fields: [{ name: "secret", type: "file", maxSelect: 1, protected: true }] })
+      const record = await admin.collection("vault").create({ secret: text("locked", "locked.txt") })
+      const token = await admin.files.getToken()
+      const url = `${server().url}/api/files/${record.collectionId}/${record.id}/${record.secret}?token=${token}`
+      const before = await fetch(url)
+      expect([before.status, await before.text()]).toEqual([200, "locked"])
+      // This also locks the test's superuser client out, so the server is this test's alone.
+      await admin.settings.update({ superuserIPs: ["10.9.8.7"] })
+      expect((await fetch(url)).status).toBe(404)
+    })
+  })
+}
