@@ -6,7 +6,10 @@
  * serving (one thumb over and over). Then uploads a file close to the body limit and downloads it
  * from 4 clients at once, sampling the server's RSS, to show whether files pass through memory whole.
  *
- *   bun bench/files/run.ts [--duration=5] [--concurrency=4] [--only=pocketbun]
+ * With `--storage=s3` both servers keep their files in a bucket of a local S3-compatible server
+ * (moto, as the tests use it) instead of on disk.
+ *
+ *   bun bench/files/run.ts [--duration=5] [--concurrency=4] [--only=pocketbun] [--storage=s3]
  */
 import { readFileSync } from "node:fs"
 import sharp from "sharp"
@@ -14,10 +17,13 @@ import { runLoad, type LoadResult } from "../records/load.ts"
 import { hasReference, startServer, type RunningServer, type Target } from "../records/servers.ts"
 import { runBounded, type Stoppable } from "../bounded-run.ts"
 import { numericFlag, onlyFlag } from "../flags.ts"
+import { startS3 } from "../../tests/support/s3.ts"
 
 const DURATION_MS = numericFlag("duration", 5, 30) * 1000
 const CONCURRENCY = numericFlag("concurrency", 4, 64)
 const ONLY = onlyFlag() as Target | undefined
+const STORAGE = Bun.argv.find((a) => a.startsWith("--storage="))?.split("=")[1] ?? "local"
+if (STORAGE !== "local" && STORAGE !== "s3") throw new Error("--storage must be local or s3")
 const PHOTOS = 8
 // 300 sizes × 8 photos: more first requests than any server makes in 30 s here.
 const SIZES = Array.from({ length: 300 }, (_, i) => `${40 + i}x${30 + i}`)
@@ -103,9 +109,20 @@ async function main(live: Set<Stoppable>): Promise<void> {
   const photos = await Promise.all(Array.from({ length: PHOTOS }, (_, i) => photo(i + 1)))
   const rows: Row[] = [{ name: "thumb generation (first request)", results: {} }, { name: "cached thumb", results: {} }]
   const memoryRows: Partial<Record<Target, Awaited<ReturnType<typeof memory>>>> = {}
+  const s3 = STORAGE === "s3" ? await startS3() : null
+  if (s3) live.add(s3)
   for (const target of targets) {
     const server = await startServer(target)
     live.add(server)
+    if (s3) {
+      const bucket = await s3.createBucket(`bench-${target}`)
+      const response = await fetch(`${server.baseUrl}/api/settings`, {
+        method: "PATCH",
+        headers: { authorization: server.token, "content-type": "application/json" },
+        body: JSON.stringify({ s3: s3.settings(bucket) }),
+      })
+      if (!response.ok) throw new Error(`enabling S3 on ${target}: ${response.status} ${await response.text()}`)
+    }
     const { collectionId, photos: uploaded } = await setup(server, photos)
     const fileUrl = (i: number, size: string) => {
       const p = uploaded[i % uploaded.length]!
@@ -127,7 +144,7 @@ async function main(live: Set<Stoppable>): Promise<void> {
     const errors = Object.values(row.results).reduce((n, r) => n + (r?.errors ?? 0), 0)
     console.log(`| ${row.name}${errors ? ` (${errors} errors: ${Object.values(row.results).find((r) => r?.firstError)?.firstError})` : ""} | ${cell(ours).join(" | ")} | ${cell(theirs).join(" | ")} | ${ratio} |`)
   }
-  console.log(`\nServer RSS (MB) around a ${BIG_FILE_BYTES / 1024 / 1024} MB file: idle → peak during its upload → 1 s later → peak during 4 concurrent downloads`)
+  console.log(`\nStorage: ${STORAGE}. Server RSS (MB) around a ${BIG_FILE_BYTES / 1024 / 1024} MB file: idle → peak during its upload → 1 s later → peak during 4 concurrent downloads`)
   for (const [target, m] of Object.entries(memoryRows)) console.log(`- ${target}: ${m.idle.toFixed(0)} → ${m.upload.toFixed(0)} → ${m.settled.toFixed(0)} → ${m.download.toFixed(0)}`)
 }
 
