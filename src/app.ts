@@ -139,6 +139,10 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
       },
     }),
   }
+  hooks.onCollectionAfterUpdateSuccess.bindFunc((e) => {
+    if (e.original && e.original.name !== e.collection.name) settings.renameCollectionInRateLimits(e.original.name, e.collection.name)
+    e.next()
+  })
   registerSystemJobs(services.cron, {
     store,
     auxStore: logs.store,

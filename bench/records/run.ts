@@ -7,6 +7,8 @@
  * alternate between the servers, so background load on a shared machine hits both alike. Prints
  * req/s, p99 and the ratios as a Markdown table for bench/RESULTS.md.
  *
+ * `50 creates in one batch` posts 50 creates per `POST /api/batch` (batches enabled at setup): its
+ * req/s times 50 is records/s, to compare with the `create` row's single creates.
  * The two `create, request logs on/off` rows are measured together: within each slice the server
  * alternates between logging on and off (set through the settings API, on both servers), so their
  * ratio is what request logging costs, under the same background load.
@@ -41,6 +43,9 @@ const json = (body: unknown, token?: string): RequestInit => ({
   body: JSON.stringify(body),
 })
 
+/** Creates per batch request in the batch row. */
+const BATCH_SIZE = 50
+
 const item = (i: number) => ({ title: `item ${i}`, n: (i * 7919) % 10_000, flag: i % 2 === 0, tag: ["a", "b", "c"][i % 3] })
 
 async function setup(server: RunningServer): Promise<string[]> {
@@ -50,6 +55,7 @@ async function setup(server: RunningServer): Promise<string[]> {
     })
   await collection("items", "")
   await collection("items_rule", CREATE_RULE)
+  await patchSettings(server, { batch: { enabled: true, maxRequests: BATCH_SIZE } })
   const ids: string[] = []
   let next = 0
   const seeder = async () => {
@@ -88,6 +94,13 @@ const ROWS: Row[] = [
       { name: "create, request logs on", settings: { logs: { maxDays: 5 } } },
       { name: "create, request logs off", settings: { logs: { maxDays: 0 } } },
     ],
+  },
+  {
+    name: "50 creates in one batch",
+    make: (s) => (i) => ({
+      url: `${s.baseUrl}/api/batch`,
+      init: json({ requests: Array.from({ length: BATCH_SIZE }, (_, j) => ({ method: "POST", url: "/api/collections/items/records", body: item(3 * RECORDS + i * BATCH_SIZE + j) })) }),
+    }),
   },
   { name: "create with a rule", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items_rule/records`, init: json(item(i)) }) },
 ]

@@ -32,8 +32,8 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.use(globalHeaders)
   app.use(async (c, next) => {
     c.set("services", services)
-    // Another process may have changed the settings since the last request.
-    services.settings.refresh()
+    // Another process may have changed the settings since the last request (a batch's items share its look).
+    if (!c.env?.batch) services.settings.refresh()
     c.set("clientIp", c.env?.batch?.clientIp ?? realIp(c.req.raw, c.env, services.settings.get().trustedProxy))
     await next()
   })

@@ -160,11 +160,19 @@ export class RecordFanout {
       return
     }
     const snapshots = snapshotSubscribers(this.#hub, event)
-    const size = snapshots.reduce((n, s) => n + s.entries.length / 2, 0)
-    if (size === 0) return
-    const plan = () => this.#decide(event, groupSnapshot(snapshots))
-    const pure = attempt(() => this.#access.rulesArePure(event.collection), false)
-    this.#queue.push(new RecordDelivery(event, pure ? plan : plan(), render, size))
+    if (snapshots.every((snapshot) => snapshot.entries.length === 0)) return
+    if (attempt(() => this.#access.rulesArePure(event.collection), false)) {
+      this.#queue.push(new SnapshotDelivery(snapshots, (kind, info) => this.#check(event, kind, info), render))
+    } else {
+      this.#queue.push(new RecordDelivery(event, this.#decide(event, groupSnapshot(snapshots)), render))
+    }
+  }
+
+  /** The whole check for one group, run at once (pure checks too). */
+  #check(event: RecordChangeEvent, kind: RuleKind, info: RequestInfo): boolean {
+    const pure = attempt(() => this.#access.pureCheck(kind, event.collection, info), () => false)
+    if (pure) return attempt(() => pure(event.record), false)
+    return attempt(() => this.#access.canSee(kind, event.collection, event.record, info), false)
   }
 
   // Pure checks are kept for the delivery slices; the others run now.
@@ -188,8 +196,7 @@ const RENDER_FAILED = Symbol("render failed")
 /** One event's frames, written a slice at a time. */
 class RecordDelivery implements DeliveryJob {
   readonly #event: RecordChangeEvent
-  #plan: (() => FanoutGroup[]) | null
-  #groups: FanoutGroup[] = []
+  readonly #groups: FanoutGroup[]
   readonly #render: (info: RequestInfo) => string | null
   readonly #payloads = new Map<string, string | null>()
   readonly #tails = new Map<string, Uint8Array>()
@@ -198,26 +205,15 @@ class RecordDelivery implements DeliveryJob {
   #member = 0
   #data: string | null = null
 
-  /** `groups` may be a plan to run on the first slice (grouping and checks off the writer's request). */
-  constructor(event: RecordChangeEvent, groups: FanoutGroup[] | (() => FanoutGroup[]), render: (info: RequestInfo) => string | null, size?: number) {
+  constructor(event: RecordChangeEvent, groups: FanoutGroup[], render: (info: RequestInfo) => string | null) {
     this.#event = event
+    this.#groups = groups
     this.#render = render
-    if (typeof groups === "function") this.#plan = groups
-    else {
-      this.#plan = null
-      this.#groups = groups
-    }
-    this.size = size ?? this.#groups.reduce((n, g) => n + g.clients.length, 0)
+    this.size = groups.reduce((n, g) => n + g.clients.length, 0)
   }
 
   run(budget: number): { used: number; done: boolean } {
     let used = 0
-    if (this.#plan) {
-      this.#groups = this.#plan()
-      this.#plan = null
-      // Grouping touches every subscriber once, about a tenth of writing them a frame.
-      used += Math.ceil(this.size / 10)
-    }
     while (used < budget && this.#group < this.#groups.length) {
       const group = this.#groups[this.#group]!
       if (this.#member === 0) {
@@ -265,5 +261,72 @@ class RecordDelivery implements DeliveryJob {
       client.sendEncoded({ name, data }, tail)
     }
     return end - start
+  }
+}
+
+/**
+ * An event whose rules need no database, written straight from the snapshot: each subscriber's
+ * group is looked up, and decided and rendered the first time it is met, as its frame is
+ * written, so no slice has to group every subscriber first.
+ */
+class SnapshotDelivery implements DeliveryJob {
+  readonly size: number
+  readonly #snapshots: Snapshot[]
+  readonly #check: (kind: RuleKind, info: RequestInfo) => boolean
+  readonly #render: (info: RequestInfo) => string | null
+  /** groupKey → the payload, or null when the group may not see the event (or rendering failed). */
+  readonly #verdicts = new Map<string, string | null>()
+  /** renderKey → the payload shared by every group that renders alike. */
+  readonly #payloads = new Map<string, string | null>()
+  readonly #tails = new Map<string, Uint8Array>()
+  #snapshot = 0
+  #entry = 0
+
+  constructor(snapshots: Snapshot[], check: (kind: RuleKind, info: RequestInfo) => boolean, render: (info: RequestInfo) => string | null) {
+    this.#snapshots = snapshots
+    this.#check = check
+    this.#render = render
+    this.size = snapshots.reduce((n, snapshot) => n + snapshot.entries.length / 2, 0)
+  }
+
+  run(budget: number): { used: number; done: boolean } {
+    let used = 0
+    while (used < budget && this.#snapshot < this.#snapshots.length) {
+      const { candidate, entries } = this.#snapshots[this.#snapshot]!
+      if (this.#entry >= entries.length) {
+        this.#snapshot++
+        this.#entry = 0
+        continue
+      }
+      const client = entries[this.#entry] as Client
+      const auth = entries[this.#entry + 1] as AuthContext | null
+      this.#entry += 2
+      used++
+      if (client.isDiscarded()) continue
+      const identity = authKey(auth)
+      for (const sub of client.subscriptionsWithBase(candidate.base)) {
+        const renderKey = `${identity}\u0000${sub.optionsKey}`
+        const groupKey = `${candidate.kind}\u0000${renderKey}`
+        let data = this.#verdicts.get(groupKey)
+        if (data === undefined) {
+          used += RENDER_COST
+          data = this.#decide(candidate.kind, renderKey, realtimeInfo(auth, sub.options))
+          this.#verdicts.set(groupKey, data)
+        }
+        if (data === null) continue
+        const cacheKey = `${sub.raw}\u0000${renderKey}`
+        let tail = this.#tails.get(cacheKey)
+        if (!tail) this.#tails.set(cacheKey, (tail = encodeFrameTail({ name: sub.raw, data })))
+        client.sendEncoded({ name: sub.raw, data }, tail)
+      }
+    }
+    return { used, done: this.#snapshot >= this.#snapshots.length }
+  }
+
+  #decide(kind: RuleKind, renderKey: string, info: RequestInfo): string | null {
+    if (!this.#check(kind, info)) return null
+    let data = this.#payloads.get(renderKey)
+    if (data === undefined) this.#payloads.set(renderKey, (data = this.#render(info)))
+    return data
   }
 }

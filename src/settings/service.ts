@@ -76,6 +76,17 @@ export class SettingsService {
   }
 
   /**
+   * Follows a collection rename in the rate limit labels (`old:create` becomes `new:create`), as
+   * PocketBase does; nothing is written when no label names the collection.
+   */
+  renameCollectionInRateLimits(oldName: string, newName: string): void {
+    const rules = this.#current.rateLimits.rules
+    if (!rules.some((rule) => rule.label.startsWith(`${oldName}:`))) return
+    const renamed = rules.map((rule) => (rule.label.startsWith(`${oldName}:`) ? { ...rule, label: `${newName}:${rule.label.slice(oldName.length + 1)}` } : rule))
+    this.update({ rateLimits: { rules: renamed } })
+  }
+
+  /**
    * Re-reads the settings when another connection has committed since the last look (one cheap
    * pragma otherwise). Returns true when they changed.
    */

@@ -73,6 +73,13 @@ describe("logs API (pocketbun)", () => {
     await server().admin.settings.update({ logs: { maxDays: 5, logIP: true } })
   })
 
+  it("deletes every entry on DELETE /api/logs", async () => {
+    await fetch(`${server().url}/api/collections/nope/records`)
+    expect((await server().admin.logs.getList(1, 1)).totalItems).toBeGreaterThan(0)
+    await server().admin.send("/api/logs", { method: "DELETE" })
+    expect((await server().admin.logs.getList(1, 1)).totalItems).toBe(0)
+  })
+
   it("answers only superusers", async () => {
     expect(errorBody(await failure(server().client().logs.getList())).status).toBe(401)
   })

@@ -77,6 +77,15 @@ describe("rate limits (pocketbun)", () => {
     await server.admin.settings.update({ rateLimits: { enabled: false }, trustedProxy: { headers: [] } })
   })
 
+  it("renames a collection's labels when the collection is renamed", async () => {
+    await server.admin.collections.create({ name: "drafts", fields: [] })
+    await server.admin.settings.update(rules({ label: "drafts:create", maxRequests: 5 }, { label: "*:create", maxRequests: 9 }))
+    await server.admin.collections.update("drafts", { name: "articles" })
+    const labels = (await server.admin.settings.getAll()).rateLimits.rules.map((rule: { label: string }) => rule.label)
+    expect(labels).toEqual(["articles:create", "*:create"])
+    await server.admin.settings.update({ rateLimits: { enabled: false } })
+  })
+
   it("refuses superusers outside superuserIPs", async () => {
     await server.admin.settings.update({ trustedProxy: { headers: ["X-Real-IP"] }, superuserIPs: ["10.1.0.0/16"] })
     const asAdmin = (ip: string) => statuses(server, 1, { path: "/api/settings", guest: false, headers: { "X-Real-IP": ip } })

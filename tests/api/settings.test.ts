@@ -129,6 +129,11 @@ describe("settings API (pocketbun)", () => {
       expect(settings.meta.appName).toBe("From elsewhere")
       expect(server().app.services.settings.get().batch.maxRequests).toBe(7)
       expect(seen).toEqual(["From elsewhere"])
+      // the other process's limit holds for this process's very next batch
+      const batch = server().admin.createBatch()
+      for (let i = 0; i < 8; i++) batch.collection("users").delete(`missing${i}`)
+      const error = errorBody(await failure(batch.send()))
+      expect(error.data.requests.code).toBe("validation_length_too_long")
     } finally {
       unsubscribe()
       other.close()

@@ -38,6 +38,7 @@ export const backupRoutes = new Hono<HttpEnv>()
   })
   .get("/:key", async (c) => {
     const services = c.get("services")
+    // A superuser's token from outside superuserIPs counts as none (fileTokenAuth), so 403 too.
     if (!isSuperuser(fileTokenAuth(c))) throw new ApiError(403, "Insufficient permissions to access the resource.")
     const key = c.req.param("key")
     const file = await services.backups.files.open(key)

@@ -6,8 +6,6 @@ import { Hono } from "hono"
 import { ApiError } from "../../core/errors.ts"
 import { issueFileToken } from "../../auth/file-token.ts"
 import { serveFile } from "../../files/index.ts"
-import { ipInList } from "../../core/ip-list.ts"
-import { isSuperuser } from "../../core/types.ts"
 import type { HttpEnv } from "../context.ts"
 import { requestInfo } from "../request-info.ts"
 import { fileTokenAuth, serveRequest } from "../file-download.ts"
@@ -20,11 +18,8 @@ export const fileRoutes = new Hono<HttpEnv>()
   })
   .get("/:collection/:recordId/:filename", async (c) => {
     const services = c.get("services")
-    // Protected files see only the `?token=` file token's record, never the Authorization header;
-    // a superuser's token counts only from the superuserIPs (when any are set), as in PocketBase.
-    const tokenAuth = fileTokenAuth(c)
-    const allowedIps = services.settings.get().superuserIPs
-    const auth = isSuperuser(tokenAuth) && allowedIps.length > 0 && !ipInList(allowedIps, c.get("clientIp")) ? null : tokenAuth
+    // Protected files see only the `?token=` file token's record, never the Authorization header.
+    const auth = fileTokenAuth(c)
     const { file, name } = await services.recordFiles.download(c.req.param("collection"), c.req.param("recordId"), c.req.param("filename"), { ...requestInfo(c), auth }, c.req.query("thumb") ?? "")
     // Clickjacking is no concern for uploaded files; PocketBase drops X-Frame-Options so they embed.
     c.set("allowFraming", true)
