@@ -46,7 +46,8 @@ for (const target of conformanceTargets()) {
       return s
     })
     const pics = () => server().client().collection("pics")
-    const fetchFile = (record: RecordModel, query = "") => fetch(`${server().url}/api/files/${record.collectionId}/${record.id}/${record.img}${query}`)
+    const fileUrlOf = (record: RecordModel, query = "") => `${server().url}/api/files/${record.collectionId}/${record.id}/${record.img}${query}`
+    const fetchFile = (record: RecordModel, query = "") => fetch(fileUrlOf(record, query))
     const sizeOf = async (response: Response) => {
       const meta = await sharp(new Uint8Array(await response.arrayBuffer())).metadata()
       return { size: [meta.width, meta.pageHeight ?? meta.height], format: meta.format, pages: meta.pages ?? 1 }
@@ -89,6 +90,18 @@ for (const target of conformanceTargets()) {
       const answer = await fetchFile(bad, "?thumb=50x30")
       expect(answer.status).toBe(200)
       expect(new Uint8Array(await answer.arrayBuffer())).toEqual(broken)
+    })
+
+    it("serves thumbs as attachments with ?download=1, by range, and to HEAD requests", async () => {
+      const record = await pics().create({ img: new File([(await images()).png], "dl.png") })
+      const attachment = await fetchFile(record, "?thumb=50x30&download=1")
+      expect(attachment.headers.get("content-disposition")).toBe(`attachment; filename="50x30_${record.img}"`)
+      const whole = new Uint8Array(await attachment.arrayBuffer())
+      const part = await fetch(fileUrlOf(record, "?thumb=50x30"), { headers: { range: "bytes=0-7" } })
+      expect([part.status, part.headers.get("content-range")]).toEqual([206, `bytes 0-7/${whole.length}`])
+      expect(new Uint8Array(await part.arrayBuffer())).toEqual(whole.subarray(0, 8))
+      const head = await fetch(fileUrlOf(record, "?thumb=50x30"), { method: "HEAD" })
+      expect([head.status, head.headers.get("content-length"), head.headers.get("content-type")]).toEqual([200, String(whole.length), "image/png"])
     })
 
     it("answers 404 for a thumb of a missing file", async () => {
