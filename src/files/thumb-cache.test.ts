@@ -32,6 +32,7 @@ describe("thumb cache", () => {
     expect(await cache.get(storage, "c/r/t.txt", "16x16")).toBeNull()
     expect(await cache.get(storage, "c/r/none.png", "16x16")).toBeNull()
     expect(await cache.get(storage, "c/r/a.png", "0x0")).toBeNull()
+    expect(await cache.get(storage, "c/r/a.png", "../../x")).toBeNull()
     expect(storage.writes).toEqual(["c/r/t.txt", "c/r/a.png"])
     expect(errors).toEqual([])
   })

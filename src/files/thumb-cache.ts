@@ -25,6 +25,8 @@ export class ThumbCache {
 
   /** The `size` thumb of the file at `key` in `storage`, made now if it does not exist yet; null to serve the original. */
   async get(storage: FileStorage, key: string, size: string): Promise<StoredFile | null> {
+    // Sizes come from field options; one that is not a size (stored before they were checked) never names a key.
+    if (!parseThumbSize(size)) return null
     const target = thumbKey(key, size)
     const cached = await storage.open(target)
     if (cached) return cached
@@ -36,9 +38,9 @@ export class ThumbCache {
   }
 
   async #make(storage: FileStorage, key: string, target: string, size: string): Promise<StoredFile | null> {
-    const parsed = parseThumbSize(size)
+    const parsed = parseThumbSize(size)!
     const original = await storage.open(key)
-    if (!parsed || !original) return null
+    if (!original) return null
     const type = sniff(await original.bytes(0, Math.min(original.size, SNIFF_LIMIT + 1))).mime
     if (!THUMB_SOURCE_TYPES.has(type)) return null
     await this.#slots.acquire()
