@@ -8,7 +8,7 @@
  * successful one needs no process restart. Automatic backups follow `backups.cron`, keeping
  * `backups.cronMaxKeep` of them.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import { ApiError, badRequest, fieldError } from "../core/errors.ts"
 import { randomString } from "../core/random.ts"
@@ -21,12 +21,8 @@ import { createZip, readZip } from "./archive.ts"
 import { StorageBackupFiles, type BackupFileInfo, type BackupFiles } from "./backup-files.ts"
 import { checkDatabase, replaceDatabaseContent } from "./replace-content.ts"
 import { snapshotDatabase } from "./snapshot.ts"
+import { AUX_DB, BACKUPS_DIR, DATA_DB, TEMP_DIR, dataFiles, moveEntries } from "./data-dir.ts"
 
-const DATA_DB = "data.db"
-const AUX_DB = "auxiliary.db"
-const BACKUPS_DIR = "backups"
-/** PocketBase's scratch folder inside the data directory. */
-const TEMP_DIR = ".pb_temp_to_delete"
 const AUTO_PREFIX = "@auto_pb_backup_"
 const AUTO_JOB_ID = "__pbAutoBackup__"
 const BACKUP_NAME = /^[a-z0-9_-]+\.zip$/
@@ -236,31 +232,3 @@ export class BackupsService {
     for (const file of auto.slice(maxKeep)) await this.files.remove(file.key)
   }
 }
-
-// The data directory's own files, not the databases, backups or scratch space.
-const SKIPPED_ENTRIES = new Set([DATA_DB, `${DATA_DB}-wal`, `${DATA_DB}-shm`, AUX_DB, `${AUX_DB}-wal`, `${AUX_DB}-shm`, BACKUPS_DIR, TEMP_DIR])
-
-function dataFiles(dir: string): string[] {
-  const files: string[] = []
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (folder === dir && SKIPPED_ENTRIES.has(entry.name)) continue
-      const path = join(folder, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (entry.isFile()) files.push(path)
-    }
-  }
-  walk(dir)
-  return files
-}
-
-// Moves the top-level entries of `from` (the skipped ones aside) into `to`.
-function moveEntries(from: string, to: string): void {
-  for (const name of readdirSync(from)) {
-    if (SKIPPED_ENTRIES.has(name)) continue
-    const target = join(to, name)
-    if (existsSync(target)) rmSync(target, { recursive: true, force: true })
-    renameSync(join(from, name), target)
-  }
-}
-

@@ -46,10 +46,35 @@ export const defaultConnectionTests: ConnectionTests = {
       throw new Error(`failed to delete a test file: ${reason(error)}`)
     })
   },
-  async sendTestEmail() {
+  async sendTestEmail(_request, settings) {
     // What PocketBase answers when SMTP is off and no sendmail is installed.
-    throw new Error("failed to locate a sendmail executable path")
+    if (!settings.smtp.enabled) throw new Error("failed to locate a sendmail executable path")
+    await probeSmtp(settings.smtp.host, settings.smtp.port)
+    throw new Error("no mail sender is plugged in (settings.connectionTests.sendTestEmail)")
   },
+}
+
+/** How long the SMTP reachability probe waits for a connection. @default 5000 */
+const SMTP_PROBE_TIMEOUT_MS = 5_000
+
+// Connects and hangs up, failing with Go's wording for an unreachable server.
+async function probeSmtp(host: string, port: number): Promise<void> {
+  const address = `${host}:${port}`
+  let timer: Timer | undefined
+  try {
+    const socket = await Promise.race([
+      Bun.connect({ hostname: host, port, socket: { data() {} } }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("i/o timeout")), SMTP_PROBE_TIMEOUT_MS)
+      }),
+    ])
+    socket.end()
+  } catch (error) {
+    const refused = (error as { code?: string }).code === "ECONNREFUSED"
+    throw new Error(`dial tcp ${address}: ${refused ? "connect: connection refused" : reason(error)}`)
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /** Runs the S3 test for `filesystem` ("storage" or "backups"); throws PocketBase's 400 answers. */

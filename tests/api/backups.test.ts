@@ -125,4 +125,5 @@ describeAnswersAlike("backups API errors answer as the reference does", [
   { path: "/api/backups/first.zip", guest: true },
   { path: "/api/backups/first.zip?token=bad", guest: true },
   { method: "POST", path: "/api/backups/upload", body: {} },
+  { path: "/api/backups?fields=key" },
 ])

@@ -158,6 +158,20 @@ describe("batch (pocketbun)", () => {
     }
   })
 
+  it("gives up past batch.timeout and keeps none of the items", async () => {
+    await admin.collections.create({ name: "slow", ...OPEN, fields: [{ name: "title", type: "text" }] })
+    server.app.hooks.onRecordCreateRequest.bindFunc(async (e) => {
+      await Bun.sleep(600)
+      await e.next()
+    }, "slow")
+    await admin.settings.update({ batch: { timeout: 1 } })
+    const batch = admin.createBatch()
+    for (const title of ["a", "b", "c"]) batch.collection("slow").create({ title })
+    expect(errorBody(await failure(batch.send()))).toEqual({ status: 400, message: "Batch transaction failed.", data: {} })
+    expect(await admin.collection("slow").getFullList()).toEqual([])
+    await admin.settings.update({ batch: { timeout: 3 } })
+  })
+
   it("enforces maxRequests and maxBodySize from the settings at once", async () => {
     const tooMany = admin.createBatch()
     for (let i = 0; i < 6; i++) tooMany.collection("posts").create({ title: `n${i}` })

@@ -45,6 +45,8 @@ describe("crons API (pocketbun)", () => {
 describeAnswersAlike("crons API answers as the reference does", [
   { path: "/api/crons" },
   { path: "/api/crons", guest: true },
+  { path: "/api/crons?fields=id" },
+  { path: "/api/crons?fields=id:excerpt(x)" },
   { method: "POST", path: "/api/crons/missing_job" },
   { method: "POST", path: "/api/crons/__pbDBOptimize__" },
 ])

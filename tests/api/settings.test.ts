@@ -33,6 +33,8 @@ const INVALID_EVERYWHERE = {
 const SCENARIOS: Array<RawRequest & { name: string }> = [
   { name: "guest read", method: "GET", path: "/api/settings", guest: true },
   { name: "defaults", method: "GET", path: "/api/settings" },
+  { name: "fields", method: "GET", path: "/api/settings?fields=meta.appName,batch" },
+  { name: "bad fields modifier", method: "GET", path: "/api/settings?fields=meta:nope" },
   { name: "every section invalid", method: "PATCH", path: "/api/settings", body: INVALID_EVERYWHERE },
   { name: "malformed json", method: "PATCH", path: "/api/settings", body: '{"meta":' },
   { name: "array body", method: "PATCH", path: "/api/settings", body: "[]" },
@@ -72,6 +74,8 @@ const SCENARIOS: Array<RawRequest & { name: string }> = [
   { name: "email test with a bad collection", method: "POST", path: "/api/settings/test/email", body: { email: "a@b.co", template: "otp", collection: "nope" } },
   { name: "email test with a bad template", method: "POST", path: "/api/settings/test/email", body: { email: "not-an-email", template: "nope" } },
   { name: "email test without a mailer", method: "POST", path: "/api/settings/test/email", body: { email: "a@b.co", template: "verification" } },
+  { name: "SMTP on but unreachable", method: "PATCH", path: "/api/settings?fields=smtp", body: { smtp: { enabled: true, host: "127.0.0.1", port: 1 } } },
+  { name: "email test with SMTP unreachable", method: "POST", path: "/api/settings/test/email", body: { email: "a@b.co", template: "verification" } },
   { name: "apple secret without fields", method: "POST", path: "/api/settings/apple/generate-client-secret", body: {} },
   { name: "apple secret with bad fields", method: "POST", path: "/api/settings/apple/generate-client-secret", body: { teamId: "123", duration: 99999999, privateKey: "x" } },
   {

@@ -8,7 +8,6 @@
  * client also watches) has reached it, so the forbidden event had every chance to arrive first.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test"
-import type PocketBase from "pocketbase"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 import { about, createUser, EventCollector, eventWatchers, SdkClients, type RecordEventData, type TestUser } from "../support/realtime.ts"
 
@@ -18,13 +17,13 @@ for (const target of conformanceTargets()) {
     let ann: TestUser
     let bob: TestUser
     const sdk = new SdkClients()
-    const { watch, ping } = eventWatchers(() => server, sdk)
+    const { watch, ping, createPings } = eventWatchers(() => server, sdk)
 
     beforeAll(async () => {
       server = await target.start()
       ann = await createUser(server.admin, "ann@example.com", { name: "Ann" })
       bob = await createUser(server.admin, "bob@example.com", { name: "Bob" })
-      await server.admin.collections.create({ name: "pings", listRule: "", viewRule: "", fields: [{ name: "n", type: "number" }] })
+      await createPings()
       await server.admin.collections.create({
         name: "docs",
         listRule: "owner = @request.auth.id",

@@ -6,6 +6,7 @@
 import { Hono, type MiddlewareHandler } from "hono"
 import { ApiError, notFound } from "../../core/errors.ts"
 import { formatDateTime } from "../../core/clock.ts"
+import { withFields } from "../fields.ts"
 import { isSuperuser } from "../../core/types.ts"
 import { serveFile } from "../../files/index.ts"
 import { parseBody, parseJsonObject } from "../body.ts"
@@ -21,9 +22,10 @@ const superusersOnly: MiddlewareHandler<HttpEnv> = async (c, next) => {
 const invalidBody = () => new ApiError(400, "An error occurred while loading the submitted data.")
 
 export const backupRoutes = new Hono<HttpEnv>()
-  .get("/", superusersOnly, async (c) =>
-    c.json((await c.get("services").backups.list()).map((file) => ({ modified: formatDateTime(file.modified), key: file.key, size: file.size }))),
-  )
+  .get("/", superusersOnly, async (c) => {
+    const files = (await c.get("services").backups.list()).map((file) => ({ modified: formatDateTime(file.modified), key: file.key, size: file.size }))
+    return c.json(withFields(files, c.req.query("fields")))
+  })
   .post("/", superusersOnly, async (c) => {
     const { config, backups } = c.get("services")
     await backups.createFromForm(await parseJsonObject(c.req.raw, config.bodyLimit, invalidBody))

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono"
 import { ApiError } from "../../core/errors.ts"
+import { withFields } from "../fields.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
 
@@ -12,7 +13,7 @@ export const cronRoutes = new Hono<HttpEnv>()
     requireSuperuser(c.get("auth"))
     await next()
   })
-  .get("/", (c) => c.json(c.get("services").cron.jobs()))
+  .get("/", (c) => c.json(withFields(c.get("services").cron.jobs(), c.req.query("fields"))))
   .post("/:id", (c) => {
     // The job runs in the background; the answer does not wait for it (as in PocketBase).
     if (!c.get("services").cron.runNow(c.req.param("id"))) throw new ApiError(404, "Missing or invalid cron job.")

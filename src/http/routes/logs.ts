@@ -6,7 +6,7 @@ import { Hono } from "hono"
 import { ApiError, notFound } from "../../core/errors.ts"
 import { isFilterError } from "../../filter/index.ts"
 import { listEnvelope, parseListParams } from "../../records/list-params.ts"
-import { pickResponse } from "../../records/pick-fields.ts"
+import { withFields } from "../fields.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
 
@@ -30,7 +30,7 @@ export const logRoutes = new Hono<HttpEnv>()
     } catch (error) {
       return asBadRequest(error)
     }
-    return c.json(pickResponse(listEnvelope(params, page.items, page.total), c.req.query("fields")))
+    return c.json(withFields(listEnvelope(params, page.items, page.total), c.req.query("fields")))
   })
   .delete("/", async (c) => {
     await c.get("services").logs.truncate()
@@ -46,5 +46,5 @@ export const logRoutes = new Hono<HttpEnv>()
   .get("/:id", async (c) => {
     const entry = await c.get("services").logs.find(c.req.param("id"))
     if (!entry) throw notFound()
-    return c.json(pickResponse(entry, c.req.query("fields")))
+    return c.json(withFields(entry, c.req.query("fields")))
   })

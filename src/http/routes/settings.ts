@@ -6,6 +6,7 @@
 import { Hono } from "hono"
 import { generateAppleClientSecret, publicSettings, testEmail, testS3 } from "../../settings/index.ts"
 import { ApiError } from "../../core/errors.ts"
+import { withFields } from "../fields.ts"
 import { parseBody, parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
@@ -17,12 +18,12 @@ export const settingsRoutes = new Hono<HttpEnv>()
     requireSuperuser(c.get("auth"))
     await next()
   })
-  .get("/", (c) => c.json(publicSettings(c.get("services").settings.get())))
+  .get("/", (c) => c.json(withFields(publicSettings(c.get("services").settings.get()), c.req.query("fields"))))
   .patch("/", async (c) => {
     const { config, settings } = c.get("services")
     const body = await parseBody(c.req.raw, config.bodyLimit, invalidBody)
     const patch = body.kind === "json" ? body.value : Object.fromEntries([...body.value.entries()].filter(([, v]) => typeof v === "string"))
-    return c.json(publicSettings(settings.update(patch, { fromForm: body.kind === "form" })))
+    return c.json(withFields(publicSettings(settings.update(patch, { fromForm: body.kind === "form" })), c.req.query("fields")))
   })
   .post("/test/s3", async (c) => {
     const { config, settings } = c.get("services")
