@@ -182,7 +182,14 @@ for (const target of conformanceTargets()) {
       const folder = join(server().dir, "storage", scratch.id)
       const upload = () => server().client().collection("scratch").create({ f: text("temporary", "temp.txt") })
       // Both servers remove a collection's files in the background, just after answering.
-      const leftovers = () => (existsSync(folder) ? readdirSync(folder, { recursive: true }).map(String).filter((n) => n.includes("temp_") && !n.endsWith(".attrs")) : [])
+      const leftovers = (): string[] => {
+        try {
+          return readdirSync(folder, { recursive: true }).map(String).filter((n) => n.includes("temp_") && !n.endsWith(".attrs"))
+        } catch (error) {
+          if ((error as { code?: string }).code === "ENOENT") return [] // removed, possibly while being listed
+          throw error
+        }
+      }
       const gone = async () => {
         const deadline = Date.now() + 3000
         while (Date.now() < deadline && leftovers().length > 0) await Bun.sleep(20)
