@@ -15,7 +15,8 @@ import { LoginThrottle } from "./auth/throttle.ts"
 import { RuleEvaluator } from "./records/access.ts"
 import { RecordService } from "./records/service.ts"
 import { RecordFiles } from "./records/record-files.ts"
-import { DiskStorage, MemoryStorage } from "./files/index.ts"
+import { DiskStorage, MemoryStorage, StorageSelector, type FileStorage, type S3Choice } from "./files/index.ts"
+import { ThumbCache } from "./files/thumb-cache.ts"
 import type { SchemaLookup } from "./filter/index.ts"
 import type { Collection } from "./core/types.ts"
 import type { Services } from "./services.ts"
@@ -25,13 +26,13 @@ import type { RedisBroker } from "./realtime/redis-broker.ts"
 import { AppHooks } from "./hooks/index.ts"
 import { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
-import { SettingsService } from "./settings/index.ts"
+import { SettingsService, type Settings } from "./settings/index.ts"
 import { LogsService } from "./logs/index.ts"
 import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
 import { Mailer, type MailLog } from "./mail/index.ts"
 import { AuthFlows, sendTestEmail } from "./auth/flows/index.ts"
 import { deliverForwardedRedirects } from "./auth/oauth2/index.ts"
-import { BackupsService } from "./backups/index.ts"
+import { BackupsService, StorageBackupFiles } from "./backups/index.ts"
 import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
 import { WriteGate } from "./db/write-gate.ts"
 
@@ -62,8 +63,18 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const records = new RecordRepository(store)
   const readPool = !options.inMemory && config.readWorkers > 0 ? new ReadPool(databasePath(config), config.readWorkers) : null
   const reads: ReadQueries = readPool ?? { all: (sql, params) => store.all(sql, params) }
-  const storage = options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage"))
-  const recordFiles = new RecordFiles({ storage, collections, records, rules })
+  const settings = new SettingsService(store)
+  const storage = liveStorage(settings, (s) => s.s3, options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage")))
+  const backupStorage = liveStorage(settings, (s) => s.backups.s3, options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "backups")))
+  const thumbs = new ThumbCache({ maxInputPixels: config.thumbMaxPixels })
+  const recordFiles = new RecordFiles({ store, storage: () => storage.current(), thumbs, collections, records, rules })
+  hooks.onCollectionAfterDeleteSuccess.bind({
+    id: "collection-files",
+    func: (e) => {
+      if (e.collection.type !== "view") recordFiles.removeCollectionFiles(e.collection)
+      return e.next()
+    },
+  })
   const recordLifecycle = new RecordLifecycle({ store, hooks, collections, records, afterDelete: (collection, id) => recordFiles.afterDelete(collection, id) })
   const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles, hooks, lifecycle: recordLifecycle })
   const loadAuth = (collectionId: string, recordId: string) => {
@@ -82,7 +93,6 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     cluster: options.cluster,
     nodeId: options.cluster?.nodeId ?? `${hostname()}:${process.pid}`,
   })
-  const settings = new SettingsService(store)
   const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
   const writeGate = new WriteGate()
   const cron = new CronScheduler({
@@ -135,6 +145,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
       settings,
       cron,
       logger: logs.logger,
+      files: new StorageBackupFiles(() => backupStorage.current()),
       // The restored data replaced the tables under every cache; other processes hear a schema change.
       onRestored: () => {
         collections.reload()
@@ -185,6 +196,14 @@ function mailLog(logs: LogsService): MailLog {
       logs.logger.error(line, { error: reason })
     },
   }
+}
+
+// Follows one S3 section of the settings (changes from other processes arrive through refresh()).
+function liveStorage(settings: SettingsService, section: (s: Readonly<Settings>) => Readonly<S3Choice>, local: FileStorage): StorageSelector {
+  const selector = new StorageSelector(local)
+  selector.use(section(settings.get()))
+  settings.subscribe((next) => selector.use(section(next)))
+  return selector
 }
 
 // Rules are checked against the schema as it will be after the save, not as it is stored.

@@ -19,6 +19,7 @@ const USAGE = `usage:
                   [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
                   [--workers=N] [--reusePort] [--readWorkers=2] [--bodyLimit=33554432]
                   [--loginMaxFailures=5] [--loginMaxIpFailures=20] [--loginWindow=60] [--mailLog]
+                  [--thumbMaxPixels=40000000]
   pocketbun superuser upsert|create EMAIL PASSWORD [--dir=./pb_data]
   pocketbun superuser delete EMAIL [--dir=./pb_data]
   pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=./migrations]`
@@ -26,7 +27,7 @@ const USAGE = `usage:
 const SERVE_FLAGS: Array<keyof Config> = [
   "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
   "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
-  "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "mailLog",
+  "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "mailLog", "thumbMaxPixels",
 ]
 
 /** `help`, or `--help`/`-h` anywhere (`serve --help`): the usage is the answer, not an error. */

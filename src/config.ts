@@ -40,6 +40,8 @@ export interface Config {
   loginWindow: number
   /** Development: with SMTP off, write outgoing mail to the log instead of handing it to `sendmail`. @default false */
   mailLog: boolean
+  /** Images with more pixels than this get no thumbs (the original is served). @default 40_000_000 */
+  thumbMaxPixels: number
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -60,12 +62,13 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   loginMaxIpFailures: 20,
   loginWindow: 60,
   mailLog: false,
+  thumbMaxPixels: 40_000_000,
 })
 
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow"])
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "thumbMaxPixels"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
 export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort", "mailLog"])
@@ -89,6 +92,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   loginMaxIpFailures: "POCKETBUN_LOGIN_MAX_IP_FAILURES",
   loginWindow: "POCKETBUN_LOGIN_WINDOW",
   mailLog: "POCKETBUN_MAIL_LOG",
+  thumbMaxPixels: "POCKETBUN_THUMB_MAX_PIXELS",
 }
 
 /** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */

@@ -35,7 +35,7 @@ export interface Services {
   recordService: RecordService
   /** Record writes through the model hooks (create, update, delete with cascades). */
   recordLifecycle: RecordLifecycle
-  /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`). */
+  /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`, or the `settings.s3` bucket). */
   recordFiles: RecordFiles
   realtime: Realtime
   /** The application settings (`_params`), current in every process. */

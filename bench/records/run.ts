@@ -18,19 +18,13 @@
 import { cpus } from "node:os"
 import { mergeResults, runLoad, type LoadResult, type RequestFactory } from "./load.ts"
 import { hasReference, startServer, type RunningServer, type Target } from "./servers.ts"
+import { numericFlag, onlyFlag } from "../flags.ts"
 
-function flag(name: string, fallback: number, max: number): number {
-  const raw = Bun.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1]
-  const value = raw === undefined ? fallback : Number(raw)
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`--${name} must be a number in (0, ${max}]`)
-  return value
-}
-
-const DURATION_MS = flag("duration", 5, 30) * 1000
-const CONCURRENCY = flag("concurrency", 16, 256)
-const RECORDS = flag("records", 10_000, 100_000)
+const DURATION_MS = numericFlag("duration", 5, 30) * 1000
+const CONCURRENCY = numericFlag("concurrency", 16, 256)
+const RECORDS = numericFlag("records", 10_000, 100_000)
 const SLICES = 5
-const ONLY = Bun.argv.find((a) => a.startsWith("--only="))?.split("=")[1] as Target | undefined
+const ONLY = onlyFlag() as Target | undefined
 /** Runs only the rows whose name contains this text. */
 const ROWS_MATCHING = Bun.argv.find((a) => a.startsWith("--rows="))?.split("=")[1] ?? ""
 

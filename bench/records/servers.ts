@@ -15,6 +15,8 @@ export interface RunningServer {
   target: Target
   baseUrl: string
   token: string
+  /** The server's process id (to sample its memory). */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -76,6 +78,7 @@ export async function startServer(target: Target): Promise<RunningServer> {
     target,
     baseUrl,
     token,
+    pid: proc.pid,
     async stop() {
       proc.kill("SIGTERM")
       await Promise.race([proc.exited, Bun.sleep(5000)])

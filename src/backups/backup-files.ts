@@ -1,11 +1,10 @@
 /**
  * @module
- * Where backups are kept: `DIR/backups/*.zip` on the local disk, as PocketBase keeps them. The
- * interface is the seam for keeping them in S3 instead (`settings.backups.s3`).
+ * Where backups are kept, through the storage seam: `DIR/backups/*.zip` on the local disk, or the
+ * root of the `settings.backups.s3` bucket while it is enabled, as PocketBase keeps them. Only
+ * plain names at the top level count as backups.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
-import type { StoredFile } from "../files/index.ts"
+import type { FileContent, FileStorage, StoredFile } from "../files/index.ts"
 
 /** One stored backup, as `GET /api/backups` lists it. */
 export interface BackupFileInfo {
@@ -16,74 +15,57 @@ export interface BackupFileInfo {
 
 /** The backups filesystem. */
 export interface BackupFiles {
-  list(): BackupFileInfo[]
-  exists(key: string): boolean
-  open(key: string): StoredFile | null
+  list(): Promise<BackupFileInfo[]>
+  exists(key: string): Promise<boolean>
+  open(key: string): Promise<StoredFile | null>
   read(key: string): Promise<Uint8Array>
-  write(key: string, content: Uint8Array): void
+  write(key: string, content: FileContent): Promise<void>
   /** Throws when there is no such backup. */
-  remove(key: string): void
+  remove(key: string): Promise<void>
 }
 
 // Keys are plain file names: no folders, nothing hidden.
 const isPlainName = (key: string): boolean => key !== "" && !key.startsWith(".") && !/[/\\\0]/.test(key)
 
-/** Backups in one local folder. */
-export class LocalBackupFiles implements BackupFiles {
-  readonly #dir: string
+/** Backups in the storage `storage()` answers at the time of each call (settings can switch it). */
+export class StorageBackupFiles implements BackupFiles {
+  readonly #storage: () => FileStorage
 
-  constructor(dir: string) {
-    this.#dir = dir
+  constructor(storage: () => FileStorage) {
+    this.#storage = storage
   }
 
-  list(): BackupFileInfo[] {
-    let names: string[]
-    try {
-      names = readdirSync(this.#dir)
-    } catch {
-      return []
-    }
-    return names
-      .filter((name) => isPlainName(name) && statSync(join(this.#dir, name)).isFile())
-      .sort()
-      .map((name) => {
-        const stat = statSync(join(this.#dir, name))
-        return { key: name, size: stat.size, modified: stat.mtime }
-      })
+  async list(): Promise<BackupFileInfo[]> {
+    const storage = this.#storage()
+    const infos = await Promise.all((await storage.list("")).filter(isPlainName).map(async (key) => {
+      const file = await storage.open(key)
+      return file ? { key, size: file.size, modified: file.modified } : null
+    }))
+    return infos.filter((info) => info !== null)
   }
 
-  exists(key: string): boolean {
-    return this.open(key) !== null
+  async exists(key: string): Promise<boolean> {
+    return (await this.open(key)) !== null
   }
 
-  open(key: string): StoredFile | null {
-    if (!isPlainName(key)) return null
-    try {
-      const path = join(this.#dir, key)
-      const stat = statSync(path)
-      return stat.isFile() ? { body: Bun.file(path), size: stat.size, modified: stat.mtime } : null
-    } catch {
-      return null
-    }
+  async open(key: string): Promise<StoredFile | null> {
+    return isPlainName(key) ? this.#storage().open(key) : null
   }
 
   async read(key: string): Promise<Uint8Array> {
-    const file = this.open(key)
+    const file = await this.open(key)
     if (!file) throw new Error(`missing backup ${key}`)
-    return new Uint8Array(await file.body.arrayBuffer())
+    return file.bytes()
   }
 
-  // Written beside and renamed into place, so a listed backup is always complete.
-  write(key: string, content: Uint8Array): void {
+  // The disk backend writes beside and renames into place, so a listed backup is always complete.
+  async write(key: string, content: FileContent): Promise<void> {
     if (!isPlainName(key)) throw new Error(`invalid backup name ${key}`)
-    mkdirSync(this.#dir, { recursive: true })
-    const partial = join(this.#dir, `.${key}.partial`)
-    writeFileSync(partial, content)
-    renameSync(partial, join(this.#dir, key))
+    await this.#storage().write(key, content, "application/zip")
   }
 
-  remove(key: string): void {
-    if (!this.exists(key)) throw new Error(`[key: ${key}] no such backup file`)
-    rmSync(join(this.#dir, key))
+  async remove(key: string): Promise<void> {
+    if (!(await this.exists(key))) throw new Error(`[key: ${key}] no such backup file`)
+    await this.#storage().remove(key)
   }
 }

@@ -4,4 +4,4 @@
  * automatic backups) and the backups filesystem seam.
  */
 export { BackupsService, type BackupsServiceOptions } from "./service.ts"
-export { LocalBackupFiles, type BackupFiles, type BackupFileInfo } from "./backup-files.ts"
+export { StorageBackupFiles, type BackupFiles, type BackupFileInfo } from "./backup-files.ts"

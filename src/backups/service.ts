@@ -14,11 +14,11 @@ import { ApiError, badRequest, fieldError } from "../core/errors.ts"
 import { randomString } from "../core/random.ts"
 import type { Store } from "../db/store.ts"
 import type { CronScheduler } from "../cron/index.ts"
-import { baseMime, fileSnakeCase, sniff } from "../files/index.ts"
+import { baseMime, DiskStorage, fileSnakeCase, sniff } from "../files/index.ts"
 import type { Logger } from "../logs/index.ts"
 import type { SettingsService } from "../settings/index.ts"
 import { createZip, readZip } from "./archive.ts"
-import { LocalBackupFiles, type BackupFileInfo, type BackupFiles } from "./backup-files.ts"
+import { StorageBackupFiles, type BackupFileInfo, type BackupFiles } from "./backup-files.ts"
 import { checkDatabase, replaceDatabaseContent } from "./replace-content.ts"
 import { snapshotDatabase } from "./snapshot.ts"
 import { AUX_DB, BACKUPS_DIR, DATA_DB, TEMP_DIR, dataFiles, moveEntries } from "./data-dir.ts"
@@ -38,7 +38,7 @@ export interface BackupsServiceOptions {
   logger: Logger
   /** Called after a restore replaced the data: caches must be re-read. */
   onRestored: () => void
-  /** @default the local `DIR/backups` folder */
+  /** @default the local `DIR/backups` folder (createApp passes the one that follows `settings.backups.s3`) */
   files?: BackupFiles
 }
 
@@ -50,7 +50,8 @@ export class BackupsService {
 
   constructor(options: BackupsServiceOptions) {
     this.#options = options
-    this.files = options.files ?? new LocalBackupFiles(join(options.dataDir, BACKUPS_DIR))
+    const local = new DiskStorage(join(options.dataDir, BACKUPS_DIR))
+    this.files = options.files ?? new StorageBackupFiles(() => local)
     this.#scheduleAutoBackups()
     options.settings.subscribe((next, previous) => {
       if (next.backups.cron !== previous.backups.cron) this.#scheduleAutoBackups()
@@ -62,7 +63,7 @@ export class BackupsService {
     return this.#active
   }
 
-  list(): BackupFileInfo[] {
+  list(): Promise<BackupFileInfo[]> {
     return this.files.list()
   }
 
@@ -77,7 +78,7 @@ export class BackupsService {
           ? fieldError("validation_length_out_of_range", "The length must be between 1 and 150.", { max: 150, min: 1 })
           : !BACKUP_NAME.test(name)
             ? fieldError("validation_match_invalid", "Must be in a valid format.")
-            : this.files.exists(name)
+            : await this.files.exists(name)
               ? fieldError("validation_backup_name_exists", "The backup file name is invalid or already exists.")
               : null
       if (error) throw badRequest("An error occurred while validating the submitted data.", { name: error })
@@ -101,7 +102,7 @@ export class BackupsService {
       const files = new Map<string, Uint8Array>()
       for (const db of [DATA_DB, AUX_DB]) files.set(db, await Bun.file(join(scratch, db)).bytes())
       for (const path of dataFiles(dataDir)) files.set(relative(dataDir, path).split("\\").join("/"), await Bun.file(path).bytes())
-      this.files.write(name, await createZip(files))
+      await this.files.write(name, await createZip(files))
     } finally {
       rmSync(scratch, { recursive: true, force: true })
       this.#active = null
@@ -117,17 +118,17 @@ export class BackupsService {
     if (baseMime(sniff(content.subarray(0, 3072)).mime) !== "application/zip") {
       throw invalid(fieldError("validation_invalid_mime_type", `"${name}" mime type must be one of: application/zip.`))
     }
-    if (this.files.exists(name) || name === "" || name.startsWith(".")) {
+    if (name === "" || name.startsWith(".") || (await this.files.exists(name))) {
       throw invalid(fieldError("validation_backup_name_exists", "Backup file with the specified name already exists."))
     }
-    this.files.write(name, content)
+    await this.files.write(name, content)
   }
 
   /** Deletes a backup. Throws PocketBase's 400s. */
-  remove(key: string): void {
+  async remove(key: string): Promise<void> {
     if (key === this.#active) throw badRequest("The backup is currently being used and cannot be deleted.")
     try {
-      this.files.remove(key)
+      await this.files.remove(key)
     } catch (error) {
       throw badRequest(`Invalid or already deleted backup file. Raw error: \n${error instanceof Error ? error.message : String(error)}`)
     }
@@ -139,7 +140,7 @@ export class BackupsService {
    */
   async restore(key: string): Promise<void> {
     if (this.#active) throw badRequest("Try again later - another backup/restore process has already been started.")
-    if (!this.files.exists(key)) throw badRequest("Missing or invalid backup file.")
+    if (!(await this.files.exists(key))) throw badRequest("Missing or invalid backup file.")
     this.#active = key
     const scratch = this.#scratchDir("restore")
     try {
@@ -218,16 +219,16 @@ export class BackupsService {
         logger.error("[Backup cron] Failed to create backup", { name, error: error instanceof Error ? error.message : String(error) })
         return
       }
-      this.#pruneAutoBackups()
+      await this.#pruneAutoBackups()
     })
   }
 
   // Keeps the newest `cronMaxKeep` automatic backups.
-  #pruneAutoBackups(): void {
+  async #pruneAutoBackups(): Promise<void> {
     const maxKeep = this.#options.settings.get().backups.cronMaxKeep
-    const auto = this.files.list().filter((file) => file.key.startsWith(AUTO_PREFIX))
+    const auto = (await this.files.list()).filter((file) => file.key.startsWith(AUTO_PREFIX))
     if (maxKeep <= 0 || auto.length <= maxKeep) return
     auto.sort((a, b) => b.modified.getTime() - a.modified.getTime())
-    for (const file of auto.slice(maxKeep)) this.files.remove(file.key)
+    for (const file of auto.slice(maxKeep)) await this.files.remove(file.key)
   }
 }

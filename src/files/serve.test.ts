@@ -1,7 +1,8 @@
 import { describe, expect, it } from "bun:test"
 import { goParseBool, parseRange, serveFile } from "./serve.ts"
+import { blobFile } from "./storage.ts"
 
-const file = (text: string) => ({ body: new Blob([text]), size: text.length, modified: new Date("2026-01-02T03:04:05Z") })
+const file = (text: string) => blobFile(new Blob([text]), text.length, new Date("2026-01-02T03:04:05Z"))
 const request = { method: "GET", download: undefined, range: null, ifModifiedSince: null }
 
 describe("serving stored files", () => {

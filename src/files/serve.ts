@@ -38,7 +38,7 @@ export interface ServeRequest {
 
 /** Builds the response for `file`, stored under `name`. */
 export async function serveFile(file: StoredFile, name: string, request: ServeRequest): Promise<Response> {
-  const head = new Uint8Array(await file.body.slice(0, SNIFF_LIMIT + 4).arrayBuffer())
+  const head = await file.bytes(0, Math.min(file.size, SNIFF_LIMIT + 4))
   // One byte past the limit tells the sniffer the text goes on (a cut character is not an error).
   const sniffed = sniff(head).mime
   const realType = sniffed.split(";")[0]!
@@ -67,10 +67,10 @@ export async function serveFile(file: StoredFile, name: string, request: ServeRe
   if (range) {
     headers.set("Content-Range", `bytes ${range.start}-${range.end}/${file.size}`)
     headers.set("Content-Length", String(range.end - range.start + 1))
-    return new Response(isHead ? null : file.body.slice(range.start, range.end + 1), { status: 206, headers })
+    return new Response(isHead ? null : file.body(range.start, range.end + 1), { status: 206, headers })
   }
   headers.set("Content-Length", String(file.size))
-  return new Response(isHead ? null : file.body, { status: 200, headers })
+  return new Response(isHead ? null : file.body(), { status: 200, headers })
 }
 
 /**

@@ -9,8 +9,10 @@ import type { Collection, Field } from "../core/types.ts"
 import { buildIndex, hasStatementSeparator, isValidIndex, parseIndex } from "./index-statement.ts"
 import { hasSingleColumnUniqueIndex } from "../filter/index.ts"
 import { generateFromPattern } from "./fields/index.ts"
+import { THUMB_SIZE } from "../files/index.ts"
 
 const NAME = /^\w+$/
+const ZERO_THUMBS = new Set(["0x0", "0x0t", "0x0b", "0x0f"])
 const FIELD_TYPES = new Set(["text", "number", "bool", "email", "url", "editor", "date", "autodate", "select", "json", "relation", "file", "password", "geoPoint"])
 // Both compared case-sensitively, as PocketBase does (`Expand` and `NULL` are valid names).
 const RESERVED_FIELD_NAMES = new Set(["null", "true", "false", "_rowid_", "collectionId", "collectionName", "expand"])
@@ -156,6 +158,7 @@ function validateField(field: Field, candidate: Collection, previous: Field | un
   if (field.type === "autodate" && !field.onCreate && !field.onUpdate) {
     return { onUpdate: fieldError("validation_required", "Either onCreate or onUpdate must be enabled.") }
   }
+  if (field.type === "file") return thumbsProblem(field.thumbs)
   return null
 }
 
@@ -165,6 +168,17 @@ function validateMfa(candidate: Collection) {
   if (!enabled("mfa")) return null
   const methods = ["passwordAuth", "oauth2", "otp"].filter(enabled).length
   return methods < 2 ? fieldError("validation_mfa_not_enough_auths", "MFA requires at least 2 auth methods to be enabled.") : null
+}
+
+// Each thumb size must be one PocketBase can make: not 0 by 0, and in its WxH[t|b|f] syntax.
+function thumbsProblem(thumbs: unknown): ErrorData | null {
+  if (!Array.isArray(thumbs)) return null
+  const errors: ErrorData = {}
+  for (const [index, size] of thumbs.entries()) {
+    if (ZERO_THUMBS.has(size)) errors[String(index)] = fieldError("validation_not_in_invalid", "Must not be in list.")
+    else if (typeof size !== "string" || !THUMB_SIZE.test(size)) errors[String(index)] = fieldError("validation_match_invalid", "Must be in a valid format.")
+  }
+  return Object.keys(errors).length > 0 ? { thumbs: errors } : null
 }
 
 // Logins look identities up by these fields, so each must exist and be unique on its own.

@@ -207,7 +207,7 @@ export class CollectionRegistry {
 
   #insert(collection: Collection): Collection {
     if (collection.type === "view") {
-      const view = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.")
+      const view = deriveViewFields(this.#store.db, collection.viewQuery ?? "", "Failed to create collection.", (name) => this.find(name))
       collection.fields = view.fields
       this.#store.db.prepare(`CREATE VIEW ${quoteIdent(collection.name)} AS ${view.query}`).run()
     } else {
@@ -221,7 +221,7 @@ export class CollectionRegistry {
 
   #replace(existing: Collection, candidate: Collection): Collection {
     if (candidate.type === "view") {
-      const view = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.")
+      const view = deriveViewFields(this.#store.db, candidate.viewQuery ?? "", "Failed to update collection.", (name) => this.find(name))
       candidate.fields = view.fields
       this.#store.exec(`DROP VIEW IF EXISTS ${quoteIdent(existing.name)}`)
       this.#store.db.prepare(`CREATE VIEW ${quoteIdent(candidate.name)} AS ${view.query}`).run()

@@ -1,21 +1,28 @@
 /**
  * @module
- * Files of `file` fields: turning multipart uploads into stored names in the body,
- * checking them, writing and deleting them once the record's transaction commits, and
- * finding a file to download with PocketBase's access rules for protected files.
+ * Files of `file` fields: turning multipart uploads into stored names in the body, checking them,
+ * putting them in storage around the record's write (in before it, out again when the write fails
+ * or does not keep them), deleting dropped files and those of deleted records, and finding a file
+ * (or its thumb) to download with PocketBase's access rules for protected files.
  */
-import { notFound, type ErrorData } from "../core/errors.ts"
+import { ApiError, badRequest, notFound, type ErrorData } from "../core/errors.ts"
 import type { Collection, Field, RecordData, RequestInfo } from "../core/types.ts"
-import { baseMime, fileKey, sniff, storedFileName, type FileStorage, type StoredFile } from "../files/index.ts"
+import {
+  baseMime, fileKey, sniff, SNIFF_LIMIT, storedFileName, thumbsDir,
+  type FileStorage, type StoredFile,
+} from "../files/index.ts"
+import type { ThumbCache } from "../files/thumb-cache.ts"
 import type { RuleEvaluator } from "./access.ts"
 import type { CollectionRegistry } from "./collections.ts"
 import { checkUpload, errInvalidFiles, invalidFileNames, normalizeList } from "./fields/index.ts"
 import type { RecordRepository } from "./repository.ts"
+import type { Store } from "../db/store.ts"
+import { findViewFileSource } from "./view-files.ts"
 
 /** Files of a multipart body by part name (`avatar`, `avatar+`, `+avatar`, …). */
 export type UploadedFiles = Record<string, File[]>
 
-/** One new file, read and named, waiting for its record to be saved. */
+/** One new file, named and sniffed, waiting for its record to be saved. */
 export interface Upload {
   field: string
   originalName: string
@@ -23,7 +30,10 @@ export interface Upload {
   size: number
   /** The sniffed type without parameters (`text/plain`), as mime checks compare it. */
   mimeType: string
-  content: Uint8Array
+  /** The sniffed type as stored with the file (`text/plain; charset=utf-8`). */
+  contentType: string
+  /** The part as the body parser holds it; written to storage without another copy. */
+  content: Blob
 }
 
 /** New uploads by stored name. */
@@ -36,20 +46,27 @@ export interface FileDownload {
 }
 
 interface Deps {
-  storage: FileStorage
+  store: Store
+  /** The storage in use now (settings can switch it while running). */
+  storage: () => FileStorage
+  thumbs: ThumbCache
   collections: CollectionRegistry
   records: RecordRepository
   rules: RuleEvaluator
 }
 
+/** The thumb size every image file answers, listed in the field or not (PocketBase's default). */
+const DEFAULT_THUMB = "100x100"
+
 const fileFields = (collection: Collection): Field[] => collection.fields.filter((f) => f.type === "file")
 
 // PocketBase only deletes plain names; anything with a path separator was never stored by it.
-const isPlainName = (name: string) => name !== "" && !/[/\\]/.test(name) && name !== "." && name !== ".."
+const isPlainName = (name: string) => name !== "" && !/[/\\\0]/.test(name) && name !== "." && name !== ".."
 
 /** Record files of one app: uploads on create/update, clean-up after writes, and downloads. */
 export class RecordFiles {
   #deps: Deps
+  readonly #background = new Set<Promise<void>>()
 
   constructor(deps: Deps) {
     this.#deps = deps
@@ -110,40 +127,76 @@ export class RecordFiles {
   }
 
   /**
-   * After a committed create or update: writes the uploads the saved record kept, and deletes the
-   * files `previous` had that the record no longer lists. Runs synchronously so it can be an
-   * after-commit callback (nothing is written for a rolled-back save).
+   * Writes the uploads of record `recordId` to storage, ahead of the record's checks and write. A
+   * failed upload removes what was written and answers 400 `failure` (nothing else is written).
    */
-  afterSave(collection: Collection, record: RecordData, previous: RecordData | null, uploads: Uploads): void {
-    const id = String(record.id)
-    for (const field of fileFields(collection)) {
-      const names = normalizeList(record[field.name])
-      for (const name of names) {
-        const upload = uploads.get(name)
-        if (upload?.field === field.name) this.#deps.storage.write(fileKey(collection.id, id, name), upload.content)
+  async upload(collection: Collection, recordId: string, uploads: Uploads, failure: string): Promise<void> {
+    if (uploads.size === 0) return
+    if (!isPlainName(recordId)) throw badRequest(failure)
+    const storage = this.#deps.storage()
+    const written: string[] = []
+    try {
+      for (const upload of uploads.values()) {
+        const key = fileKey(collection.id, recordId, upload.storedName)
+        await storage.write(key, upload.content, upload.contentType)
+        written.push(key)
       }
-      if (!previous) continue
-      for (const old of normalizeList(previous[field.name])) {
-        if (!names.includes(old) && isPlainName(old)) this.#deps.storage.remove(fileKey(collection.id, id, old))
-      }
+    } catch (error) {
+      await this.#removeAll(storage, written)
+      throw new ApiError(400, failure, {}, { cause: error })
     }
   }
 
-  /** After a committed delete: removes every file of the record. */
+  /**
+   * Inside the record's write transaction: once it commits, the uploads `saved` did not keep and
+   * the files it dropped since `previous` (with their thumbs) are removed; if it rolls back, the
+   * uploads are.
+   */
+  afterWrite(collection: Collection, recordId: string, saved: RecordData, previous: RecordData | null, uploads: Uploads): void {
+    const storage = this.#deps.storage()
+    const keep = new Set(fileFields(collection).flatMap((field) => normalizeList(saved[field.name])))
+    const unused = [...uploads.keys()].filter((name) => !keep.has(name))
+    const dropped = previous
+      ? fileFields(collection).flatMap((field) => normalizeList(previous[field.name])).filter((name) => !keep.has(name) && isPlainName(name))
+      : []
+    const key = (name: string) => fileKey(collection.id, recordId, name)
+    this.#deps.store.afterCommit(() =>
+      this.#inBackground(this.#removeAll(storage, [...unused, ...dropped].map(key), dropped.map((name) => thumbsDir(key(name))))))
+    if (uploads.size > 0) this.#deps.store.afterRollback(() => this.#inBackground(this.discard(collection, recordId, uploads)))
+  }
+
+  /** Removes the uploads of a write that did not happen. */
+  async discard(collection: Collection, recordId: string, uploads: Uploads): Promise<void> {
+    if (uploads.size === 0 || !isPlainName(recordId)) return
+    await this.#removeAll(this.#deps.storage(), [...uploads.keys()].map((name) => fileKey(collection.id, recordId, name)))
+  }
+
+  /** After a committed delete: removes every file of the record (awaited by {@link settled}). */
   afterDelete(collection: Collection, recordId: string): void {
-    if (recordId !== "" && isPlainName(recordId)) this.#deps.storage.removeDir(fileKey(collection.id, recordId))
+    if (!isPlainName(recordId)) return
+    this.#inBackground(this.#deps.storage().removeDir(fileKey(collection.id, recordId)))
+  }
+
+  /** After a collection was deleted or truncated: removes every file of its records. */
+  removeCollectionFiles(collection: Collection): void {
+    this.#inBackground(this.#deps.storage().removeDir(collection.id))
+  }
+
+  /** Resolves once the removals started so far have finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#background])
   }
 
   /**
-   * The file `filename` of a record for `GET /api/files/…`. Files of non-protected fields are public
-   * (their names carry a random part); protected ones need the collection's viewRule to pass for
-   * the file token's record (`request.auth`), else 404 as PocketBase answers.
+   * The file `filename` of a record for `GET /api/files/…`, or its `thumb` when that size is
+   * allowed for the field and the file is an image (else the original). Files of non-protected
+   * fields are public (their names carry a random part); protected ones need the collection's
+   * viewRule to pass for the file token's record (`request.auth`), else 404 as PocketBase answers.
    */
-  download(idOrName: string, recordId: string, filename: string, request: RequestInfo): FileDownload {
+  async download(idOrName: string, recordId: string, filename: string, request: RequestInfo, thumb = ""): Promise<FileDownload> {
     const collection = this.#deps.collections.find(idOrName)
     if (!collection) throw notFound("Missing or invalid collection context.")
-    // View collections serve the files of their source records; not supported here yet.
-    if (collection.type === "view" || recordId === "") throw notFound()
+    if (recordId === "") throw notFound()
     const record = this.#deps.records.findById(collection, recordId)
     if (!record) throw notFound()
     const field = fileFields(collection).find((f) => normalizeList(record[f.name]).includes(filename))
@@ -152,21 +205,43 @@ export class RecordFiles {
       const fileRequest: RequestInfo = { ...request, context: "protectedFile" }
       if (!this.#deps.rules.allows(collection, collection.viewRule, recordId, fileRequest)) throw notFound()
     }
-    const file = this.#deps.storage.open(fileKey(collection.id, recordId, filename))
+    const source = collection.type === "view"
+      ? findViewFileSource(this.#deps, collection, field.name, filename)
+      : { collectionId: collection.id, recordId }
+    if (!source || !isPlainName(source.recordId)) throw notFound()
+    const storage = this.#deps.storage()
+    const key = fileKey(source.collectionId, source.recordId, filename)
+    if (thumb !== "" && (thumb === DEFAULT_THUMB || (field.thumbs ?? []).includes(thumb))) {
+      const made = await this.#deps.thumbs.get(storage, key, thumb)
+      if (made) return { file: made, name: `${thumb}_${filename}` }
+    }
+    const file = await storage.open(key)
     if (!file) throw notFound()
     return { file, name: filename }
+  }
+
+  // Clean-up failures are logged, never thrown: the record's write has already been decided.
+  async #removeAll(storage: FileStorage, keys: string[], dirs: string[] = []): Promise<void> {
+    const results = await Promise.allSettled([...keys.map((key) => storage.remove(key)), ...dirs.map((dir) => storage.removeDir(dir))])
+    for (const result of results) if (result.status === "rejected") console.warn("failed to remove a record file:", result.reason)
+  }
+
+  #inBackground(work: Promise<void>): void {
+    const tracked = work.catch((error) => console.warn("failed to remove record files:", error)).finally(() => this.#background.delete(tracked))
+    this.#background.add(tracked)
   }
 }
 
 async function readUpload(field: string, part: File): Promise<Upload> {
-  const content = new Uint8Array(await part.arrayBuffer())
-  const sniffed = sniff(content)
+  // One byte past the limit tells the sniffer the content goes on.
+  const sniffed = sniff(new Uint8Array(await part.slice(0, SNIFF_LIMIT + 1).arrayBuffer()))
   return {
     field,
     originalName: part.name,
     storedName: storedFileName(part.name, sniffed.ext),
-    size: content.byteLength,
+    size: part.size,
     mimeType: baseMime(sniffed.mime),
-    content,
+    contentType: sniffed.mime,
+    content: part,
   }
 }

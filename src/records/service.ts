@@ -119,25 +119,28 @@ export class RecordService {
     const input = authFormText(collection, prepared.body)
     const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, null, input, "Failed to create record.")
-    // Nothing below awaits: the checks and the write see one state of the database.
     const built = buildRecord(collection, null, input, actor)
-    const ruleRequest = { ...request, body: built.requestBody }
-    if (!superuser) {
-      if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
-        throw badRequest("Failed to create record.")
+    const recordId = String(built.record.id)
+    return this.#withUploads(collection, recordId, uploads, "Failed to create record.", () => {
+      // Nothing below awaits (request hooks aside): the checks and the write see one state of the database.
+      const ruleRequest = { ...request, body: built.requestBody }
+      if (!superuser) {
+        if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
+          throw badRequest("Failed to create record.")
+        }
+        const manageRule = collection.manageRule as string | null | undefined
+        if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+          actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
+        }
       }
-      const manageRule = collection.manageRule as string | null | undefined
-      if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
-        actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
-      }
-    }
-    const event = new RecordRequestEvent(ruleRequest, collection, built.record)
-    return answer(this.#deps.hooks.onRecordCreateRequest, event, (e) => {
-      const message = "Failed to create record."
-      const saved = this.#save(message, collection, () =>
-        this.#withFiles(collection, null, uploads, () =>
-          this.#deps.lifecycle.create(e.collection, e.record, (ev) => this.#validate(ev.collection, null, { ...built, record: ev.record }, input, actor, message, uploads, work))))
-      e.response = this.#respond(collection, saved, request, options, actor.manager)
+      const event = new RecordRequestEvent(ruleRequest, collection, built.record)
+      return answer(this.#deps.hooks.onRecordCreateRequest, event, (e) => {
+        const message = "Failed to create record."
+        const saved = this.#save(message, collection, () =>
+          this.#withFiles(collection, recordId, null, uploads, () =>
+            this.#deps.lifecycle.create(e.collection, e.record, (ev) => this.#validate(ev.collection, null, { ...built, record: ev.record }, input, actor, message, uploads, work))))
+        e.response = this.#respond(collection, saved, request, options, actor.manager)
+      })
     })
   }
 
@@ -152,31 +155,33 @@ export class RecordService {
     const input = authFormText(collection, prepared.body)
     const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, this.#deps.records.findById(collection, id), input, "Failed to update record.")
-    // Nothing below awaits: the row read here is the one the rules check and the write replaces,
-    // so a concurrent update cannot be silently undone.
-    const stored = this.#deps.records.findById(collection, id)
-    if (!stored) throw notFound()
-    const built = buildRecord(collection, stored, input, actor)
-    const ruleRequest = { ...request, body: built.requestBody }
-    if (!superuser) {
-      if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
-      const manageRule = collection.manageRule as string | null | undefined
-      if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
-        actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+    return this.#withUploads(collection, id, uploads, "Failed to update record.", () => {
+      // Nothing below awaits (request hooks aside): the row read here is the one the rules check and
+      // the write replaces, so a concurrent update cannot be silently undone.
+      const stored = this.#deps.records.findById(collection, id)
+      if (!stored) throw notFound()
+      const built = buildRecord(collection, stored, input, actor)
+      const ruleRequest = { ...request, body: built.requestBody }
+      if (!superuser) {
+        if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
+        const manageRule = collection.manageRule as string | null | undefined
+        if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+          actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+        }
       }
-    }
-    const event = new RecordRequestEvent(ruleRequest, collection, built.record)
-    return answer(this.#deps.hooks.onRecordUpdateRequest, event, (e) => {
-      const message = "Failed to update record."
-      const saved = this.#save(message, collection, () =>
-        this.#withFiles(collection, stored, uploads, () =>
-          this.#deps.lifecycle.update(e.collection, e.record, stored, (ev) => this.#validate(ev.collection, stored, { ...built, record: ev.record }, input, actor, message, uploads, work))))
-      e.response = this.#respond(collection, saved, request, options, actor.manager)
+      const event = new RecordRequestEvent(ruleRequest, collection, built.record)
+      return answer(this.#deps.hooks.onRecordUpdateRequest, event, (e) => {
+        const message = "Failed to update record."
+        const saved = this.#save(message, collection, () =>
+          this.#withFiles(collection, id, stored, uploads, () =>
+            this.#deps.lifecycle.update(e.collection, e.record, stored, (ev) => this.#validate(ev.collection, stored, { ...built, record: ev.record }, input, actor, message, uploads, work))))
+        e.response = this.#respond(collection, saved, request, options, actor.manager)
+      })
     })
   }
 
-  /** DELETE …/records/:id */
-  delete(idOrName: string, id: string, request: RequestInfo): Promise<unknown> | unknown {
+  /** DELETE …/records/:id; resolves once the deleted records' files are gone. */
+  async delete(idOrName: string, id: string, request: RequestInfo): Promise<unknown> {
     const collection = this.#writable(idOrName, "Missing collection context.")
     if (!isSuperuser(request.auth) && collection.deleteRule === null) throw onlySuperusers()
     const stored = this.#deps.records.findById(collection, id)
@@ -185,7 +190,9 @@ export class RecordService {
       throw badRequest("You can't delete the only existing superuser.")
     }
     const event = new RecordRequestEvent(request, collection, stored)
-    return answer(this.#deps.hooks.onRecordDeleteRequest, event, (e) => this.#deps.lifecycle.delete(e.collection, e.record))
+    const response = await answer(this.#deps.hooks.onRecordDeleteRequest, event, (e) => this.#deps.lifecycle.delete(e.collection, e.record))
+    await this.#deps.files.settled()
+    return response
   }
 
   #collection(idOrName: string, missing: string): Collection {
@@ -241,11 +248,26 @@ export class RecordService {
     return scope.some((c) => this.#deps.records.findById(c, id) !== null)
   }
 
-  // Files are written (and replaced ones deleted) only once the write commits, never for a rollback.
-  #withFiles(collection: Collection, previous: RecordData | null, uploads: Uploads, write: () => RecordData): RecordData {
+  // Uploads are in storage before the checks and the write (neither awaits); they leave it again
+  // when either fails. The answer waits for the clean-up the write started.
+  async #withUploads(collection: Collection, recordId: string, uploads: Uploads, failure: string, work: () => unknown): Promise<unknown> {
+    await this.#deps.files.upload(collection, recordId, uploads, failure)
+    try {
+      return await work()
+    } catch (error) {
+      await this.#deps.files.discard(collection, recordId, uploads)
+      throw error
+    } finally {
+      await this.#deps.files.settled()
+    }
+  }
+
+  // Dropped files and unused uploads go once the write commits (a batch commits later); a rollback
+  // takes the uploads away again.
+  #withFiles(collection: Collection, recordId: string, previous: RecordData | null, uploads: Uploads, write: () => RecordData): RecordData {
     return this.#deps.store.transaction(() => {
       const saved = write()
-      this.#deps.store.afterCommit(() => this.#deps.files.afterSave(collection, saved, previous, uploads))
+      this.#deps.files.afterWrite(collection, recordId, saved, previous, uploads)
       return saved
     })
   }

@@ -11,6 +11,7 @@ import type { RecordModel } from "pocketbase"
 import { conformanceTargets } from "../support/servers.ts"
 import { useServer } from "../support/lifecycle.ts"
 import { errorBody, failure, OPEN_RULES } from "../support/records-fixture.ts"
+import { createDocsAndNotes } from "../support/files-fixture.ts"
 
 const PNG = new Uint8Array([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89,
@@ -24,27 +25,12 @@ for (const target of conformanceTargets()) {
       const s = await target.start()
       const members = await s.admin.collections.create({ name: "members", type: "auth", ...OPEN_RULES, fields: [] })
       await s.admin.collection("members").create({ email: "m@example.com", password: "member-pass-1", passwordConfirm: "member-pass-1" })
-      const docs = await s.admin.collections.create({
-        name: "docs",
-        ...OPEN_RULES,
-        viewRule: "@request.auth.id != ''",
-        fields: [
-          { name: "title", type: "text" },
-          { name: "one", type: "file", maxSelect: 1 },
-          { name: "many", type: "file", maxSelect: 3, maxSize: 20 },
-          { name: "img", type: "file", maxSelect: 1, mimeTypes: ["image/png"] },
-          { name: "secret", type: "file", maxSelect: 1, protected: true },
-        ],
-        indexes: ["CREATE UNIQUE INDEX idx_docs_title ON docs (title) WHERE title != ''"],
-      })
-      await s.admin.collections.create({
-        name: "notes",
-        ...OPEN_RULES,
-        fields: [
-          { name: "doc", type: "relation", collectionId: docs.id, maxSelect: 1, cascadeDelete: true },
-          { name: "attachment", type: "file", maxSelect: 1 },
-        ],
-      })
+      await createDocsAndNotes(s.admin, [
+        { name: "one", type: "file", maxSelect: 1 },
+        { name: "many", type: "file", maxSelect: 3, maxSize: 20 },
+        { name: "img", type: "file", maxSelect: 1, mimeTypes: ["image/png"] },
+        { name: "secret", type: "file", maxSelect: 1, protected: true },
+      ])
       void members
       return s
     })
@@ -191,6 +177,47 @@ for (const target of conformanceTargets()) {
       expect((await fetchFile(record, record.one)).status).toBe(404)
     })
 
+    it("removes the files of a truncated collection and of a deleted collection", async () => {
+      const scratch = await server().admin.collections.create({ name: "scratch", ...OPEN_RULES, fields: [{ name: "f", type: "file", maxSelect: 1 }] })
+      const folder = join(server().dir, "storage", scratch.id)
+      const upload = () => server().client().collection("scratch").create({ f: text("temporary", "temp.txt") })
+      // Both servers remove a collection's files in the background, just after answering.
+      const leftovers = (): string[] => {
+        try {
+          return readdirSync(folder, { recursive: true }).map(String).filter((n) => n.includes("temp_") && !n.endsWith(".attrs"))
+        } catch (error) {
+          if ((error as { code?: string }).code === "ENOENT") return [] // removed, possibly while being listed
+          throw error
+        }
+      }
+      const gone = async () => {
+        const deadline = Date.now() + 3000
+        while (Date.now() < deadline && leftovers().length > 0) await Bun.sleep(20)
+        return leftovers()
+      }
+      await upload()
+      expect(leftovers()).toHaveLength(1)
+      await server().admin.collections.truncate(scratch.id)
+      expect(await gone()).toEqual([])
+      await upload()
+      expect(leftovers()).toHaveLength(1)
+      await server().admin.collections.delete(scratch.id)
+      expect(await gone()).toEqual([])
+    })
+
+    it("keeps the old file and drops the new upload when a batch replacing it fails", async () => {
+      const record = await docs().create({ one: text("original", "orig.txt") })
+      await server().admin.settings.update({ batch: { enabled: true, maxRequests: 10 } })
+      const batch = server().admin.createBatch()
+      batch.collection("docs").update(record.id, { one: text("replacement", "replacement.txt") })
+      batch.collection("no_such_collection").create({})
+      expect((await failure(batch.send())).status).toBe(400)
+      const deadline = Date.now() + (target.name === "pocketbun" ? 0 : 3000)
+      while (Date.now() < deadline && storedFiles(record).length !== 1) await Bun.sleep(20)
+      expect(storedFiles(record)).toEqual([record.one])
+      expect(await (await fetchFile(record, record.one)).text()).toBe("original")
+    })
+
     it("serves protected files only with a file token whose record passes the viewRule", async () => {
       const record = await docs().create({ secret: text("classified", "secret.txt") })
       expect((await fetchFile(record, record.secret)).status).toBe(404)
@@ -207,6 +234,25 @@ for (const target of conformanceTargets()) {
       const guestToken = await fetch(`${server().url}/api/files/token`, { method: "POST" })
       expect(guestToken.status).toBe(401)
       expect(await guestToken.json()).toEqual({ data: {}, message: "The request requires valid record authorization token.", status: 401 })
+    })
+  })
+}
+
+for (const target of conformanceTargets()) {
+  describe(`protected files and superuserIPs (${target.name})`, () => {
+    const server = useServer(() => target.start())
+
+    it("ignores a superuser's file token from outside superuserIPs", async () => {
+      const { admin } = server()
+      await admin.collections.create({ name: "vault", ...OPEN_RULES, viewRule: "@request.auth.id != ''", fields: [{ name: "secret", type: "file", maxSelect: 1, protected: true }] })
+      const record = await admin.collection("vault").create({ secret: text("locked", "locked.txt") })
+      const token = await admin.files.getToken()
+      const url = `${server().url}/api/files/${record.collectionId}/${record.id}/${record.secret}?token=${token}`
+      const before = await fetch(url)
+      expect([before.status, await before.text()]).toEqual([200, "locked"])
+      // This also locks the test's superuser client out, so the server is this test's alone.
+      await admin.settings.update({ superuserIPs: ["10.9.8.7"] })
+      expect((await fetch(url)).status).toBe(404)
     })
   })
 }

@@ -8,12 +8,11 @@ import { ApiError, notFound } from "../../core/errors.ts"
 import { formatDateTime } from "../../core/clock.ts"
 import { withFields } from "../fields.ts"
 import { isSuperuser } from "../../core/types.ts"
-import { ipInList } from "../../core/ip-list.ts"
-import { identifyToken } from "../../auth/identify.ts"
 import { serveFile } from "../../files/index.ts"
 import { parseBody, parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
+import { fileTokenAuth, serveRequest } from "../file-download.ts"
 
 const superusersOnly: MiddlewareHandler<HttpEnv> = async (c, next) => {
   requireSuperuser(c.get("auth"))
@@ -23,8 +22,8 @@ const superusersOnly: MiddlewareHandler<HttpEnv> = async (c, next) => {
 const invalidBody = () => new ApiError(400, "An error occurred while loading the submitted data.")
 
 export const backupRoutes = new Hono<HttpEnv>()
-  .get("/", superusersOnly, (c) => {
-    const files = c.get("services").backups.list().map((file) => ({ modified: formatDateTime(file.modified), key: file.key, size: file.size }))
+  .get("/", superusersOnly, async (c) => {
+    const files = (await c.get("services").backups.list()).map((file) => ({ modified: formatDateTime(file.modified), key: file.key, size: file.size }))
     return c.json(withFields(files, c.req.query("fields")))
   })
   .post("/", superusersOnly, async (c) => {
@@ -41,21 +40,15 @@ export const backupRoutes = new Hono<HttpEnv>()
   })
   .get("/:key", async (c) => {
     const services = c.get("services")
-    const auth = identifyToken((c.req.query("token") ?? "").trim(), {
-      findCollection: (id) => services.collections.find(id),
-      findRecord: (collection, id) => services.records.findById(collection, id),
-    }, { type: "file" })
-    const allowedIps = services.settings.get().superuserIPs
-    if (!isSuperuser(auth) || (allowedIps.length > 0 && !ipInList(allowedIps, c.get("clientIp")))) {
-      throw new ApiError(403, "Insufficient permissions to access the resource.")
-    }
+    // A superuser's token from outside superuserIPs counts as none (fileTokenAuth), so 403 too.
+    if (!isSuperuser(fileTokenAuth(c))) throw new ApiError(403, "Insufficient permissions to access the resource.")
     const key = c.req.param("key")
-    const file = services.backups.files.open(key)
+    const file = await services.backups.files.open(key)
     if (!file) throw notFound()
-    return serveFile(file, key, { method: c.req.method, download: c.req.query("download"), range: c.req.header("range") ?? null, ifModifiedSince: c.req.header("if-modified-since") ?? null })
+    return serveFile(file, key, serveRequest(c))
   })
-  .delete("/:key", superusersOnly, (c) => {
-    c.get("services").backups.remove(c.req.param("key"))
+  .delete("/:key", superusersOnly, async (c) => {
+    await c.get("services").backups.remove(c.req.param("key"))
     return c.body(null, 204)
   })
   .post("/:key/restore", superusersOnly, async (c) => {

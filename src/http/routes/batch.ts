@@ -22,7 +22,7 @@ export type InternalFetch = (request: Request, env: ServerBindings) => Response 
 /** The batch route; `fetchInternal` is the app's own handler. */
 export function batchRoutes(fetchInternal: InternalFetch): Hono<HttpEnv> {
   return new Hono<HttpEnv>().post("/", async (c) => {
-    const { settings, store, writeGate, collections, records } = c.get("services")
+    const { settings, store, writeGate, collections, records, recordFiles } = c.get("services")
     const limits = settings.get().batch
     if (!limits.enabled || limits.maxRequests <= 0) throw new ApiError(403, "Batch requests are not allowed.")
     const maxBodySize = limits.maxBodySize > 0 ? limits.maxBodySize : DEFAULT_MAX_BODY_SIZE
@@ -52,6 +52,9 @@ export function batchRoutes(fetchInternal: InternalFetch): Hono<HttpEnv> {
       }
       if (error instanceof BatchTimeoutError) throw new ApiError(400, "Batch transaction failed.", {}, { cause: error })
       throw error
+    } finally {
+      // Files the batch dropped (once it committed) or uploaded in vain (once it rolled back) are gone before the answer.
+      await recordFiles.settled()
     }
   })
 }

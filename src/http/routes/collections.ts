@@ -62,7 +62,10 @@ export const collectionRoutes = new Hono<HttpEnv>()
     c.get("services").collections.delete(c.req.param("idOrName"))
     return c.body(null, 204)
   })
-  .delete("/:idOrName/truncate", superusersOnly, (c) => {
-    c.get("services").collections.truncate(c.req.param("idOrName"))
+  .delete("/:idOrName/truncate", superusersOnly, async (c) => {
+    const { collections, recordFiles } = c.get("services")
+    collections.truncate(c.req.param("idOrName"))
+    recordFiles.removeCollectionFiles(collections.get(c.req.param("idOrName")))
+    await recordFiles.settled()
     return c.body(null, 204)
   })

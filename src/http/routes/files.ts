@@ -5,10 +5,10 @@
 import { Hono } from "hono"
 import { ApiError } from "../../core/errors.ts"
 import { issueFileToken } from "../../auth/file-token.ts"
-import { identifyToken } from "../../auth/identify.ts"
 import { serveFile } from "../../files/index.ts"
 import type { HttpEnv } from "../context.ts"
 import { requestInfo } from "../request-info.ts"
+import { fileTokenAuth, serveRequest } from "../file-download.ts"
 
 export const fileRoutes = new Hono<HttpEnv>()
   .post("/token", (c) => {
@@ -19,17 +19,9 @@ export const fileRoutes = new Hono<HttpEnv>()
   .get("/:collection/:recordId/:filename", async (c) => {
     const services = c.get("services")
     // Protected files see only the `?token=` file token's record, never the Authorization header.
-    const auth = identifyToken((c.req.query("token") ?? "").trim(), {
-      findCollection: (id) => services.collections.find(id),
-      findRecord: (collection, id) => services.records.findById(collection, id),
-    }, { type: "file" })
-    const { file, name } = services.recordFiles.download(c.req.param("collection"), c.req.param("recordId"), c.req.param("filename"), { ...requestInfo(c), auth })
+    const auth = fileTokenAuth(c)
+    const { file, name } = await services.recordFiles.download(c.req.param("collection"), c.req.param("recordId"), c.req.param("filename"), { ...requestInfo(c), auth }, c.req.query("thumb") ?? "")
     // Clickjacking is no concern for uploaded files; PocketBase drops X-Frame-Options so they embed.
     c.set("allowFraming", true)
-    return serveFile(file, name, {
-      method: c.req.method,
-      download: c.req.query("download"),
-      range: c.req.header("range") ?? null,
-      ifModifiedSince: c.req.header("if-modified-since") ?? null,
-    })
+    return serveFile(file, name, serveRequest(c))
   })
