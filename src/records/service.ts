@@ -116,25 +116,27 @@ export class RecordService {
     const input = authFormText(collection, prepared.body)
     const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, null, input, "Failed to create record.")
-    // Nothing below awaits: the checks and the write see one state of the database.
-    const built = buildRecord(collection, null, input, actor)
-    const ruleRequest = { ...request, body: built.requestBody }
-    if (!superuser) {
-      if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
-        throw badRequest("Failed to create record.")
+    // Nothing inside awaits: the checks and the write see one state of the database.
+    return this.#deps.store.grouped(() => {
+      const built = buildRecord(collection, null, input, actor)
+      const ruleRequest = { ...request, body: built.requestBody }
+      if (!superuser) {
+        if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
+          throw badRequest("Failed to create record.")
+        }
+        const manageRule = collection.manageRule as string | null | undefined
+        if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+          actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
+        }
       }
-      const manageRule = collection.manageRule as string | null | undefined
-      if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
-        actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
-      }
-    }
-    const event = new RecordRequestEvent(ruleRequest, collection, built.record)
-    return answer(this.#deps.hooks.onRecordCreateRequest, event, (e) => {
-      const message = "Failed to create record."
-      const saved = this.#save(message, collection, () =>
-        this.#withFiles(collection, null, uploads, () =>
-          this.#deps.lifecycle.create(e.collection, e.record, (ev) => this.#validate(ev.collection, null, { ...built, record: ev.record }, input, actor, message, uploads, work))))
-      e.response = this.#respond(collection, saved, request, options, actor.manager)
+      const event = new RecordRequestEvent(ruleRequest, collection, built.record)
+      return answer(this.#deps.hooks.onRecordCreateRequest, event, (e) => {
+        const message = "Failed to create record."
+        const saved = this.#save(message, collection, () =>
+          this.#withFiles(collection, null, uploads, () =>
+            this.#deps.lifecycle.create(e.collection, e.record, (ev) => this.#validate(ev.collection, null, { ...built, record: ev.record }, input, actor, message, uploads, work))))
+        e.response = this.#respond(collection, saved, request, options, actor.manager)
+      })
     })
   }
 
@@ -149,31 +151,37 @@ export class RecordService {
     const input = authFormText(collection, prepared.body)
     const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, this.#deps.records.findById(collection, id), input, "Failed to update record.")
-    // Nothing below awaits: the row read here is the one the rules check and the write replaces,
+    // Nothing inside awaits: the row read here is the one the rules check and the write replaces,
     // so a concurrent update cannot be silently undone.
-    const stored = this.#deps.records.findById(collection, id)
-    if (!stored) throw notFound()
-    const built = buildRecord(collection, stored, input, actor)
-    const ruleRequest = { ...request, body: built.requestBody }
-    if (!superuser) {
-      if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
-      const manageRule = collection.manageRule as string | null | undefined
-      if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
-        actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+    return this.#deps.store.grouped(() => {
+      const stored = this.#deps.records.findById(collection, id)
+      if (!stored) throw notFound()
+      const built = buildRecord(collection, stored, input, actor)
+      const ruleRequest = { ...request, body: built.requestBody }
+      if (!superuser) {
+        if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
+        const manageRule = collection.manageRule as string | null | undefined
+        if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+          actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+        }
       }
-    }
-    const event = new RecordRequestEvent(ruleRequest, collection, built.record)
-    return answer(this.#deps.hooks.onRecordUpdateRequest, event, (e) => {
-      const message = "Failed to update record."
-      const saved = this.#save(message, collection, () =>
-        this.#withFiles(collection, stored, uploads, () =>
-          this.#deps.lifecycle.update(e.collection, e.record, stored, (ev) => this.#validate(ev.collection, stored, { ...built, record: ev.record }, input, actor, message, uploads, work))))
-      e.response = this.#respond(collection, saved, request, options, actor.manager)
+      const event = new RecordRequestEvent(ruleRequest, collection, built.record)
+      return answer(this.#deps.hooks.onRecordUpdateRequest, event, (e) => {
+        const message = "Failed to update record."
+        const saved = this.#save(message, collection, () =>
+          this.#withFiles(collection, stored, uploads, () =>
+            this.#deps.lifecycle.update(e.collection, e.record, stored, (ev) => this.#validate(ev.collection, stored, { ...built, record: ev.record }, input, actor, message, uploads, work))))
+        e.response = this.#respond(collection, saved, request, options, actor.manager)
+      })
     })
   }
 
   /** DELETE …/records/:id */
-  delete(idOrName: string, id: string, request: RequestInfo): Promise<unknown> | unknown {
+  delete(idOrName: string, id: string, request: RequestInfo): Promise<unknown> {
+    return this.#deps.store.grouped(() => this.#delete(idOrName, id, request))
+  }
+
+  #delete(idOrName: string, id: string, request: RequestInfo): unknown {
     const collection = this.#writable(idOrName, "Missing collection context.")
     if (!isSuperuser(request.auth) && collection.deleteRule === null) throw onlySuperusers()
     const stored = this.#deps.records.findById(collection, id)
