@@ -18,7 +18,7 @@ import { DeliveryQueue } from "./delivery-queue.ts"
 import { Hub, type HubStats } from "./hub.ts"
 import { createRecordAccess } from "./record-access.ts"
 import { RecordFanout } from "./record-fanout.ts"
-import type { RedisBroker } from "./redis-broker.ts"
+import type { ClusterBroker } from "./cluster-broker.ts"
 import { hasLineBreak, type Message } from "./sse.ts"
 import { applySubscriptions, type SubscribeRequest } from "./subscribe-request.ts"
 
@@ -82,8 +82,8 @@ export interface RealtimeDeps {
   sliceSize?: number
   /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 50_000 */
   maxBacklogFrames?: number
-  /** The Redis broker when running several processes; in-process delivery without one. */
-  cluster?: RedisBroker
+  /** The cluster broker when running several processes; in-process delivery without one. */
+  cluster?: ClusterBroker
   nodeId: string
 }
 

@@ -43,12 +43,6 @@ describe("broker at start", () => {
       await server.kill()
     }
   })
-
-  it("refuses --workers above 1 without a broker", () => {
-    const result = runCli("serve", "--workers=2", `--dir=${dataDir()}`)
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain("--workers above 1 needs --realtimeBroker")
-  })
 })
 
 describe.skipIf(unavailable !== null)("workers and outages through Redis", () => {
