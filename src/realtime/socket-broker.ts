@@ -126,6 +126,19 @@ export function startSocketHub(path: string): SocketHub {
   return { path, stop: () => listener.stop(true) }
 }
 
+// A record event carries its whole collection; its JSON is made once per collection version.
+const collectionJson = new WeakMap<object, string>()
+
+function serialize(event: RealtimeEvent): string {
+  if (event.type !== "record") return JSON.stringify(event)
+  let collection = collectionJson.get(event.collection)
+  if (collection === undefined) {
+    collection = JSON.stringify(event.collection)
+    collectionJson.set(event.collection, collection)
+  }
+  return `{"collection":${collection},${JSON.stringify({ ...event, collection: undefined }).slice(1)}`
+}
+
 interface Request {
   id: string
   from: string
@@ -193,7 +206,7 @@ export class SocketBroker implements ClusterBroker {
 
   publish(event: RealtimeEvent): void {
     this.#receive(event)
-    this.#out?.write(`E${JSON.stringify(event)}`)
+    this.#out?.write(`E${serialize(event)}`)
   }
 
   subscribe(handler: RealtimeEventHandler): () => void {
