@@ -131,11 +131,7 @@ export class Store {
       result = await work()
       this.db.run("COMMIT")
     } catch (error) {
-      this.#rollback(null)
-      this.#afterCommit = []
-      const undone = this.#afterRollback
-      this.#afterRollback = []
-      for (const callback of undone) this.#safely(() => callback(error))
+      this.#undoAll(error)
       throw error
     } finally {
       this.#depth--
@@ -194,11 +190,7 @@ export class Store {
     try {
       this.statement("COMMIT").run()
     } catch (error) {
-      this.#rollback(null)
-      this.#afterCommit = []
-      const undone = this.#afterRollback
-      this.#afterRollback = []
-      for (const callback of undone) this.#safely(() => callback(error))
+      this.#undoAll(error)
       group.settle(error)
       return
     }
@@ -206,6 +198,15 @@ export class Store {
     this.groupStats.writes += group.members
     this.#flush()
     group.settle()
+  }
+
+  // Rolls back the open transaction: its commit callbacks are dropped, its rollback callbacks run.
+  #undoAll(error: unknown): void {
+    this.#rollback(null)
+    this.#afterCommit = []
+    const undone = this.#afterRollback
+    this.#afterRollback = []
+    for (const callback of undone) this.#safely(() => callback(error))
   }
 
   // Undoes the outermost transaction (savepoint null) or one savepoint. A failed COMMIT can leave

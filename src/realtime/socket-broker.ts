@@ -10,7 +10,7 @@
  * `A<json request>` to every other worker, `R<node>\t<json reply>` to one worker.
  */
 import type { Socket } from "bun"
-import type { RealtimeEventHandler } from "./broker.ts"
+import { LocalBroker, type RealtimeEventHandler } from "./broker.ts"
 import type { ClusterBroker, ClusterRequestHandler } from "./cluster-broker.ts"
 import type { RealtimeEvent } from "./events.ts"
 import { CommitSequencer, DEFAULT_GAP_TIMEOUT_MS } from "./sequencer.ts"
@@ -139,24 +139,17 @@ function serialize(event: RealtimeEvent): string {
   return `{"collection":${collection},${JSON.stringify({ ...event, collection: undefined }).slice(1)}`
 }
 
-interface Request {
-  id: string
-  from: string
-  kind: string
-  payload: unknown
-}
-
-interface Reply {
-  id: string
-  result: unknown
-}
+/** A question to every other worker, and one worker's answer to it. */
+type Request = { id: string; from: string; kind: string; payload: unknown }
+type Reply = { id: string; result: unknown }
 
 /** A worker's `ClusterBroker` over the hub's unix socket. */
 export class SocketBroker implements ClusterBroker {
   readonly nodeId: string
-  readonly #handlers = new Set<RealtimeEventHandler>()
+  /** This process's handlers, called in order as events come out of the sequencer. */
+  readonly #local = new LocalBroker((error) => console.error("realtime broker handler failed", error))
   readonly #sequencer: CommitSequencer<RealtimeEvent>
-  readonly #waiting = new Map<string, (reply: Reply) => void>()
+  readonly #waiting = new Map<string, (answer: unknown) => void>()
   #out: LineWriter | null = null
   #socket: Socket<LineReader> | null = null
   #nodes: string[] = []
@@ -168,7 +161,7 @@ export class SocketBroker implements ClusterBroker {
   private constructor(nodeId: string, gapTimeoutMs: number) {
     this.nodeId = nodeId
     this.#sequencer = new CommitSequencer(
-      (event) => this.#dispatch(event),
+      (event) => this.#local.publish(event),
       (event) => (event.type === "record" ? `${event.collection.id}/${String(event.record.id)}` : ""),
       gapTimeoutMs,
     )
@@ -210,9 +203,7 @@ export class SocketBroker implements ClusterBroker {
   }
 
   subscribe(handler: RealtimeEventHandler): () => void {
-    const entry: RealtimeEventHandler = (event) => handler(event)
-    this.#handlers.add(entry)
-    return () => this.#handlers.delete(entry)
+    return this.#local.subscribe(handler)
   }
 
   handleRequests(handler: ClusterRequestHandler): void {
@@ -220,24 +211,22 @@ export class SocketBroker implements ClusterBroker {
   }
 
   async ask(kind: string, payload: unknown, options: { timeoutMs: number; until?: (answer: unknown) => boolean }): Promise<unknown[]> {
-    const expected = this.#nodes.filter((node) => node !== this.nodeId).length
-    const results: unknown[] = []
-    if (expected === 0 || !this.#out) return results
+    const others = this.#nodes.filter((node) => node !== this.nodeId).length
+    if (others === 0 || !this.#out) return []
     const id = `${this.nodeId}:${++this.#counter}`
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer)
-        this.#waiting.delete(id)
-        resolve(results)
-      }
-      const timer = setTimeout(finish, options.timeoutMs)
-      this.#waiting.set(id, (reply) => {
-        results.push(reply.result)
-        if (results.length >= expected || options.until?.(reply.result)) finish()
-      })
-      const request: Request = { id, from: this.nodeId, kind, payload }
-      this.#out!.write(`A${JSON.stringify(request)}`)
+    const answers: unknown[] = []
+    const { promise: settled, resolve: settle } = Promise.withResolvers<void>()
+    this.#waiting.set(id, (answer) => {
+      answers.push(answer)
+      if (answers.length >= others || options.until?.(answer)) settle()
     })
+    const request: Request = { id, from: this.nodeId, kind, payload }
+    this.#out.write(`A${JSON.stringify(request)}`)
+    const timer = setTimeout(settle, options.timeoutMs)
+    await settled
+    clearTimeout(timer)
+    this.#waiting.delete(id)
+    return answers
   }
 
   async liveNodes(): Promise<string[]> {
@@ -266,7 +255,7 @@ export class SocketBroker implements ClusterBroker {
           return
         case "R": {
           const reply = JSON.parse(line.slice(line.indexOf("\t") + 1)) as Reply
-          this.#waiting.get(reply.id)?.(reply)
+          this.#waiting.get(reply.id)?.(reply.result)
           return
         }
       }
@@ -277,17 +266,7 @@ export class SocketBroker implements ClusterBroker {
 
   #receive(event: RealtimeEvent): void {
     if (event.type === "record" && typeof event.seq === "number") this.#sequencer.push(event.seq, event)
-    else this.#dispatch(event)
-  }
-
-  #dispatch(event: RealtimeEvent): void {
-    for (const handler of this.#handlers) {
-      try {
-        handler(event)
-      } catch (error) {
-        console.error("realtime broker handler failed", error)
-      }
-    }
+    else this.#local.publish(event)
   }
 
   async #answer(request: Request): Promise<void> {
