@@ -71,11 +71,12 @@ describe("processes joined by the unix socket hub", () => {
     await Promise.all(created.slice(0, 4).map((record, i) => admins[i % 2]!.collection("posts").delete(record.id)))
     for (const [i, record] of created.slice(0, 4).entries()) expected.push({ action: "delete", id: record.id, title: `p${i}-r2` })
 
-    const total = expected.length
-    await waitFor(() => clients.every((c) => c.received.length >= total), 20_000, `all ${total} events to reach all ${CLIENTS} clients`)
-    await Bun.sleep(200) // anything extra (a duplicate) would arrive by now; the count below must stay exact
+    // A sentinel after everything: in commit order, so once it arrives nothing earlier (and no duplicate) is still on its way.
+    const sentinel = await admins[1]!.collection("posts").create({ title: "sentinel" })
+    await waitFor(() => clients.every((c) => c.received.some((r) => r.id === sentinel.id)), 20_000, `the sentinel to reach all ${CLIENTS} clients`)
     for (const client of clients) {
-      expect(client.received).toHaveLength(total)
+      expect(client.received).toHaveLength(expected.length + 1)
+      expect(client.received.at(-1)).toEqual({ action: "create", id: sentinel.id, title: "sentinel" })
       for (const record of created) {
         const mine = (list: Received[]) => list.filter((r) => r.id === record.id)
         expect(mine(client.received)).toEqual(mine(expected))
