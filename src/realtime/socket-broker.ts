@@ -18,19 +18,22 @@ import { CommitSequencer, DEFAULT_GAP_TIMEOUT_MS } from "./sequencer.ts"
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-/** Writes whole lines to a socket, keeping what the kernel did not take until it drains. */
+/**
+ * Writes whole lines to a socket: the lines of one turn (a group commit publishes its events
+ * together) go out in one write, and what the kernel did not take waits for the drain.
+ */
 class LineWriter {
   readonly #socket: Socket<unknown>
   readonly #backlog: Uint8Array[] = []
+  #turn = ""
 
   constructor(socket: Socket<unknown>) {
     this.#socket = socket
   }
 
   write(line: string): void {
-    const bytes = encoder.encode(`${line}\n`)
-    if (this.#backlog.length > 0) this.#backlog.push(bytes)
-    else this.#push(bytes)
+    if (this.#turn === "") queueMicrotask(() => this.#endTurn())
+    this.#turn += `${line}\n`
   }
 
   /** Called on the socket's drain. */
@@ -39,6 +42,13 @@ class LineWriter {
       const bytes = this.#backlog.shift()!
       if (!this.#push(bytes)) return
     }
+  }
+
+  #endTurn(): void {
+    const bytes = encoder.encode(this.#turn)
+    this.#turn = ""
+    if (this.#backlog.length > 0) this.#backlog.push(bytes)
+    else this.#push(bytes)
   }
 
   // Returns false (and keeps the unwritten rest first in line) when the kernel is full.
