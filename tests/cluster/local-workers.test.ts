@@ -13,6 +13,7 @@ import PocketBase from "pocketbase"
 import { startSocketHub, type SocketHub } from "../../src/realtime/socket-broker.ts"
 import { waitFor } from "../support/realtime.ts"
 import { freePort, runCli, startServerProcess, superuserClient, type ServerProcess } from "../support/processes.ts"
+import { expectWorkersShareEvents } from "../support/workers.ts"
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-123" }
 const CLIENTS = 20
@@ -101,19 +102,7 @@ describe("serve --workers=2 without Redis", () => {
     expect(runCli("superuser", "upsert", ADMIN.email, ADMIN.password, `--dir=${dir}`).code).toBe(0)
     const server = await startServerProcess(await freePort(), [`--dir=${dir}`, `--migrationsDir=${join(root, "none")}`, "--workers=2"])
     try {
-      const admin = await superuserClient(server.url, ADMIN.email, ADMIN.password)
-      await waitFor(async () => (await admin.send("/api/realtime/stats", {})).nodes.length === 2, 10_000, "two worker processes to report in")
-      await admin.collections.create({ name: "notes", listRule: "", fields: [{ name: "text", type: "text" }] })
-      const subscribers = Array.from({ length: 12 }, () => new PocketBase(server.url))
-      const received = subscribers.map(() => [] as string[])
-      await Promise.all(subscribers.map((pb, i) => pb.collection("notes").subscribe("*", (e) => void received[i]!.push(e.record.text))))
-      const listed = await admin.send("/api/realtime/clients", {})
-      expect(listed.totalItems).toBe(12)
-      expect(new Set(listed.items.map((c: { node: string }) => c.node)).size).toBe(2)
-      for (let i = 0; i < 4; i++) await admin.collection("notes").create({ text: `n${i}` })
-      await waitFor(() => received.every((r) => r.length === 4), 10_000, "every client to get all 4 notes")
-      for (const r of received) expect(r).toEqual(["n0", "n1", "n2", "n3"])
-      for (const pb of subscribers) await pb.realtime.unsubscribe()
+      await expectWorkersShareEvents(server, ADMIN)
     } finally {
       await server.kill("SIGTERM")
       rmSync(root, { recursive: true, force: true })
