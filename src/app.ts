@@ -22,7 +22,7 @@ import type { Collection } from "./core/types.ts"
 import type { Services } from "./services.ts"
 import { buildHttp } from "./http/app.ts"
 import { startRealtime } from "./realtime/index.ts"
-import type { RedisBroker } from "./realtime/redis-broker.ts"
+import type { ClusterBroker } from "./realtime/cluster-broker.ts"
 import { AppHooks } from "./hooks/index.ts"
 import { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
@@ -48,8 +48,8 @@ export interface App {
 export interface AppOptions {
   /** Use an in-memory database instead of `DIR/data.db` (tests). @default false */
   inMemory?: boolean
-  /** A connected Redis broker for cross-process realtime; in-process delivery without one. */
-  cluster?: RedisBroker
+  /** A connected cluster broker (Redis, or the workers' unix socket hub); in-process delivery without one. */
+  cluster?: ClusterBroker
 }
 
 /** Opens the database, loads the schema, and builds the HTTP handler. */

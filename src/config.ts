@@ -3,6 +3,7 @@
  * The one typed configuration object: defaults, parsing from CLI flags and environment, frozen.
  * Flags are spelled as PocketBase spells them (`--http`, `--dir`, `--migrationsDir`).
  */
+import { availableParallelism } from "node:os"
 import { join, resolve } from "node:path"
 
 export interface Config {
@@ -22,11 +23,11 @@ export interface Config {
   realtimeMaxLifetime: number
   /** Outbound buffer per realtime client, in bytes; a client that overflows it is disconnected. @default 1024 * 1024 */
   realtimeBuffer: number
-  /** Redis URL for cross-process realtime delivery; empty = in-process only. @default "" */
+  /** Redis URL for realtime across machines (`unix:PATH` is how workers reach their parent's hub); empty = one machine. @default "" */
   realtimeBroker: string
   /** Start in local-only mode (with a warning) when the broker is unreachable, instead of exiting. @default false */
   realtimeBrokerOptional: boolean
-  /** Number of server processes sharing the port (needs `realtimeBroker` when above 1). @default 1 */
+  /** Server processes sharing the port; they exchange realtime events through a unix socket hub unless `realtimeBroker` names Redis. @default the number of cores */
   workers: number
   /** Share the listening port with other processes (SO_REUSEPORT). @default false */
   reusePort: boolean
@@ -55,7 +56,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   realtimeBuffer: 1024 * 1024,
   realtimeBroker: "",
   realtimeBrokerOptional: false,
-  workers: 1,
+  workers: availableParallelism(),
   reusePort: false,
   readWorkers: 2,
   loginMaxFailures: 5,
@@ -142,9 +143,6 @@ export function buildConfig(flags: Map<string, string>, env: Record<string, stri
   }
   for (const key of ["workers", "readWorkers"] as const) {
     if (!Number.isInteger(config[key])) throw new UsageError(`--${key} must be a whole number, got "${config[key]}"`)
-  }
-  if (config.workers > 1 && config.realtimeBroker === "") {
-    throw new UsageError("--workers above 1 needs --realtimeBroker=redis://HOST:PORT so every process delivers every event")
   }
   if (!/^[^:]*:\d+$/.test(config.http)) throw new UsageError(`--http must be host:port, got "${config.http}"`)
   config.dir = resolve(config.dir)

@@ -28,7 +28,7 @@ export interface NodeStats extends Counters {
 export interface Stats {
   total: Counters
   nodes: NodeStats[]
-  broker?: "local" | "redis"
+  broker?: "local" | "redis" | "socket"
 }
 
 /** One poll, with when it arrived. */

@@ -1,15 +1,15 @@
 /**
  * @module
  * Cluster benchmark (issue 6): one pocketbun process against two processes sharing one port and
- * one data directory through a private Redis, on the same cores, loopback only, bounded in count
- * and time; everything started is killed at the end.
+ * one data directory, joined by the unix socket hub (default) or a private Redis (`--broker=redis`),
+ * on the same cores, loopback only, bounded in count and time; everything started is killed at the end.
  *
  *   bun bench/cluster/run.ts [--clients=4000] [--rate=20,40] [--seconds=10] [--maxSeconds=10]
- *                            [--concurrency=4] [--only=1,2,3] [--repeat=1] [--quietWait=15]
+ *                            [--concurrency=4] [--only=1,2,3] [--repeat=1] [--quietWait=15] [--broker=hub|redis]
  *
  * Topologies:
- * 1. `serve` — one process.
- * 2. `serve --workers=2 --realtimeBroker=redis://…` — records created through one process only.
+ * 1. `serve --workers=1` — one process.
+ * 2. `serve --workers=2` (with `--realtimeBroker=redis://…` for `--broker=redis`) — records created through one process only.
  * 3. the same, records created through both processes (half the creators pinned to each).
  *
  * `--clients` SSE clients (the raw-socket generator of `bench/realtime/clients.ts`) subscribe to
@@ -45,6 +45,7 @@ const ONLY = (args.only ?? "1,2,3").split(",").map(Number) as TopologyId[]
 /** Each topology runs this many times in rotation; the table keeps each one's quietest run. */
 const REPEAT = Number(args.repeat ?? 1)
 const QUIET_WAIT_S = Number(args.quietWait ?? 15)
+const BROKER = (args.broker ?? "hub") as "hub" | "redis"
 /** The whole run is bounded: past this everything started is killed. */
 const HARD_LIMIT_MS = Number(args.limit ?? 15 * 60_000)
 
@@ -104,7 +105,7 @@ async function pinCreators(port: number, token: string, wanted: Map<string, numb
 
 async function start(id: TopologyId): Promise<Started> {
   const topology = TOPOLOGIES[id]
-  const deployment = await deploy(topology.workers, freePort())
+  const deployment = await deploy(topology.workers, freePort(), BROKER)
   live.add(deployment)
   const { baseUrl } = deployment.server
   const fixture = await setUp(deployment.server, { listRule: "", users: 0 })

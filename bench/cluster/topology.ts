@@ -1,8 +1,8 @@
 /**
  * @module
- * What the cluster benchmark starts: a private `redis-server` on a free loopback port (never
- * 6379), and pocketbun as one process or as `serve --workers=2 --realtimeBroker=…` sharing one
- * data directory and one port; plus the per-process view from `GET /api/realtime/stats`
+ * What the cluster benchmark starts: pocketbun as one process or as `serve --workers=2` sharing
+ * one data directory and one port, joined by the unix socket hub or (`--broker=redis`) by a
+ * private `redis-server` on a free loopback port (never 6379); plus the per-process view from `GET /api/realtime/stats`
  * (node ids carry the worker's pid, which the CPU accounting needs).
  */
 import { RedisClient, type Subprocess } from "bun"
@@ -64,7 +64,7 @@ export interface NodeStats {
 
 /** The pid inside a node id (`host:pid:random`, or `host:pid` for a lone process). */
 export function nodePid(node: string): number {
-  const m = /:(\d+)(?::[0-9a-f]{8})?$/.exec(node)
+  const m = /:(\d+)(?::[0-9A-Za-z]{8})?$/.exec(node)
   if (!m) throw new Error(`node id without a pid: ${node}`)
   return Number(m[1])
 }
@@ -107,11 +107,11 @@ export interface Deployment {
   stop(): Promise<void>
 }
 
-/** Starts pocketbun with `workers` processes (above 1: with a private Redis as broker). */
-export async function deploy(workers: number, port: number): Promise<Deployment> {
-  const redis = workers > 1 ? await startRedis() : null
+/** Starts pocketbun with `workers` processes; above 1 they meet at the unix socket hub, or at a private Redis for `broker` "redis". */
+export async function deploy(workers: number, port: number, broker: "hub" | "redis" = "hub"): Promise<Deployment> {
+  const redis = workers > 1 && broker === "redis" ? await startRedis() : null
   try {
-    const serveArgs = redis ? [`--workers=${workers}`, `--realtimeBroker=redis://127.0.0.1:${redis.port}`] : []
+    const serveArgs = [`--workers=${workers}`, ...(redis ? [`--realtimeBroker=redis://127.0.0.1:${redis.port}`] : [])]
     const server = await startTarget("pocketbun", port, { serveArgs })
     return {
       server,

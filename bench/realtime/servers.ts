@@ -64,7 +64,10 @@ export async function startTarget(target: Target, port: number, options: { serve
     // Defaults throughout (heartbeat timers included): the configuration a user would run.
     // RTBENCH_PROFILE=DIR writes a markdown CPU profile of the server there when it stops.
     const profile = process.env.RTBENCH_PROFILE ? ["--cpu-prof-md", `--cpu-prof-dir=${process.env.RTBENCH_PROFILE}`] : []
-    argv = ["bun", ...profile, "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`, ...(options.serveArgs ?? [])]
+    // One process unless asked (the RSS and CPU figures read this process; the cluster benchmark asks for more).
+    const serveArgs = options.serveArgs ?? []
+    const workers = serveArgs.some((arg) => arg.startsWith("--workers")) ? [] : ["--workers=1"]
+    argv = ["bun", ...profile, "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`, ...workers, ...serveArgs]
   } else if (target === "pocketbase") {
     const migrations = join(dir, "migrations")
     await run(["pocketbase", "superuser", "upsert", EMAIL, PASSWORD, "--dir", dir, "--migrationsDir", migrations])

@@ -4,8 +4,8 @@
  * soon as the previous answer is fully read (fetch keeps connections alive), for a fixed duration.
  */
 
-/** One request to send; `i` is a per-run sequence number for building distinct bodies/ids. */
-export type RequestFactory = (i: number) => { url: string; init?: RequestInit }
+/** One request to send; `i` is a per-run sequence number for building distinct bodies/ids. `read` gets a successful answer's body. */
+export type RequestFactory = (i: number) => { url: string; init?: RequestInit; read?: (body: ArrayBuffer) => void } | null
 
 /** Throughput and latency of one run. */
 export interface LoadResult {
@@ -25,7 +25,7 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 }
 
-/** Runs `make` from `concurrency` workers for `durationMs`; non-2xx answers count as errors. */
+/** Runs `make` from `concurrency` workers for `durationMs` (or until it returns null); non-2xx answers count as errors. */
 export async function runLoad(make: RequestFactory, options: { concurrency: number; durationMs: number }): Promise<LoadResult> {
   const latencies: number[] = []
   let errors = 0
@@ -35,7 +35,9 @@ export async function runLoad(make: RequestFactory, options: { concurrency: numb
   const deadline = start + options.durationMs
   const worker = async () => {
     while (performance.now() < deadline) {
-      const { url, init } = make(sequence++)
+      const request = make(sequence++)
+      if (!request) break
+      const { url, init, read } = request
       const t0 = performance.now()
       try {
         const response = await fetch(url, init)
@@ -43,7 +45,7 @@ export async function runLoad(make: RequestFactory, options: { concurrency: numb
         if (response.status >= 300) {
           errors++
           firstError ??= `${response.status} ${new TextDecoder().decode(body).slice(0, 200)}`
-        }
+        } else read?.(body)
       } catch (error) {
         errors++
         firstError ??= String(error)

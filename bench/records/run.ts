@@ -3,17 +3,21 @@
  * Records API benchmark: pocketbun vs the reference PocketBase in the same run, both as child
  * processes on 127.0.0.1 with temp data dirs. Seeds a 10,000-record collection, then measures, as
  * a guest and for a fixed duration each: view by id, a filtered+sorted list (with and without
- * skipTotal), create, and create through a createRule. Each row's time is split into slices that
- * alternate between the servers, so background load on a shared machine hits both alike. Prints
- * req/s, p99 and the ratios as a Markdown table for bench/RESULTS.md.
+ * skipTotal), create, create through a createRule, update, and delete (of the records the create
+ * rows made). Each row's time is split into slices that alternate between the servers, so
+ * background load on a shared machine hits all alike. Prints req/s, p99, server CPU per request
+ * (whole process tree) and the ratios as a Markdown table for bench/RESULTS.md.
  *
- * `50 creates in one batch` posts 50 creates per `POST /api/batch` (batches enabled at setup): its
- * req/s times 50 is records/s, to compare with the `create` row's single creates.
- * The two `create, request logs on/off` rows are measured together: within each slice the server
- * alternates between logging on and off (set through the settings API, on both servers), so their
+ *   bun bench/records/run.ts [--duration=5] [--concurrency=16] [--records=10000] [--rows=create,update,logs,batch]
+ *     [--only=pocketbun | --targets=pocketbun,pocketbun-1p,pocketbase]
+ *
+ * `pocketbun` is the default `serve` (one process per core), `pocketbun-1p` is `--workers=1`.
+ *
+ * `batch` posts 50 creates per `POST /api/batch` (batches enabled at setup): its req/s times 50 is
+ * records/s, to compare with the `create` row's single creates. The `logs` row measures
+ * `create, request logs on` and `create, request logs off` together: within each slice the server
+ * alternates between logging on and off (set through the settings API, on every server), so their
  * ratio is what request logging costs, under the same background load.
- *
- *   bun bench/records/run.ts [--duration=5] [--concurrency=16] [--records=10000] [--only=pocketbun] [--rows=create]
  */
 import { cpus } from "node:os"
 import { mergeResults, runLoad, type LoadResult, type RequestFactory } from "./load.ts"
@@ -25,8 +29,8 @@ const CONCURRENCY = numericFlag("concurrency", 16, 256)
 const RECORDS = numericFlag("records", 10_000, 100_000)
 const SLICES = 5
 const ONLY = onlyFlag() as Target | undefined
-/** Runs only the rows whose name contains this text. */
-const ROWS_MATCHING = Bun.argv.find((a) => a.startsWith("--rows="))?.split("=")[1] ?? ""
+const TARGETS = Bun.argv.find((a) => a.startsWith("--targets="))?.split("=")[1]?.split(",") as Target[] | undefined
+const ROW_FILTER = Bun.argv.find((a) => a.startsWith("--rows="))?.split("=")[1]?.split(",")
 
 const FIELDS = [
   { name: "title", type: "text" },
@@ -50,7 +54,7 @@ const item = (i: number) => ({ title: `item ${i}`, n: (i * 7919) % 10_000, flag:
 
 async function setup(server: RunningServer): Promise<string[]> {
   const collection = (name: string, createRule: string) =>
-    fetch(`${server.baseUrl}/api/collections`, json({ name, listRule: "", viewRule: "", createRule, fields: FIELDS }, server.token)).then(async (r) => {
+    fetch(`${server.baseUrl}/api/collections`, json({ name, listRule: "", viewRule: "", createRule, updateRule: "", deleteRule: "", fields: FIELDS }, server.token)).then(async (r) => {
       if (!r.ok) throw new Error(`creating ${name} on ${server.target}: ${r.status} ${await r.text()}`)
     })
   await collection("items", "")
@@ -70,25 +74,40 @@ async function setup(server: RunningServer): Promise<string[]> {
   return ids
 }
 
-interface Row {
-  name: string
-  make: (server: RunningServer, ids: string[]) => RequestFactory
-  /** Measured as these variants instead, alternating within each slice, each under its own settings. */
-  variants?: Array<{ name: string; settings: Record<string, unknown> }>
-}
-
 async function patchSettings(server: RunningServer, body: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${server.baseUrl}/api/settings`, { ...json(body, server.token), method: "PATCH" })
   if (!response.ok) throw new Error(`settings on ${server.target}: ${response.status} ${await response.text()}`)
 }
 
+/** What a row may use: the seeded ids, and the records the create rows made (the delete row uses them up). */
+interface TargetState {
+  ids: string[]
+  created: Array<{ collection: string; id: string }>
+}
+
+interface Row {
+  name: string
+  /** Short name for `--rows`. */
+  key: string
+  make: (server: RunningServer, state: TargetState) => RequestFactory
+  /** Measured as these variants instead, alternating within each slice, each under its own settings. */
+  variants?: Array<{ name: string; settings: Record<string, unknown> }>
+}
+
+const collect = (state: TargetState, collection: string) => (body: ArrayBuffer) =>
+  void state.created.push({ collection, id: (JSON.parse(new TextDecoder().decode(body)) as { id: string }).id })
+
+const patch = (body: unknown): RequestInit => ({ method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+
 const ROWS: Row[] = [
-  { name: "view by id", make: (s, ids) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records/${ids[(i * 7) % ids.length]}` }) },
-  { name: "list filtered+sorted (with total)", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records?${LIST_QUERY}&page=${(i % 5) + 1}` }) },
-  { name: "list filtered+sorted (skipTotal)", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records?${LIST_QUERY}&page=${(i % 5) + 1}&skipTotal=1` }) },
-  { name: "create", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records`, init: json(item(RECORDS + i)) }) },
+  { name: "view by id", key: "view", make: (s, { ids }) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records/${ids[(i * 7) % ids.length]}` }) },
+  { name: "list filtered+sorted (with total)", key: "list", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records?${LIST_QUERY}&page=${(i % 5) + 1}` }) },
+  { name: "list filtered+sorted (skipTotal)", key: "skipTotal", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records?${LIST_QUERY}&page=${(i % 5) + 1}&skipTotal=1` }) },
+  { name: "create", key: "create", make: (s, state) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records`, init: json(item(RECORDS + i)), read: collect(state, "items") }) },
+  { name: "create with a rule", key: "rule", make: (s, state) => (i) => ({ url: `${s.baseUrl}/api/collections/items_rule/records`, init: json(item(i)), read: collect(state, "items_rule") }) },
   {
     name: "create, request logs on/off",
+    key: "logs",
     make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records`, init: json(item(2 * RECORDS + i)) }),
     variants: [
       { name: "create, request logs on", settings: { logs: { maxDays: 5 } } },
@@ -97,65 +116,84 @@ const ROWS: Row[] = [
   },
   {
     name: "50 creates in one batch",
+    key: "batch",
     make: (s) => (i) => ({
       url: `${s.baseUrl}/api/batch`,
       init: json({ requests: Array.from({ length: BATCH_SIZE }, (_, j) => ({ method: "POST", url: "/api/collections/items/records", body: item(3 * RECORDS + i * BATCH_SIZE + j) })) }),
     }),
   },
-  { name: "create with a rule", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items_rule/records`, init: json(item(i)) }) },
+  { name: "update", key: "update", make: (s, { ids }) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records/${ids[(i * 13) % ids.length]}`, init: patch({ title: `updated ${i}`, n: i % 10_000 }) }) },
+  {
+    name: "delete",
+    key: "delete",
+    make: (s, { created }) => () => {
+      const next = created.pop()
+      return next ? { url: `${s.baseUrl}/api/collections/${next.collection}/records/${next.id}`, init: { method: "DELETE" } } : null
+    },
+  },
 ]
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "–")
 
 async function main() {
-  const targets: Target[] = ONLY ? [ONLY] : hasReference() ? ["pocketbun", "pocketbase"] : ["pocketbun"]
-  if (!targets.includes("pocketbase")) console.error("reference PocketBase not measured (not on PATH or --only given)")
+  const targets: Target[] = TARGETS ?? (ONLY ? [ONLY] : hasReference() ? ["pocketbun", "pocketbase"] : ["pocketbun"])
+  if (!targets.includes("pocketbase")) console.error("reference PocketBase not measured (not on PATH or not among the targets)")
   const servers = new Map<Target, RunningServer>()
-  const ids = new Map<Target, string[]>()
+  const states = new Map<Target, TargetState>()
   try {
     for (const target of targets) {
       const server = await startServer(target)
       servers.set(target, server)
       const t0 = performance.now()
-      ids.set(target, await setup(server))
+      states.set(target, { ids: await setup(server), created: [] })
       console.error(`${target}: seeded ${RECORDS} records in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
     }
-    const results: Array<Record<Target, LoadResult | undefined> & { name: string }> = []
-    for (const row of ROWS.filter((r) => r.name.includes(ROWS_MATCHING))) {
+    type Measured = LoadResult & { cpuMicros: number }
+    const results: Array<{ name: string; by: Map<Target, Measured> }> = []
+    for (const row of ROWS.filter((r) => !ROW_FILTER || ROW_FILTER.includes(r.key))) {
       const variants = row.variants ?? [{ name: row.name, settings: null }]
       const slices = new Map<string, LoadResult[]>()
+      const cpu = new Map<string, number>()
       for (let slice = 0; slice < SLICES; slice++) {
         for (const target of slice % 2 === 0 ? targets : [...targets].reverse()) {
           const server = servers.get(target)!
-          const make = row.make(server, ids.get(target)!)
+          const make = row.make(server, states.get(target)!)
           for (const [v, variant] of (slice % 2 === 0 ? variants : [...variants].reverse()).entries()) {
             if (variant.settings) await patchSettings(server, variant.settings)
             const offset = slice * 1_000_000 + v * 100_000
             const key = `${variant.name}|${target}`
+            const cpuBefore = server.cpuSeconds()
             slices.set(key, [...(slices.get(key) ?? []), await runLoad((i) => make(offset + i), { concurrency: CONCURRENCY, durationMs: DURATION_MS / SLICES })])
+            cpu.set(key, (cpu.get(key) ?? 0) + server.cpuSeconds() - cpuBefore)
           }
         }
       }
       if (row.variants) for (const server of servers.values()) await patchSettings(server, row.variants[0]!.settings)
       for (const variant of variants) {
-        const result = { name: variant.name } as Record<Target, LoadResult | undefined> & { name: string }
+        const by = new Map<Target, Measured>()
         for (const target of targets) {
-          const load = mergeResults(slices.get(`${variant.name}|${target}`)!)
+          const key = `${variant.name}|${target}`
+          const load = mergeResults(slices.get(key)!)
+          const cpuMicros = (cpu.get(key)! / Math.max(load.requests, 1)) * 1e6
           if (load.errors > 0) console.error(`${target} ${variant.name}: ${load.errors} errors, first: ${load.firstError}`)
-          console.error(`${target.padEnd(10)} ${variant.name.padEnd(36)} ${fmt(load.rps).padStart(7)} req/s  p50 ${fmt(load.p50, 2)} ms  p99 ${fmt(load.p99, 2)} ms`)
-          result[target] = load
+          console.error(`${target.padEnd(12)} ${variant.name.padEnd(36)} ${fmt(load.rps).padStart(7)} req/s  p50 ${fmt(load.p50, 2)} ms  p99 ${fmt(load.p99, 2)} ms  cpu ${fmt(cpuMicros)} us/req`)
+          by.set(target, { ...load, cpuMicros })
         }
-        results.push(result)
+        results.push({ name: variant.name, by })
       }
     }
     console.log(`\nBun ${Bun.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${CONCURRENCY} concurrent keep-alive workers, ${DURATION_MS / 1000} s per row and server (${SLICES} alternating slices), ${RECORDS} records\n`)
-    console.log("| row | pocketbun req/s | pocketbun p99 ms | PocketBase req/s | PocketBase p99 ms | req/s ratio |")
-    console.log("|---|---:|---:|---:|---:|---:|")
+    const reference = targets.includes("pocketbase") ? "pocketbase" : null
+    console.log(`| row | ${targets.map((t) => `${t} req/s | p99 ms | CPU µs/req`).join(" | ")}${reference ? targets.filter((t) => t !== reference).map((t) => ` | ${t} / PocketBase`).join("") : ""} |`)
+    console.log(`|---|${targets.map(() => "---:|---:|---:").join("|")}${reference ? targets.filter((t) => t !== reference).map(() => "|---:").join("") : ""}|`)
     for (const r of results) {
-      const ours = r.pocketbun
-      const theirs = r.pocketbase
-      const ratio = ours && theirs ? `${(ours.rps / theirs.rps).toFixed(2)}×` : "–"
-      console.log(`| ${r.name} | ${fmt(ours?.rps ?? NaN)} | ${fmt(ours?.p99 ?? NaN, 1)} | ${fmt(theirs?.rps ?? NaN)} | ${fmt(theirs?.p99 ?? NaN, 1)} | ${ratio} |`)
+      const cells = targets.map((t) => {
+        const m = r.by.get(t)!
+        return `${fmt(m.rps)} | ${fmt(m.p99, 1)} | ${fmt(m.cpuMicros)}`
+      })
+      const theirs = reference ? r.by.get(reference)! : null
+      const ratios = theirs ? targets.filter((t) => t !== reference).map((t) => ` | ${(r.by.get(t)!.rps / theirs.rps).toFixed(2)}×`).join("") : ""
+      console.log(`| ${r.name} | ${cells.join(" | ")}${ratios} |`)
     }
   } finally {
     for (const server of servers.values()) await server.stop()

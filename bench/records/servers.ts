@@ -4,11 +4,12 @@
  * fresh temp data dir and a superuser, and stops them (removing the dir) afterwards.
  */
 import type { Subprocess } from "bun"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
-export type Target = "pocketbun" | "pocketbase"
+/** `pocketbun` runs its default (one process per core); `pocketbun-1p` runs `--workers=1`. */
+export type Target = "pocketbun" | "pocketbun-1p" | "pocketbase"
 
 /** A started server with a superuser token. */
 export interface RunningServer {
@@ -17,7 +18,44 @@ export interface RunningServer {
   token: string
   /** The server's process id (to sample its memory). */
   pid: number
+  /** CPU seconds (user + system) used so far by the server and every process under it. */
+  cpuSeconds(): number
   stop(): Promise<void>
+}
+
+const TICKS_PER_SECOND = 100
+
+/** Sums utime + stime of `root` and its descendants from /proc (Linux; 0 elsewhere). */
+function treeCpuSeconds(root: number): number {
+  const parents = new Map<number, number>()
+  const ticks = new Map<number, number>()
+  let entries: string[]
+  try {
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name))
+  } catch {
+    return 0
+  }
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8")
+      // Fields after the parenthesised command name: state ppid ... utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+      parents.set(Number(name), Number(fields[1]))
+      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]))
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  let total = 0
+  for (const [pid, used] of ticks) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parents.get(p)) {
+      if (p === root) {
+        total += used
+        break
+      }
+    }
+  }
+  return total / TICKS_PER_SECOND
 }
 
 const ROOT = join(import.meta.dir, "..", "..")
@@ -53,9 +91,9 @@ export async function startServer(target: Target): Promise<RunningServer> {
   const port = await freePort()
   const http = `127.0.0.1:${port}`
   let argv: string[]
-  if (target === "pocketbun") {
+  if (target !== "pocketbase") {
     await runOnce(["bun", "src/cli.ts", "superuser", "upsert", EMAIL, PASSWORD, `--dir=${dir}`])
-    argv = ["bun", "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${migrations}`]
+    argv = ["bun", "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${migrations}`, ...(target === "pocketbun-1p" ? ["--workers=1"] : [])]
   } else {
     await runOnce(["pocketbase", "superuser", "upsert", EMAIL, PASSWORD, "--dir", dir, "--migrationsDir", migrations])
     argv = ["pocketbase", "serve", "--http", http, "--dir", dir, "--migrationsDir", migrations, "--automigrate=false"]
@@ -79,6 +117,7 @@ export async function startServer(target: Target): Promise<RunningServer> {
     baseUrl,
     token,
     pid: proc.pid,
+    cpuSeconds: () => treeCpuSeconds(proc.pid),
     async stop() {
       proc.kill("SIGTERM")
       await Promise.race([proc.exited, Bun.sleep(5000)])

@@ -13,10 +13,14 @@ export const BUSY_TIMEOUT_MS = 10_000
  */
 export function openDatabase(path: string): Database {
   const db = new Database(path, { create: true, strict: true })
+  // First: the workers open the file at the same moment, and switching to WAL takes a lock.
+  db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
   if (path !== ":memory:") db.run("PRAGMA journal_mode = WAL")
   db.run("PRAGMA synchronous = NORMAL")
   db.run("PRAGMA foreign_keys = ON")
-  db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.run("PRAGMA temp_store = MEMORY")
+  // As PocketBase sets them: the WAL file is truncated back to 200 MB after checkpoints, 32 MB page cache.
+  db.run("PRAGMA journal_size_limit = 200000000")
+  db.run("PRAGMA cache_size = -32000")
   return db
 }

@@ -3,8 +3,13 @@
  * The single write seam: every mutation runs through `Store.transaction`; work registered with
  * `afterCommit` runs only after COMMIT, work registered with `afterRollback` only when the
  * transaction (or savepoint) it belongs to is undone.
+ *
+ * Group commit: writes run through `grouped` in the same event-loop turn share one transaction,
+ * each in its own savepoint (a failing one is undone alone), and all of them wait for the one
+ * COMMIT at the end of the turn; a failing COMMIT fails every one of them.
  */
 import type { Database, SQLQueryBindings, Statement } from "bun:sqlite"
+import { beginWithoutBlocking, SharedCommit } from "./group-commit.ts"
 
 const SEQUENCE_SCHEMA = [
   "CREATE TABLE IF NOT EXISTS _change_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
@@ -23,6 +28,11 @@ export class Store {
   #depth = 0
   #afterCommit: Array<() => void> = []
   #afterRollback: Array<(error: unknown) => void> = []
+  #group: SharedCommit | null = null
+  #opening: Promise<void> | null = null
+  #joining = false
+  /** Shared transactions committed, and the writes they carried (for the benchmarks' notes). */
+  readonly groupStats = { commits: 0, writes: 0 }
 
   constructor(db: Database) {
     this.db = db
@@ -79,16 +89,21 @@ export class Store {
    * callbacks queued inside the undone part.
    */
   transaction<T>(work: () => T): T {
-    const outermost = this.#depth === 0
+    if (this.#depth === 0) {
+      if (this.#joining) this.#joinGroup()
+      // A write outside the group must not ride on (or be undone with) it: the group commits first.
+      else if (this.#group) this.#commitGroup()
+    }
+    const outermost = this.#depth === 0 && !this.#joining
     const savepoint = `sp${this.#depth}`
-    this.db.run(outermost ? "BEGIN IMMEDIATE" : `SAVEPOINT ${savepoint}`)
+    this.statement(outermost ? "BEGIN IMMEDIATE" : `SAVEPOINT ${savepoint}`).run()
     const afterBefore = this.#afterCommit.length
     const rollbackBefore = this.#afterRollback.length
     this.#depth++
     let result: T
     try {
       result = work()
-      this.db.run(outermost ? "COMMIT" : `RELEASE ${savepoint}`)
+      this.statement(outermost ? "COMMIT" : `RELEASE ${savepoint}`).run()
     } catch (error) {
       this.#rollback(outermost ? null : savepoint)
       this.#afterCommit.length = afterBefore
@@ -108,6 +123,7 @@ export class Store {
    */
   async transactionAsync<T>(work: () => Promise<T>): Promise<T> {
     if (this.#depth > 0) throw new Error("transactionAsync cannot nest")
+    if (this.#group) this.#commitGroup()
     this.db.run("BEGIN IMMEDIATE")
     this.#depth++
     let result: T
@@ -115,17 +131,82 @@ export class Store {
       result = await work()
       this.db.run("COMMIT")
     } catch (error) {
-      this.#rollback(null)
-      this.#afterCommit = []
-      const undone = this.#afterRollback
-      this.#afterRollback = []
-      for (const callback of undone) this.#safely(() => callback(error))
+      this.#undoAll(error)
       throw error
     } finally {
       this.#depth--
     }
     this.#flush()
     return result
+  }
+
+  /**
+   * Runs `work` (synchronous checks and writes) inside this turn's shared transaction and resolves
+   * with its result once that transaction committed. Each `transaction` inside is a savepoint: a
+   * throw undoes only that write and rejects at once. Taking the write lock waits on a timer, not
+   * in SQLite's busy handler, so a lock held by another process does not stall this one.
+   */
+  async grouped<T>(work: () => T): Promise<Awaited<T>> {
+    if (this.#depth === 0 && !this.#group) {
+      this.#opening ??= this.#openGroup().finally(() => (this.#opening = null))
+      await this.#opening
+    }
+    if (this.#depth > 0) return await work()
+    this.#joining = true
+    let result: T
+    try {
+      result = work()
+    } finally {
+      this.#joining = false
+    }
+    const [, value] = await Promise.all([this.#group?.committed, result])
+    return value
+  }
+
+  async #openGroup(): Promise<void> {
+    await beginWithoutBlocking(this.db)
+    this.#startGroup()
+  }
+
+  // A grouped write met no open group (an outside write committed it meanwhile): open one now.
+  #joinGroup(): void {
+    if (!this.#group) {
+      this.statement("BEGIN IMMEDIATE").run()
+      this.#startGroup()
+    }
+    this.#group!.members++
+  }
+
+  #startGroup(): void {
+    const group = new SharedCommit()
+    this.#group = group
+    group.schedule(() => this.#commitGroup())
+  }
+
+  #commitGroup(): void {
+    const group = this.#group
+    if (!group) return
+    this.#group = null
+    try {
+      this.statement("COMMIT").run()
+    } catch (error) {
+      this.#undoAll(error)
+      group.settle(error)
+      return
+    }
+    this.groupStats.commits++
+    this.groupStats.writes += group.members
+    this.#flush()
+    group.settle()
+  }
+
+  // Rolls back the open transaction: its commit callbacks are dropped, its rollback callbacks run.
+  #undoAll(error: unknown): void {
+    this.#rollback(null)
+    this.#afterCommit = []
+    const undone = this.#afterRollback
+    this.#afterRollback = []
+    for (const callback of undone) this.#safely(() => callback(error))
   }
 
   // Undoes the outermost transaction (savepoint null) or one savepoint. A failed COMMIT can leave
@@ -170,6 +251,7 @@ export class Store {
   }
 
   close(): void {
+    if (this.#group) this.#commitGroup()
     this.resetStatements()
     this.db.close()
   }

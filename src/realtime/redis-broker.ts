@@ -56,6 +56,7 @@ const NODE_REFRESH_MS = 1_000
 
 /** A `RealtimeBroker` over Redis pub/sub, plus cluster request/reply. */
 export class RedisBroker implements RealtimeBroker {
+  readonly kind = "redis"
   readonly nodeId: string
   readonly #pub: RedisClient
   readonly #sub: RedisClient

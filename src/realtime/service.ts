@@ -18,7 +18,7 @@ import { DeliveryQueue } from "./delivery-queue.ts"
 import { Hub, type HubStats } from "./hub.ts"
 import { createRecordAccess } from "./record-access.ts"
 import { RecordFanout } from "./record-fanout.ts"
-import type { RedisBroker } from "./redis-broker.ts"
+import type { ClusterBroker } from "./cluster-broker.ts"
 import { tallyEvents, type EventTally } from "./event-tally.ts"
 import { hasLineBreak, type Message } from "./sse.ts"
 import type { SubscriptionOptions } from "./topics.ts"
@@ -71,7 +71,7 @@ export interface Realtime {
   /** Every connected client on every process. */
   clients(): Promise<ClientInfo[]>
   /** Counters per process and in total. */
-  stats(): Promise<{ total: HubStats; nodes: Array<NodeStats>; broker: "local" | "redis" }>
+  stats(): Promise<{ total: HubStats; nodes: Array<NodeStats>; broker: "local" | "redis" | "socket" }>
   /** Resolves once every event handed over so far has been written to its clients' queues. */
   idle(): Promise<void>
   /**
@@ -97,8 +97,8 @@ export interface RealtimeDeps {
   sliceSize?: number
   /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 200_000 (about 1.5 s of delivery at full speed) */
   maxBacklogFrames?: number
-  /** The Redis broker when running several processes; in-process delivery without one. */
-  cluster?: RedisBroker
+  /** The cluster broker when running several processes; in-process delivery without one. */
+  cluster?: ClusterBroker
   nodeId: string
 }
 
@@ -228,7 +228,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       const nodes = [localStats(), ...remote]
       const total: HubStats = { clients: 0, subscriptions: 0, eventsIn: 0, framesOut: 0, droppedSlowClients: 0 }
       for (const node of nodes) for (const key of Object.keys(total) as Array<keyof HubStats>) total[key] += node[key]
-      return { total, nodes, broker: cluster ? "redis" : "local" }
+      return { total, nodes, broker: cluster?.kind ?? "local" }
     },
     idle: () => queue.idle(),
     admitWrite: () => queue.whenBacklogAtMost(maxBacklog),

@@ -121,27 +121,30 @@ export class RecordService {
     const work = await this.#passwordWork(collection, null, input, "Failed to create record.")
     const built = buildRecord(collection, null, input, actor)
     const recordId = String(built.record.id)
-    return this.#withUploads(collection, recordId, uploads, "Failed to create record.", () => {
-      // Nothing below awaits (request hooks aside): the checks and the write see one state of the database.
-      const ruleRequest = { ...request, body: built.requestBody }
-      if (!superuser) {
-        if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
-          throw badRequest("Failed to create record.")
+    return this.#withUploads(collection, recordId, uploads, "Failed to create record.", () =>
+      // Nothing inside awaits (request hooks aside): the checks and the write see one state of the
+      // database, in this turn's shared transaction.
+      this.#deps.store.grouped(() => {
+        const ruleRequest = { ...request, body: built.requestBody }
+        if (!superuser) {
+          if (!this.#deps.rules.allowsVirtual(collection, collection.createRule!, built.record, ruleRequest)) {
+            throw badRequest("Failed to create record.")
+          }
+          const manageRule = collection.manageRule as string | null | undefined
+          if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+            actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
+          }
         }
-        const manageRule = collection.manageRule as string | null | undefined
-        if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
-          actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
-        }
-      }
-      const event = new RecordRequestEvent(ruleRequest, collection, built.record)
-      return answer(this.#deps.hooks.onRecordCreateRequest, event, (e) => {
-        const message = "Failed to create record."
-        const saved = this.#save(message, collection, () =>
-          this.#withFiles(collection, recordId, null, uploads, () =>
-            this.#deps.lifecycle.create(e.collection, e.record, (ev) => this.#validate(ev.collection, null, { ...built, record: ev.record }, input, actor, message, uploads, work))))
-        e.response = this.#respond(collection, saved, request, options, actor.manager)
-      })
-    })
+        const event = new RecordRequestEvent(ruleRequest, collection, built.record)
+        return answer(this.#deps.hooks.onRecordCreateRequest, event, (e) => {
+          const message = "Failed to create record."
+          const saved = this.#save(message, collection, () =>
+            this.#withFiles(collection, recordId, null, uploads, () =>
+              this.#deps.lifecycle.create(e.collection, e.record, (ev) => this.#validate(ev.collection, null, { ...built, record: ev.record }, input, actor, message, uploads, work))))
+          e.response = this.#respond(collection, saved, request, options, actor.manager)
+        })
+      }),
+    )
   }
 
   /** PATCH …/records/:id; `files` as for {@link create}. */
@@ -155,33 +158,41 @@ export class RecordService {
     const input = authFormText(collection, prepared.body)
     const uploads = prepared.uploads
     const work = await this.#passwordWork(collection, this.#deps.records.findById(collection, id), input, "Failed to update record.")
-    return this.#withUploads(collection, id, uploads, "Failed to update record.", () => {
-      // Nothing below awaits (request hooks aside): the row read here is the one the rules check and
-      // the write replaces, so a concurrent update cannot be silently undone.
-      const stored = this.#deps.records.findById(collection, id)
-      if (!stored) throw notFound()
-      const built = buildRecord(collection, stored, input, actor)
-      const ruleRequest = { ...request, body: built.requestBody }
-      if (!superuser) {
-        if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
-        const manageRule = collection.manageRule as string | null | undefined
-        if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
-          actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+    return this.#withUploads(collection, id, uploads, "Failed to update record.", () =>
+      // Nothing inside awaits (request hooks aside): the row read here is the one the rules check
+      // and the write replaces, so a concurrent update cannot be silently undone.
+      this.#deps.store.grouped(() => {
+        const stored = this.#deps.records.findById(collection, id)
+        if (!stored) throw notFound()
+        const built = buildRecord(collection, stored, input, actor)
+        const ruleRequest = { ...request, body: built.requestBody }
+        if (!superuser) {
+          if (!this.#deps.rules.allows(collection, collection.updateRule, id, ruleRequest)) throw notFound()
+          const manageRule = collection.manageRule as string | null | undefined
+          if (collection.type === "auth" && request.auth && typeof manageRule === "string") {
+            actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
+          }
         }
-      }
-      const event = new RecordRequestEvent(ruleRequest, collection, built.record)
-      return answer(this.#deps.hooks.onRecordUpdateRequest, event, (e) => {
-        const message = "Failed to update record."
-        const saved = this.#save(message, collection, () =>
-          this.#withFiles(collection, id, stored, uploads, () =>
-            this.#deps.lifecycle.update(e.collection, e.record, stored, (ev) => this.#validate(ev.collection, stored, { ...built, record: ev.record }, input, actor, message, uploads, work))))
-        e.response = this.#respond(collection, saved, request, options, actor.manager)
-      })
-    })
+        const event = new RecordRequestEvent(ruleRequest, collection, built.record)
+        return answer(this.#deps.hooks.onRecordUpdateRequest, event, (e) => {
+          const message = "Failed to update record."
+          const saved = this.#save(message, collection, () =>
+            this.#withFiles(collection, id, stored, uploads, () =>
+              this.#deps.lifecycle.update(e.collection, e.record, stored, (ev) => this.#validate(ev.collection, stored, { ...built, record: ev.record }, input, actor, message, uploads, work))))
+          e.response = this.#respond(collection, saved, request, options, actor.manager)
+        })
+      }),
+    )
   }
 
   /** DELETE …/records/:id; resolves once the deleted records' files are gone. */
   async delete(idOrName: string, id: string, request: RequestInfo): Promise<unknown> {
+    const response = await this.#deps.store.grouped(() => this.#delete(idOrName, id, request))
+    await this.#deps.files.settled()
+    return response
+  }
+
+  #delete(idOrName: string, id: string, request: RequestInfo): unknown {
     const collection = this.#writable(idOrName, "Missing collection context.")
     if (!isSuperuser(request.auth) && collection.deleteRule === null) throw onlySuperusers()
     const stored = this.#deps.records.findById(collection, id)
@@ -190,9 +201,7 @@ export class RecordService {
       throw badRequest("You can't delete the only existing superuser.")
     }
     const event = new RecordRequestEvent(request, collection, stored)
-    const response = await answer(this.#deps.hooks.onRecordDeleteRequest, event, (e) => this.#deps.lifecycle.delete(e.collection, e.record))
-    await this.#deps.files.settled()
-    return response
+    return answer(this.#deps.hooks.onRecordDeleteRequest, event, (e) => this.#deps.lifecycle.delete(e.collection, e.record))
   }
 
   #collection(idOrName: string, missing: string): Collection {

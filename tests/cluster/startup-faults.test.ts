@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import PocketBase from "pocketbase"
 import { waitFor } from "../support/realtime.ts"
 import { redisUnavailable, startRedis } from "../support/redis.ts"
 import { reportMissing } from "../support/requirements.ts"
 import { freePort, runCli, startServerProcess, superuserClient } from "../support/processes.ts"
+import { expectWorkersShareEvents } from "../support/workers.ts"
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-123" }
 const unavailable = redisUnavailable()
@@ -45,12 +45,6 @@ describe("broker at start", () => {
       await server.kill()
     }
   })
-
-  it("refuses --workers above 1 without a broker", () => {
-    const result = runCli("serve", "--workers=2", `--dir=${dataDir()}`)
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain("--workers above 1 needs --realtimeBroker")
-  })
 })
 
 describe.skipIf(unavailable !== null)("workers and outages through Redis", () => {
@@ -60,21 +54,7 @@ describe.skipIf(unavailable !== null)("workers and outages through Redis", () =>
     expect(runCli("superuser", "upsert", ADMIN.email, ADMIN.password, `--dir=${dir}`).code).toBe(0)
     const server = await startServerProcess(await freePort(), [`--dir=${dir}`, `--migrationsDir=${join(dir, "none")}`, `--realtimeBroker=${redis.url}`, "--workers=2"])
     try {
-      const admin = await superuserClient(server.url, ADMIN.email, ADMIN.password)
-      await waitFor(async () => (await admin.send("/api/realtime/stats", {})).nodes.length === 2, 10_000, "two worker processes to report in")
-      await admin.collections.create({ name: "notes", listRule: "", fields: [{ name: "text", type: "text" }] })
-      // Many connections through one port land on both workers (the kernel spreads them).
-      const clients = Array.from({ length: 12 }, () => new PocketBase(server.url))
-      const received = clients.map(() => [] as string[])
-      await Promise.all(clients.map((pb, i) => pb.collection("notes").subscribe("*", (e) => void received[i]!.push(e.record.text))))
-      const stats = await admin.send("/api/realtime/stats", {})
-      expect(stats.total.clients).toBe(12)
-      const listed = await admin.send("/api/realtime/clients", {})
-      expect(new Set(listed.items.map((c: { node: string }) => c.node)).size).toBe(2)
-      for (let i = 0; i < 4; i++) await admin.collection("notes").create({ text: `n${i}` })
-      await waitFor(() => received.every((r) => r.length === 4), 10_000, "every client to get all 4 notes")
-      for (const r of received) expect(r).toEqual(["n0", "n1", "n2", "n3"])
-      for (const pb of clients) await pb.realtime.unsubscribe()
+      await expectWorkersShareEvents(server, ADMIN)
     } finally {
       await server.kill("SIGTERM")
       await redis.dispose()

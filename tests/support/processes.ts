@@ -27,7 +27,9 @@ export function runCli(...args: string[]) {
 
 /** Starts `serve` with `flags` on `port` and waits until /api/health answers. */
 export async function startServerProcess(port: number, flags: string[]): Promise<ServerProcess> {
-  const child = Bun.spawn(["bun", CLI, "serve", `--http=127.0.0.1:${port}`, ...flags], { stdout: "pipe", stderr: "pipe" })
+  // One process unless the test asks for more (`serve` defaults to one per core).
+  const workers = flags.some((flag) => flag.startsWith("--workers")) ? [] : ["--workers=1"]
+  const child = Bun.spawn(["bun", CLI, "serve", `--http=127.0.0.1:${port}`, ...workers, ...flags], { stdout: "pipe", stderr: "pipe" })
   let text = ""
   const drain = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream) text += new TextDecoder().decode(chunk)

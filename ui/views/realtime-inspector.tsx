@@ -35,9 +35,9 @@ function optionsText(options: { query: Record<string, string>; headers: Record<s
 }
 
 function brokerText(stats: Stats): string {
-  if (stats.broker !== "redis") return "in-process"
+  if (stats.broker !== "redis" && stats.broker !== "socket") return "in-process"
   const lost = stats.nodes.some((n) => n.brokerHealthy === false)
-  return `Redis, ${stats.nodes.length} process${stats.nodes.length === 1 ? "" : "es"}${lost ? ", connection lost" : ""}`
+  return `${stats.broker === "redis" ? "Redis" : "local socket hub"}, ${stats.nodes.length} process${stats.nodes.length === 1 ? "" : "es"}${lost ? ", connection lost" : ""}`
 }
 
 const since = (connectedAt: string) => {
@@ -107,7 +107,7 @@ export function RealtimeInspector() {
         <LineChart title="Events per second by collection" series={eventSeries} unit="/s" />
         <LineChart title="Deliveries and drops per second" series={deliverySeries} unit="/s" />
       </div>
-      {stats && stats.broker === "redis" && (
+      {stats && (stats.broker === "redis" || stats.broker === "socket") && (
         <table>
           <caption>Processes</caption>
           <thead><tr><th scope="col">Process</th><th scope="col">Clients</th><th scope="col">Events in</th><th scope="col">Delivered</th><th scope="col">Dropped</th><th scope="col">Late / superseded</th><th scope="col">Redis</th></tr></thead>

@@ -11,7 +11,7 @@
 import { randomInt } from "../../core/random.ts"
 
 type Node =
-  | { kind: "set"; chars: string }
+  | { kind: "set"; chars: string[] }
   | { kind: "alt"; options: Node[][] }
   | { kind: "repeat"; node: Node; min: number; max: number }
 
@@ -65,9 +65,9 @@ class PatternParser {
       case "$":
         return null
       case ".":
-        return { kind: "set", chars: PRINTABLE }
+        return { kind: "set", chars: [...PRINTABLE] }
       case "[":
-        return { kind: "set", chars: this.#charClass() }
+        return { kind: "set", chars: [...this.#charClass()] }
       case "(": {
         if (this.#src.startsWith("?:", this.#pos)) this.#pos += 2
         const inner = this.#alternation()
@@ -76,9 +76,9 @@ class PatternParser {
         return { kind: "alt", options: [inner] }
       }
       case "\\":
-        return { kind: "set", chars: this.#escape() }
+        return { kind: "set", chars: [...this.#escape()] }
       default:
-        return { kind: "set", chars: ch }
+        return { kind: "set", chars: [ch] }
     }
   }
 
@@ -155,8 +155,7 @@ function render(nodes: Node[]): string {
   let out = ""
   for (const node of nodes) {
     if (node.kind === "set") {
-      const chars = [...node.chars]
-      out += chars[randomInt(chars.length)]!
+      out += node.chars[randomInt(node.chars.length)]!
     } else if (node.kind === "alt") {
       out += render(node.options[randomInt(node.options.length)]!)
     } else {

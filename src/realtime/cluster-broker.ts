@@ -1,0 +1,28 @@
+/**
+ * @module
+ * What realtime needs from a broker that spans processes: the Redis broker (across machines)
+ * and the unix-socket broker (the workers of one machine) both provide it.
+ */
+import type { RealtimeBroker } from "./broker.ts"
+
+/** Answers a cluster request addressed to every node; `undefined` sends no reply. */
+export type ClusterRequestHandler = (kind: string, payload: unknown) => unknown | Promise<unknown>
+
+/** A broker shared by several processes, with request/reply between them. */
+export interface ClusterBroker extends RealtimeBroker {
+  /** This process's id in the cluster. */
+  readonly nodeId: string
+  /** What joins the processes: Redis, or the unix-socket hub of one machine's workers. */
+  readonly kind: "redis" | "socket"
+  /** Whether this process's link to the other processes is up. */
+  readonly healthy: boolean
+  /** Record events delivered after later ones (late), and dropped because superseded. */
+  readonly orderStats: { late: number; superseded: number }
+  /** Installs the answerer for cluster requests (one per process). */
+  handleRequests(handler: ClusterRequestHandler): void
+  /** Asks every other live node; collects answers until all answered, `until` accepts one, or the timeout. */
+  ask(kind: string, payload: unknown, options: { timeoutMs: number; until?: (answer: unknown) => boolean }): Promise<unknown[]>
+  /** Ids of the live nodes, this one included. */
+  liveNodes(): Promise<string[]>
+  close(): Promise<void>
+}
