@@ -135,7 +135,8 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     writeGate,
     rateLimits: new RateLimits({
       settings,
-      counters: options.cluster ? new RedisRateCounters(config.realtimeBroker) : new MemoryRateCounters(),
+      // Shared through Redis when processes are joined by it; the unix-socket hub's workers count each on their own.
+      counters: options.cluster?.kind === "redis" ? new RedisRateCounters(config.realtimeBroker) : new MemoryRateCounters(),
       findCollection: (idOrName) => collections.find(idOrName),
     }),
     backups: new BackupsService({

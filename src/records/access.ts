@@ -1,10 +1,10 @@
 /**
  * @module
- * API rule evaluation (over SQL, or in memory when the rule needs no other rows): does a rule (plus, optionally, a client filter) hold for one stored
+ * API rule evaluation over SQL: does a rule (plus, optionally, a client filter) hold for one stored
  * record, or for a record that is not stored (a create's would-be row, a deleted row)?
  */
 import { SQLiteError, type SQLQueryBindings } from "bun:sqlite"
-import { compileMatcher, isFilterError, SelectBuilder, type SchemaLookup } from "../filter/index.ts"
+import { isFilterError, SelectBuilder, type SchemaLookup } from "../filter/index.ts"
 import { isSuperuser, type Collection, type RecordData, type RequestInfo } from "../core/types.ts"
 import type { Store } from "../db/store.ts"
 import { toColumn } from "./fields/index.ts"
@@ -69,17 +69,6 @@ export class RuleEvaluator {
 
   /** Whether a record that is not stored yet passes `rule`, evaluated over a one-row virtual table. */
   allowsVirtual(collection: Collection, rule: string, record: RecordData, request: RequestInfo): boolean {
-    // A rule that reads only this record and the request is decided in memory (the same answer as
-    // SQL gives, without building and running a query per create); others ask the database.
-    if (rule !== "" && !isSuperuser(request.auth)) {
-      try {
-        const match = compileMatcher(rule, { collection, schema: this.#schema })
-        if (match) return match(record, request)
-      } catch (error) {
-        if (isFilterError(error)) return false
-        throw error
-      }
-    }
     return this.passes({ collection, rule, request, target: { record }, unsaved: true })
   }
 

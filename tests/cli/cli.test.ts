@@ -66,7 +66,7 @@ describe("cli", () => {
       child.kill("SIGTERM")
       await child.exited
     }
-  })
+  }, 30_000) // `bun run start` starts a process per core
 
   it("creates, upserts and deletes superusers", async () => {
     const dir = join(tempRoot(), "pb_data")
