@@ -76,27 +76,30 @@ describe("realtime connections (pocketbun only)", () => {
   })
 
   /** A raw socket that opens the stream, reads PB_CONNECT for its clientId and then stops reading. */
-  async function stalledClient(url: string): Promise<string> {
+  async function stalledClient(url: string): Promise<{ id: string; socket: net.Socket; ended: () => boolean }> {
     const { port } = new URL(url)
     const socket = net.createConnection({ host: "127.0.0.1", port: Number(port) })
     sockets.push(socket)
     let text = ""
     socket.setEncoding("utf8")
+    let ended = false
     socket.on("data", (chunk) => (text += chunk))
+    for (const name of ["end", "close", "error"]) socket.on(name, () => (ended = true))
     socket.write(`GET /api/realtime HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)
     await waitFor(() => /id:([A-Za-z0-9]{40})\n/.test(text), 3000, "PB_CONNECT on the raw socket")
     socket.pause()
-    return /id:([A-Za-z0-9]{40})\n/.exec(text)![1]!
+    return { id: /id:([A-Za-z0-9]{40})\n/.exec(text)![1]!, socket, ended: () => ended }
   }
 
-  it("drops a stalled client once its buffer overflows, without delaying the others", async () => {
+  it("drops a stalled client once its buffer overflows and ends its stream, without delaying the others", async () => {
     server = await startPocketbun({ realtimeBuffer: 64 * 1024, realtimeHeartbeat: 60 })
     const hub = server.app.services.realtime.hub
     await server.admin.collections.create({ name: "blobs", ...OPEN, fields: [{ name: "body", type: "text", max: 500_000 }] })
     const pb = await sdk.make(server)
     const blobs = new EventCollector<RecordEventData>("active blobs/*")
     await pb.collection("blobs").subscribe("*", blobs.push)
-    const stalledId = await stalledClient(server.url)
+    const stalled = await stalledClient(server.url)
+    const stalledId = stalled.id
     expect((await postRealtime(server.url, { clientId: stalledId, subscriptions: ["blobs/*"] })).status).toBe(204)
     expect(hub.stats().clients).toBe(2)
 
@@ -117,6 +120,10 @@ describe("realtime connections (pocketbun only)", () => {
     expect(Math.max(...latencies)).toBeLessThan(1000)
     expect(hub.clientById(stalledId)).toBeUndefined()
     expect(hub.stats().clients).toBe(1)
+    // The stream is ended, not only forgotten: once the reader reads again it reaches the end of
+    // the stream (or a reset) instead of silence, so EventSource and the SDK reconnect.
+    stalled.socket.resume()
+    await waitFor(stalled.ended, 3000, "the end of the dropped client's stream")
     const last = await server.admin.collection("blobs").create({ body: "small" })
     expect((await blobs.next()).record.id).toBe(last.id)
   }, 30_000)
