@@ -103,3 +103,31 @@ export class CommitSequencer<T> {
     this.#drain()
   }
 }
+
+/** The sequence numbers already taken: every number up to `floor`, plus the ones above it. */
+export class SeenNumbers {
+  #floor: number
+  readonly #above = new Set<number>()
+
+  /** @param floor every number up to it counts as seen */
+  constructor(floor: number) {
+    this.#floor = floor
+  }
+
+  /** Every number up to this one was seen. */
+  get floor(): number {
+    return this.#floor
+  }
+
+  has(seq: number): boolean {
+    return seq <= this.#floor || this.#above.has(seq)
+  }
+
+  /** Marks `seq` seen; false when it already was. */
+  add(seq: number): boolean {
+    if (this.has(seq)) return false
+    this.#above.add(seq)
+    while (this.#above.delete(this.#floor + 1)) this.#floor++
+    return true
+  }
+}

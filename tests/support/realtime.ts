@@ -73,6 +73,14 @@ function preview(items: unknown[]): string {
   return text.length > 400 ? `${text.slice(0, 400)}…` : text
 }
 
+/**
+ * Whether a record or custom frame's `id:` is right for the target: PocketBase repeats the client
+ * id; pocketbun sends the event's resume cursor (digits) so EventSource can hand it back.
+ */
+export function isEventFrameId(target: string, id: string, clientId: string): boolean {
+  return target === "pocketbun" ? /^\d+$/.test(id) : id === clientId
+}
+
 /** A `{action, record}` record event as the SDK hands it to a callback. */
 export interface RecordEventData {
   action: string
