@@ -25,7 +25,7 @@ export type LoggedEvent = { seq: number; event: RecordChangeEvent | CustomMessag
 
 /** Events read back per query. */
 const READ_BATCH = 1_000
-/** The log is pruned after every this many events. */
+/** The log is pruned after every this many events at most (a tenth of a small window). */
 const PRUNE_EVERY = 1_000
 
 /** Compact row shapes: the collection is stored by id and read back as it is now. */
@@ -36,11 +36,13 @@ export class ChangeLog {
   readonly #store: Store
   readonly #collections: CollectionRegistry
   readonly #window: ResumeWindow
+  readonly #pruneEvery: number
 
   constructor(store: Store, collections: CollectionRegistry, window: ResumeWindow = DEFAULT_RESUME_WINDOW) {
     this.#store = store
     this.#collections = collections
     this.#window = window
+    this.#pruneEvery = Math.max(1, Math.min(PRUNE_EVERY, Math.floor(window.events / 10)))
   }
 
   /** Numbers and logs the event; runs inside the writing transaction (or opens one). */
@@ -58,7 +60,7 @@ export class ChangeLog {
 
   /** Prunes now and then; call after the commit of a numbered event. */
   committed(seq: number): void {
-    if (seq % PRUNE_EVERY === 0) this.#store.pruneChangeLog(this.#window.events, this.#window.ms)
+    if (seq % this.#pruneEvery === 0) this.#store.pruneChangeLog(this.#window.events, this.#window.ms)
   }
 
   /** The last number handed out. */

@@ -98,9 +98,9 @@ export interface RawStream {
   close(): Promise<void>
 }
 
-/** Opens the SSE stream with plain fetch and waits (3 s) for the first frame. */
-export async function openRawStream(url: string, init?: RequestInit): Promise<RawStream> {
-  const response = await fetch(`${url}/api/realtime`, init)
+/** Opens the SSE stream with plain fetch (`query` like `?a=b`) and waits (3 s) for the first frame. */
+export async function openRawStream(url: string, init?: RequestInit, query = ""): Promise<RawStream> {
+  const response = await fetch(`${url}/api/realtime${query}`, init)
   if (!response.body) throw new Error(`GET /api/realtime answered ${response.status} without a body`)
   const reader = new SseReader(response.body)
   await reader.until((t) => t.includes("\n\n"), "the PB_CONNECT frame")
