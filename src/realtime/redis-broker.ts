@@ -82,6 +82,7 @@ export class RedisBroker implements RealtimeBroker {
   #changeLog: ChangeLog | null = null
   #seen: SeenNumbers | null = null
   #reader: Timer | null = null
+  #onLost: () => void = () => {}
 
   private constructor(options: RedisBrokerOptions) {
     this.nodeId = options.nodeId
@@ -157,10 +158,12 @@ export class RedisBroker implements RealtimeBroker {
 
   /**
    * Reads numbered events this process has not seen back from the change log, starting after
-   * `seq` (the last number committed before this process started).
+   * `seq` (the last number committed before this process started). `onLost` runs when numbers
+   * it never saw were pruned before it could read them.
    */
-  readMissedFrom(log: ChangeLog, seq: number): void {
+  readMissedFrom(log: ChangeLog, seq: number, onLost: () => void): void {
     this.#changeLog = log
+    this.#onLost = onLost
     this.#seen = new SeenNumbers(seq)
     this.#reader = setInterval(() => this.#readMissed(), READ_MISSED_MS)
   }
@@ -289,6 +292,13 @@ export class RedisBroker implements RealtimeBroker {
     const seen = this.#seen
     if (!log || !seen || this.#closed) return
     try {
+      const floor = log.floor()
+      if (seen.floor < floor) {
+        // Numbers we never saw were pruned (an outage longer than the window): they are lost.
+        seen.skipThrough(floor)
+        this.#log("realtime broker: events missed for longer than the resume window are lost; clients are disconnected so they resume and learn it")
+        this.#onLost()
+      }
       for (const { seq, event } of log.between(seen.floor, log.latest(), (n) => seen.has(n))) this.#sequence(seq, event)
     } catch (error) {
       console.error("realtime: reading the change log failed", error)

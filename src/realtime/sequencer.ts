@@ -123,6 +123,14 @@ export class SeenNumbers {
     return seq <= this.#floor || this.#above.has(seq)
   }
 
+  /** Counts every number up to `seq` as seen (they can no longer come). */
+  skipThrough(seq: number): void {
+    if (seq <= this.#floor) return
+    for (const n of this.#above) if (n <= seq) this.#above.delete(n)
+    this.#floor = seq
+    while (this.#above.delete(this.#floor + 1)) this.#floor++
+  }
+
   /** Marks `seq` seen; false when it already was. */
   add(seq: number): boolean {
     if (this.has(seq)) return false

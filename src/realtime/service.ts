@@ -150,7 +150,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   // Events committed before this process started are never handed over here.
   const handedOver = { seq: log.latest() }
   connectBroker(broker, { hub, fanout, queue, handedOver })
-  cluster?.readMissedFrom(log, handedOver.seq)
+  // Clients that lost events reconnect, and their resume says `complete: false`.
+  cluster?.readMissedFrom(log, handedOver.seq, () => hub.closeAll())
   publishCommittedChanges({ hooks, log, collections: deps.collections, broker, fanout, nodeId })
   holdWritersBack(hooks, queue, deps.maxBacklogFrames ?? 50_000)
 
