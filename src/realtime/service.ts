@@ -62,6 +62,13 @@ export interface Realtime {
   stats(): Promise<{ total: HubStats; nodes: Array<NodeStats> }>
   /** Resolves once every event handed over so far has been written to its clients' queues. */
   idle(): Promise<void>
+  /**
+   * Flow control for writers: nothing while the delivery backlog is short; while more than
+   * `maxBacklogFrames` frames wait, a promise that resolves once it is short again. A write
+   * answers as soon as it commits, so without this, writers faster than delivery would grow the
+   * queue (and every subscriber's delay) without bound.
+   */
+  admitWrite(): Promise<void> | null
 }
 
 /** What realtime needs from the rest of the app. */
@@ -76,10 +83,7 @@ export interface RealtimeDeps {
   bufferBytes?: number
   /** Frames per delivery slice before yielding to the event loop. @default 250 */
   sliceSize?: number
-  /**
-   * Frames that may wait for delivery before record writes through the API are held back (at
-   * their request hook) until the backlog is below it again. @default 50_000
-   */
+  /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 200_000 (about 1.5 s of delivery at full speed) */
   maxBacklogFrames?: number
   /** How long and how many events the change log keeps for resuming clients. @default 5 minutes and 100,000 events */
   resumeWindow?: ResumeWindow
@@ -124,21 +128,6 @@ function messageSender(hooks: AppHooks) {
   }
 }
 
-/**
- * Flow control: a write answers as soon as it commits, but while more than `limit` frames wait
- * for delivery, new record writes through the API wait before they start. Without it, writers
- * faster than delivery would grow the queue (and every subscriber's delay) without bound.
- */
-function holdWritersBack(hooks: AppHooks, queue: DeliveryQueue, limit: number): void {
-  const admit = (e: { next(): Promise<void> | void }) => {
-    const wait = queue.whenBacklogAtMost(limit)
-    return wait ? wait.then(() => e.next()) : e.next()
-  }
-  for (const hook of [hooks.onRecordCreateRequest, hooks.onRecordUpdateRequest, hooks.onRecordDeleteRequest]) {
-    hook.bind({ id: "realtime-backpressure", priority: -100, func: admit })
-  }
-}
-
 /** Builds this process's realtime and connects it to the hooks and the broker. */
 export function startRealtime(deps: RealtimeDeps): Realtime {
   const { hooks, cluster, nodeId, loadAuth } = deps
@@ -153,7 +142,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   // Clients that lost events reconnect, and their resume says `complete: false`.
   cluster?.readMissedFrom(log, handedOver.seq, () => hub.closeAll())
   publishCommittedChanges({ hooks, log, collections: deps.collections, broker, fanout, nodeId })
-  holdWritersBack(hooks, queue, deps.maxBacklogFrames ?? 50_000)
+  const maxBacklog = deps.maxBacklogFrames ?? 200_000
 
   const subscribeHere = async (request: SubscribeRequest) => {
     const done = applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
@@ -222,5 +211,6 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       return { total, nodes }
     },
     idle: () => queue.idle(),
+    admitWrite: () => queue.whenBacklogAtMost(maxBacklog),
   }
 }
