@@ -59,6 +59,8 @@ const NODE_TTL_MS = 5_000
 const NODE_REFRESH_MS = 1_000
 /** How often the change log is read for numbers pub/sub did not bring. */
 const READ_MISSED_MS = 250
+/** How long a gap in the numbers may wait for pub/sub before the log is read for it. */
+const GAP_READ_MS = 20
 
 /** A `RealtimeBroker` over Redis pub/sub, plus cluster request/reply. */
 export class RedisBroker implements RealtimeBroker {
@@ -82,6 +84,7 @@ export class RedisBroker implements RealtimeBroker {
   #changeLog: ChangeLog | null = null
   #seen: SeenNumbers | null = null
   #reader: Timer | null = null
+  #gapRead: Timer | null = null
   #onLost: () => void = () => {}
 
   private constructor(options: RedisBrokerOptions) {
@@ -222,6 +225,7 @@ export class RedisBroker implements RealtimeBroker {
     this.#closed = true
     if (this.#refresher) clearInterval(this.#refresher)
     if (this.#reader) clearInterval(this.#reader)
+    if (this.#gapRead) clearTimeout(this.#gapRead)
     this.#sequencer.close()
     try {
       await this.#pub.hdel(this.#channels.nodes, this.nodeId)
@@ -257,7 +261,7 @@ export class RedisBroker implements RealtimeBroker {
     this.#healthy = healthy
     // Schema changes are not in the change log: re-read collections after an outage.
     if (healthy) this.#dispatch({ type: "schema", node: "" })
-    this.#log(healthy ? "realtime broker: Redis reachable again, cross-process delivery resumed" : "realtime broker: Redis unreachable, delivering to local clients only (reconnecting)")
+    this.#log(healthy ? "realtime broker: Redis reachable again, cross-process delivery resumed" : "realtime broker: Redis unreachable, other processes' events now come from the change log (reconnecting)")
   }
 
   #onEvent(message: string): void {
@@ -285,6 +289,14 @@ export class RedisBroker implements RealtimeBroker {
   #sequence(seq: number, event: RealtimeEvent | null): void {
     if (this.#seen && !this.#seen.add(seq)) return
     this.#sequencer.push(seq, event)
+    // An earlier number is missing: it is committed (numbers are taken in commit order), so
+    // unless pub/sub brings it at once, the log has it; later events must not wait long for it.
+    if (this.#changeLog && this.#sequencer.waiting && !this.#gapRead) {
+      this.#gapRead = setTimeout(() => {
+        this.#gapRead = null
+        this.#readMissed()
+      }, GAP_READ_MS)
+    }
   }
 
   #readMissed(): void {

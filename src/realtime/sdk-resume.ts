@@ -19,15 +19,10 @@
  * `RealtimeService` internals (`initConnect`, `disconnect`, `eventSource`), stable since 0.15.
  */
 
-/** What `PB_RESUME` reports after a reconnect. */
-export interface ResumeReport {
-  /** The cursor the client resumed from. */
-  from: string
-  /** Frames replayed before the live ones. */
-  replayed: number
-  /** False when events were lost (cursor too old or unknown): refetch. */
-  complete: boolean
-}
+import type { ResumeOutcome } from "./resume.ts"
+
+/** What `PB_RESUME` reports after a reconnect: `complete: false` means events were lost (refetch). */
+export type ResumeReport = ResumeOutcome
 
 export interface ResumeOptions {
   /** Called after every reconnect with what the server could replay. */

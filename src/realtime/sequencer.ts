@@ -39,6 +39,11 @@ export class CommitSequencer<T> {
     return this.#late
   }
 
+  /** Whether items wait for a missing earlier number. */
+  get waiting(): boolean {
+    return this.#pending.size > 0
+  }
+
   /** Items dropped because a later item for the same key was delivered first. */
   get superseded(): number {
     return this.#superseded
