@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "bun:test"
 import PocketBase from "pocketbase"
+import { EventSource } from "eventsource"
 import { resumeRealtime, type ResumeReport } from "pocketbun/sdk-resume"
 import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
 import { createUser, EventCollector, openRawStream, postRealtime, SdkClients, waitFor, type RawStream, type RecordEventData } from "../support/realtime.ts"
