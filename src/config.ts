@@ -23,6 +23,10 @@ export interface Config {
   realtimeMaxLifetime: number
   /** Outbound buffer per realtime client, in bytes; a client that overflows it is disconnected. @default 1024 * 1024 */
   realtimeBuffer: number
+  /** Seconds of realtime events kept for clients that resume after a reconnect (with `realtimeResumeEvents`, whichever keeps more). @default 300 */
+  realtimeResumeWindow: number
+  /** Realtime events kept for clients that resume after a reconnect (with `realtimeResumeWindow`, whichever keeps more). @default 100000 */
+  realtimeResumeEvents: number
   /** Redis URL for realtime across machines (`unix:PATH` is how workers reach their parent's hub); empty = one machine. @default "" */
   realtimeBroker: string
   /** Start in local-only mode (with a warning) when the broker is unreachable, instead of exiting. @default false */
@@ -54,6 +58,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   realtimeIdleTimeout: 300,
   realtimeMaxLifetime: 1800,
   realtimeBuffer: 1024 * 1024,
+  realtimeResumeWindow: 300,
+  realtimeResumeEvents: 100_000,
   realtimeBroker: "",
   realtimeBrokerOptional: false,
   workers: availableParallelism(),
@@ -69,7 +75,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "thumbMaxPixels"])
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "realtimeResumeWindow", "realtimeResumeEvents", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "thumbMaxPixels"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
 export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort", "mailLog"])
@@ -84,6 +90,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   realtimeIdleTimeout: "POCKETBUN_REALTIME_IDLE_TIMEOUT",
   realtimeMaxLifetime: "POCKETBUN_REALTIME_MAX_LIFETIME",
   realtimeBuffer: "POCKETBUN_REALTIME_BUFFER",
+  realtimeResumeWindow: "POCKETBUN_REALTIME_RESUME_WINDOW",
+  realtimeResumeEvents: "POCKETBUN_REALTIME_RESUME_EVENTS",
   realtimeBroker: "POCKETBUN_REALTIME_BROKER",
   realtimeBrokerOptional: "POCKETBUN_REALTIME_BROKER_OPTIONAL",
   workers: "POCKETBUN_WORKERS",

@@ -67,7 +67,8 @@ export async function startTarget(target: Target, port: number, options: { serve
     // One process unless asked (the RSS and CPU figures read this process; the cluster benchmark asks for more).
     const serveArgs = options.serveArgs ?? []
     const workers = serveArgs.some((arg) => arg.startsWith("--workers")) ? [] : ["--workers=1"]
-    argv = ["bun", ...profile, "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`, ...workers, ...serveArgs]
+    // RTBENCH_POCKETBUN_ROOT=DIR runs the server from another checkout (before/after comparisons).
+    argv = ["bun", ...profile, join(process.env.RTBENCH_POCKETBUN_ROOT ?? ROOT, "src/cli.ts"), "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`, ...workers, ...serveArgs]
   } else if (target === "pocketbase") {
     const migrations = join(dir, "migrations")
     await run(["pocketbase", "superuser", "upsert", EMAIL, PASSWORD, "--dir", dir, "--migrationsDir", migrations])

@@ -4,6 +4,7 @@
  * and the unix-socket broker (the workers of one machine) both provide it.
  */
 import type { RealtimeBroker } from "./broker.ts"
+import type { ChangeLog } from "./change-log.ts"
 
 /** Answers a cluster request addressed to every node; `undefined` sends no reply. */
 export type ClusterRequestHandler = (kind: string, payload: unknown) => unknown | Promise<unknown>
@@ -18,6 +19,12 @@ export interface ClusterBroker extends RealtimeBroker {
   readonly healthy: boolean
   /** Record events delivered after later ones (late), and dropped because superseded. */
   readonly orderStats: { late: number; superseded: number }
+  /**
+   * Also reads committed events from the shared change log, so events the transport dropped (a
+   * Redis outage) still arrive, once each; `onLost` runs when some were pruned before being read.
+   * Only the Redis broker needs it: the socket hub of one machine's workers does not drop events.
+   */
+  readMissedFrom?(log: ChangeLog, seq: number, onLost: () => void): void
   /** Installs the answerer for cluster requests (one per process). */
   handleRequests(handler: ClusterRequestHandler): void
   /** Asks every other live node; collects answers until all answered, `until` accepts one, or the timeout. */

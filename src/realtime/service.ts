@@ -12,7 +12,9 @@ import type { RuleEvaluator } from "../records/access.ts"
 import type { CollectionRegistry } from "../records/collections.ts"
 import type { RecordRenderer } from "../records/expand.ts"
 import { connectBroker, LocalBroker, type RealtimeBroker } from "./broker.ts"
+import { ChangeLog, type ResumeWindow } from "./change-log.ts"
 import { DEFAULT_BUFFER_BYTES, STORE_IP, type Client } from "./client.ts"
+import type { CustomMessageEvent } from "./events.ts"
 import { publishCommittedChanges } from "./commit-feed.ts"
 import { DeliveryQueue } from "./delivery-queue.ts"
 import { Hub, type HubStats } from "./hub.ts"
@@ -20,6 +22,7 @@ import { createRecordAccess } from "./record-access.ts"
 import { RecordFanout } from "./record-fanout.ts"
 import type { ClusterBroker } from "./cluster-broker.ts"
 import { tallyEvents, type EventTally } from "./event-tally.ts"
+import { resumeIfAsked } from "./resume.ts"
 import { hasLineBreak, type Message } from "./sse.ts"
 import type { SubscriptionOptions } from "./topics.ts"
 import { applySubscriptions, type SubscribeRequest } from "./subscribe-request.ts"
@@ -97,6 +100,8 @@ export interface RealtimeDeps {
   sliceSize?: number
   /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 200_000 (about 1.5 s of delivery at full speed) */
   maxBacklogFrames?: number
+  /** How long and how many events the change log keeps for resuming clients. @default 5 minutes and 100,000 events */
+  resumeWindow?: ResumeWindow
   /** The cluster broker when running several processes; in-process delivery without one. */
   cluster?: ClusterBroker
   nodeId: string
@@ -161,11 +166,21 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const queue = new DeliveryQueue((error) => hub.reportError(error), deps.sliceSize)
   const fanout = new RecordFanout(hub, createRecordAccess(deps), queue)
   const broker: RealtimeBroker = cluster ?? new LocalBroker()
-  connectBroker(broker, { hub, fanout, queue })
-  publishCommittedChanges({ hooks, store: deps.store, collections: deps.collections, broker, fanout, nodeId })
+  const log = new ChangeLog(deps.store, deps.collections, deps.resumeWindow)
+  // Events committed before this process started are never handed over here.
+  const handedOver = { seq: log.latest() }
+  connectBroker(broker, { hub, fanout, queue, handedOver })
+  // Clients that lost events reconnect, and their resume says `complete: false`.
+  cluster?.readMissedFrom?.(log, handedOver.seq, () => hub.closeAll())
+  publishCommittedChanges({ hooks, log, collections: deps.collections, broker, fanout, nodeId })
   const maxBacklog = deps.maxBacklogFrames ?? 200_000
 
-  const subscribeHere = (request: SubscribeRequest) => applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
+  const subscribeHere = async (request: SubscribeRequest) => {
+    const done = applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
+    if (isThenable(done)) await done
+    const client = hub.clientById(String((request.body as { clientId?: unknown }).clientId))
+    if (client) resumeIfAsked(client, { log, fanout, handedOver: handedOver.seq })
+  }
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
   const tally = tallyEvents(broker)
   const localStats = (): NodeStats => ({
@@ -199,12 +214,15 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     nodeId,
     publish(topic, data) {
       if (typeof topic !== "string" || topic === "") throw new TypeError("realtime.publish needs a topic")
-      void broker.publish({ type: "custom", topic, data })
+      if (hasLineBreak(topic)) throw new TypeError("realtime topic must not contain line breaks")
+      const event: CustomMessageEvent = { type: "custom", topic, data }
+      const seq = log.append(event)
+      void broker.publish(event)
+      log.committed(seq)
     },
     async subscribe(request) {
       try {
-        const done = subscribeHere(request)
-        if (isThenable(done)) await done
+        await subscribeHere(request)
         return
       } catch (error) {
         const elsewhere = error instanceof ApiError && error.status === 404 && cluster
