@@ -17,6 +17,9 @@ const USAGE = `usage:
                   [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
                   [--workers=N] [--reusePort] [--readWorkers=2] [--bodyLimit=33554432]
                   [--loginMaxFailures=5] [--loginMaxIpFailures=20] [--loginWindow=60]
+                  [--realtimeWsMaxSubscriptions=1000] [--realtimeWsSubscribeRate=10]
+                  [--realtimeWsPerIp=100] [--realtimeWsPerUser=20]
+  pocketbun bridge --config=FILE
   pocketbun superuser upsert|create EMAIL PASSWORD [--dir=./pb_data]
   pocketbun superuser delete EMAIL [--dir=./pb_data]
   pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=./migrations]`
@@ -25,6 +28,7 @@ const SERVE_FLAGS: Array<keyof Config> = [
   "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
   "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
   "loginMaxFailures", "loginMaxIpFailures", "loginWindow",
+  "realtimeWsMaxSubscriptions", "realtimeWsSubscribeRate", "realtimeWsPerIp", "realtimeWsPerUser",
 ]
 
 async function main(argv: string[]): Promise<number> {

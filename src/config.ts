@@ -38,6 +38,14 @@ export interface Config {
   loginMaxIpFailures: number
   /** Login throttle window in seconds. @default 60 */
   loginWindow: number
+  /** Subscriptions one realtime WebSocket may request (`*` counts as one). @default 1000 */
+  realtimeWsMaxSubscriptions: number
+  /** Subscribe messages one realtime WebSocket may send per second. @default 10 */
+  realtimeWsSubscribeRate: number
+  /** Realtime WebSockets per client IP; more upgrades are refused with 429. @default 100 */
+  realtimeWsPerIp: number
+  /** Realtime WebSockets authenticated as one record; more get a 429 error on auth. @default 20 */
+  realtimeWsPerUser: number
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -57,12 +65,17 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   loginMaxFailures: 5,
   loginMaxIpFailures: 20,
   loginWindow: 60,
+  realtimeWsMaxSubscriptions: 1000,
+  realtimeWsSubscribeRate: 10,
+  realtimeWsPerIp: 100,
+  realtimeWsPerUser: 20,
 })
 
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow"])
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow",
+  "realtimeWsMaxSubscriptions", "realtimeWsSubscribeRate", "realtimeWsPerIp", "realtimeWsPerUser"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
 export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort"])
@@ -85,6 +98,10 @@ const ENV_NAMES: Record<keyof Config, string> = {
   loginMaxFailures: "POCKETBUN_LOGIN_MAX_FAILURES",
   loginMaxIpFailures: "POCKETBUN_LOGIN_MAX_IP_FAILURES",
   loginWindow: "POCKETBUN_LOGIN_WINDOW",
+  realtimeWsMaxSubscriptions: "POCKETBUN_REALTIME_WS_MAX_SUBSCRIPTIONS",
+  realtimeWsSubscribeRate: "POCKETBUN_REALTIME_WS_SUBSCRIBE_RATE",
+  realtimeWsPerIp: "POCKETBUN_REALTIME_WS_PER_IP",
+  realtimeWsPerUser: "POCKETBUN_REALTIME_WS_PER_USER",
 }
 
 /** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */

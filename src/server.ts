@@ -7,6 +7,8 @@
 import type { Server } from "bun"
 import type { App } from "./app.ts"
 import { BootstrapEvent, ServeEvent, TerminateEvent } from "./hooks/index.ts"
+import { createWsTransport, type WsTransport } from "./realtime/ws-transport.ts"
+import { identify } from "./auth/identify.ts"
 
 /** How long a stopping server waits for in-flight requests before cutting them. @default 2000 */
 const STOP_GRACE_MS = 2_000
@@ -24,6 +26,7 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
   const { hooks } = app
   await hooks.onBootstrap.trigger(new BootstrapEvent(app))
   let server: Server<unknown> | null = null
+  const sockets = realtimeSockets(app)
   const event = new ServeEvent(app, hostname, port)
   await hooks.onServe.trigger(event, (e) => {
     server = Bun.serve({
@@ -32,7 +35,8 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
       reusePort,
       // PocketBase's default body limit is enforced by the app (for its 413 body); this is only a backstop.
       maxRequestBodySize: app.services.config.bodyLimit * 2,
-      fetch: (request, server) => app.fetch(request, { server }),
+      fetch: (request, server) => (sockets.handles(request) ? sockets.upgrade(request, server) : app.fetch(request, { server })),
+      websocket: sockets.websocket,
     })
     e.url = `http://${hostname}:${server.port}`
   })
@@ -51,4 +55,24 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
       })
     },
   }
+}
+
+/** The realtime WebSocket transport over an app's hub, with the app's auth, rendering and limits. */
+function realtimeSockets(app: App): WsTransport {
+  const { realtime, hooks, collections, records, recordService, config } = app.services
+  return createWsTransport({
+    hub: realtime.hub,
+    subscribeHook: hooks.onRealtimeSubscribeRequest,
+    identify: (token) => identify(token, { findCollection: (id) => collections.find(id), findRecord: (collection, id) => records.findById(collection, id) }),
+    renderAuth: (auth) => recordService.renderer.render(auth.collection, [auth.record], { auth, context: "default", method: "GET", query: {}, headers: {}, body: {} })[0]!,
+    collections: () => collections.all(),
+    ipOf: (request, server) => server.requestIP(request)?.address ?? "",
+    heartbeatSeconds: config.realtimeHeartbeat,
+    limits: {
+      maxSubscriptions: config.realtimeWsMaxSubscriptions,
+      subscribesPerSecond: config.realtimeWsSubscribeRate,
+      connectionsPerIp: config.realtimeWsPerIp,
+      connectionsPerUser: config.realtimeWsPerUser,
+    },
+  })
 }

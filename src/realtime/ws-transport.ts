@@ -1,0 +1,269 @@
+/**
+ * @module
+ * `GET /api/realtime/ws`: realtime over one WebSocket, on Bun's native WebSocket server. Each
+ * socket is an ordinary hub client (same topics, rules, per-client order and bounded queue as
+ * SSE), drained by a sink that writes JSON messages instead of SSE frames. Auth comes from a
+ * message, never from the URL; subscribing goes through the same validation and hook as
+ * `POST /api/realtime`.
+ */
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun"
+import { ApiError } from "../core/errors.ts"
+import type { AuthContext, Collection } from "../core/types.ts"
+import { isThenable } from "../hooks/index.ts"
+import { STORE_IP, type Client, type ClientSink } from "./client.ts"
+import { authKey } from "./fanout-groups.ts"
+import type { Hub } from "./hub.ts"
+import { applySubscriptions, bindSubscribeBody, validateSubscribeBody, type SubscribeHook } from "./subscribe-request.ts"
+import { decodeFrameTail, errorMessage, expandTopic, parseIncoming, socketMessage } from "./ws-messages.ts"
+
+/** The path the upgrade is served on. */
+export const WS_PATH = "/api/realtime/ws"
+
+/** Limits per connection, IP and user. */
+export interface WsLimits {
+  /** Subscriptions one connection may hold (as requested: `*` counts as one). @default 1000 */
+  maxSubscriptions: number
+  /** Subscribe messages one connection may send per second. @default 10 */
+  subscribesPerSecond: number
+  /** Open connections per client IP; more are refused with 429. @default 100 */
+  connectionsPerIp: number
+  /** Connections authenticated as the same record; more get a 429 `error` on auth. @default 20 */
+  connectionsPerUser: number
+}
+
+/** What the transport needs from the app. */
+export interface WsTransportDeps {
+  hub: Hub
+  subscribeHook: SubscribeHook
+  /** The auth context a token stands for, or null. */
+  identify(token: string): AuthContext | null
+  /** The auth record as its owner reads it (for the `auth` answer). */
+  renderAuth(auth: AuthContext): Record<string, unknown>
+  collections(): readonly Collection[]
+  /** The peer IP of a request. */
+  ipOf(request: Request, server: Server<unknown>): string
+  limits: WsLimits
+  /** Seconds without traffic before Bun pings, and again before it closes the socket. @default 25 */
+  heartbeatSeconds?: number
+}
+
+/** Per-socket state Bun keeps on `ws.data`. */
+interface SocketData {
+  ip: string
+  connection?: WsConnection
+}
+
+/** Bytes Bun may buffer for one socket before the sink stops writing and waits for `drain`. */
+const SOCKET_HIGH_WATER = 256 * 1024
+
+/** Shared converted messages: equal frame tails (fan-out shares them across clients) convert once. */
+const converted = new WeakMap<Uint8Array, string>()
+
+/** The transport: `upgrade` for the server's fetch, `websocket` for `Bun.serve`. */
+export interface WsTransport {
+  /** Whether the request is for this transport. */
+  handles(request: Request): boolean
+  /** Upgrades the request (undefined once upgraded) or answers it (429, 400). */
+  upgrade(request: Request, server: Server<unknown>): Response | undefined
+  websocket: WebSocketHandler<SocketData>
+}
+
+/** Builds the transport over an app's hub. */
+export function createWsTransport(deps: WsTransportDeps): WsTransport {
+  const perIp = new Map<string, number>()
+  const perUser = new Map<string, number>()
+  const heartbeat = Math.max(5, deps.heartbeatSeconds ?? 25)
+  const counts = { perIp, perUser }
+  return {
+    handles: (request) => new URL(request.url).pathname === WS_PATH,
+    upgrade(request, server) {
+      if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+        return Response.json({ status: 400, message: "Expected a WebSocket upgrade.", data: {} }, { status: 400 })
+      }
+      const ip = deps.ipOf(request, server)
+      if ((perIp.get(ip) ?? 0) >= deps.limits.connectionsPerIp) {
+        return Response.json({ status: 429, message: "Too many realtime connections from this address.", data: {} }, { status: 429 })
+      }
+      // Counted now, so concurrent upgrades cannot overshoot the limit before `open` runs.
+      increment(perIp, ip)
+      if (server.upgrade(request, { data: { ip } satisfies SocketData })) return undefined
+      decrement(perIp, ip)
+      return Response.json({ status: 400, message: "WebSocket upgrade failed.", data: {} }, { status: 400 })
+    },
+    websocket: {
+      // Bun pings a socket quiet for `idleTimeout` seconds and closes it if nothing answers.
+      idleTimeout: heartbeat * 2,
+      sendPings: true,
+      // Backpressure is ours to handle (see `drain`): Bun must never drop or close on it.
+      backpressureLimit: 64 * 1024 * 1024,
+      closeOnBackpressureLimit: false,
+      open(ws) {
+        ws.data.connection = new WsConnection(ws, deps, counts)
+      },
+      message(ws, text) {
+        void ws.data.connection?.receive(text)
+      },
+      drain(ws) {
+        ws.data.connection?.flush()
+      },
+      close(ws) {
+        decrement(perIp, ws.data.ip)
+        ws.data.connection?.closed()
+      },
+    },
+  }
+}
+
+function increment(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1)
+}
+
+function decrement(map: Map<string, number>, key: string): void {
+  const left = (map.get(key) ?? 0) - 1
+  if (left > 0) map.set(key, left)
+  else map.delete(key)
+}
+
+/** One socket's hub client and message handling. */
+class WsConnection implements ClientSink {
+  readonly #ws: ServerWebSocket<SocketData>
+  readonly #deps: WsTransportDeps
+  readonly #client: Client
+  readonly #perUser: Map<string, number>
+  /** Hub key → the topic the client asked for, where they differ (dotted patterns, `*`). */
+  #topics = new Map<string, string>()
+  /** The last accepted subscription list, re-expanded when the identity changes. */
+  #requested: string[] = []
+  #user = ""
+  #subscribeTimes: number[] = []
+  #scheduled = false
+  #ended = false
+
+  constructor(ws: ServerWebSocket<SocketData>, deps: WsTransportDeps, counts: { perUser: Map<string, number> }) {
+    this.#ws = ws
+    this.#deps = deps
+    this.#perUser = counts.perUser
+    this.#client = deps.hub.createClient()
+    this.#client.set(STORE_IP, ws.data.ip)
+    ws.send(JSON.stringify({ type: "connect", clientId: this.#client.id }))
+    deps.hub.register(this.#client)
+    this.#client.attach(this)
+  }
+
+  async receive(text: string | Buffer): Promise<void> {
+    const message = parseIncoming(text)
+    try {
+      if (message === null) this.#reply(errorMessage(400, "Invalid realtime message.", {}))
+      else if (message.type === "ping") this.#reply(JSON.stringify({ type: "pong" }))
+      else if (message.type === "auth") await this.#authenticate(message.token)
+      else await this.#subscribe(message.subscriptions)
+    } catch (error) {
+      if (error instanceof ApiError) return this.#reply(errorMessage(error.status, error.message, error.data))
+      this.#deps.hub.reportError(error)
+      this.#reply(errorMessage(500, "Something went wrong while processing your request.", {}))
+    }
+  }
+
+  async #authenticate(token: string): Promise<void> {
+    const auth = token === "" ? null : this.#deps.identify(token)
+    if (token !== "" && auth === null) {
+      this.#setUser(null)
+      this.#reply(errorMessage(401, "The request requires valid record authorization token.", {}))
+    } else if (auth !== null && authKey(auth) !== this.#user && (this.#perUser.get(authKey(auth)) ?? 0) >= this.#deps.limits.connectionsPerUser) {
+      return this.#reply(errorMessage(429, "Too many realtime connections for this user.", {}))
+    } else {
+      this.#setUser(auth)
+      this.#reply(JSON.stringify({ type: "auth", record: auth ? this.#deps.renderAuth(auth) : null }))
+    }
+    // `*` covers what the identity may list: expand it again for the new one.
+    await this.#apply(this.#requested)
+  }
+
+  #setUser(auth: AuthContext | null): void {
+    if (this.#user !== "") decrement(this.#perUser, this.#user)
+    this.#user = auth ? authKey(auth) : ""
+    if (this.#user !== "") increment(this.#perUser, this.#user)
+    this.#client.auth = auth
+  }
+
+  async #subscribe(subscriptions: unknown): Promise<void> {
+    const now = Date.now()
+    this.#subscribeTimes = this.#subscribeTimes.filter((at) => now - at < 1000)
+    if (this.#subscribeTimes.length >= this.#deps.limits.subscribesPerSecond) {
+      return this.#reply(errorMessage(429, "Too many subscribe messages, slow down.", {}))
+    }
+    this.#subscribeTimes.push(now)
+    const body = bindSubscribeBody({ clientId: this.#client.id, subscriptions })
+    if (body instanceof ApiError) throw body
+    const invalid = validateSubscribeBody(body)
+    if (invalid) throw invalid
+    if (body.subscriptions.length > this.#deps.limits.maxSubscriptions) {
+      throw new ApiError(400, `Too many subscriptions (at most ${this.#deps.limits.maxSubscriptions} per connection).`, {})
+    }
+    await this.#apply(body.subscriptions.filter((topic) => topic !== ""))
+    this.#reply(JSON.stringify({ type: "subscribed", subscriptions: this.#requested }))
+  }
+
+  /** Expands and applies a subscription list through the subscribe hook; the list is kept only once accepted. */
+  async #apply(requested: string[]): Promise<void> {
+    const scope = { collections: this.#deps.collections(), superuser: this.#client.auth?.collection.name === "_superusers" }
+    const topics = new Map<string, string>()
+    for (const topic of requested) for (const [key, asked] of expandTopic(topic, scope)) if (!topics.has(key)) topics.set(key, asked)
+    const done = applySubscriptions(this.#deps.hub, this.#deps.subscribeHook, {
+      body: { clientId: this.#client.id, subscriptions: [...topics.keys()] },
+      ip: this.#ws.data.ip,
+      auth: this.#client.auth,
+    })
+    if (isThenable(done)) await done
+    this.#requested = requested
+    for (const [key, asked] of topics) if (key === asked) topics.delete(key)
+    this.#topics = topics
+  }
+
+  #reply(text: string): void {
+    if (!this.#ended) this.#ws.send(text)
+  }
+
+  wake(): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    queueMicrotask(() => {
+      this.#scheduled = false
+      this.flush()
+    })
+  }
+
+  /** Writes queued frames until Bun's buffer for the socket is full; `drain` resumes. */
+  flush(): void {
+    while (!this.#ended && this.#ws.getBufferedAmount() < SOCKET_HIGH_WATER) {
+      const frame = this.#client.take()
+      if (frame === null) return
+      if (!frame.message) continue
+      this.#ws.send(this.#convert(frame.body))
+    }
+  }
+
+  #convert(tail: Uint8Array): string {
+    const cached = converted.get(tail)
+    if (cached !== undefined && this.#topics.size === 0) return cached
+    const { name, data } = decodeFrameTail(tail)
+    const topic = this.#topics.get(name)
+    const text = socketMessage(topic ?? name, data)
+    if (topic === undefined) converted.set(tail, text)
+    return text
+  }
+
+  /** The hub discarded the client (slow, shutdown): close the socket. */
+  close(): void {
+    if (this.#ended) return
+    this.#ws.close(1008, "realtime client closed")
+  }
+
+  /** The socket closed: leave the hub and free the per-user slot. */
+  closed(): void {
+    if (this.#ended) return
+    this.#ended = true
+    this.#setUser(null)
+    this.#deps.hub.unregister(this.#client.id)
+  }
+}
