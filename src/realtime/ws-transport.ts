@@ -10,7 +10,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from "bun"
 import { ApiError } from "../core/errors.ts"
 import type { AuthContext, Collection } from "../core/types.ts"
 import { isThenable } from "../hooks/index.ts"
-import { STORE_IP, type Client, type ClientSink } from "./client.ts"
+import { STORE_IP, type Client, type ClientSink, type Frame } from "./client.ts"
 import { authKey } from "./fanout-groups.ts"
 import type { Hub } from "./hub.ts"
 import { applySubscriptions, bindSubscribeBody, validateSubscribeBody, type SubscribeHook } from "./subscribe-request.ts"
@@ -56,9 +56,6 @@ interface SocketData {
 /** Bytes Bun may buffer for one socket before the sink stops writing and waits for `drain`. */
 const SOCKET_HIGH_WATER = 256 * 1024
 
-/** Shared converted messages: equal frame tails (fan-out shares them across clients) convert once. */
-const converted = new WeakMap<Uint8Array, string>()
-
 /** The transport: `upgrade` for the server's fetch, `websocket` for `Bun.serve`. */
 export interface WsTransport {
   /** Whether the request is for this transport. */
@@ -66,6 +63,8 @@ export interface WsTransport {
   /** Upgrades the request (undefined once upgraded) or answers it (429, 400). */
   upgrade(request: Request, server: Server<unknown>): Response | undefined
   websocket: WebSocketHandler<SocketData>
+  /** Counters: messages written by `send` one socket at a time, and by `publish` (once for many sockets). */
+  stats(): { sent: number; published: number; publishedTo: number }
 }
 
 /** Builds the transport over an app's hub. */
@@ -73,8 +72,10 @@ export function createWsTransport(deps: WsTransportDeps): WsTransport {
   const perIp = new Map<string, number>()
   const perUser = new Map<string, number>()
   const heartbeat = Math.max(5, deps.heartbeatSeconds ?? 25)
-  const counts = { perIp, perUser }
+  const flusher = new SocketFlusher()
+  const shared = { perUser, flusher }
   return {
+    stats: () => ({ ...flusher.counters }),
     handles: (request) => new URL(request.url).pathname === WS_PATH,
     upgrade(request, server) {
       if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
@@ -86,6 +87,7 @@ export function createWsTransport(deps: WsTransportDeps): WsTransport {
       }
       // Counted now, so concurrent upgrades cannot overshoot the limit before `open` runs.
       increment(perIp, ip)
+      flusher.server = server
       if (server.upgrade(request, { data: { ip } satisfies SocketData })) return undefined
       decrement(perIp, ip)
       return Response.json({ status: 400, message: "WebSocket upgrade failed.", data: {} }, { status: 400 })
@@ -98,13 +100,13 @@ export function createWsTransport(deps: WsTransportDeps): WsTransport {
       backpressureLimit: 64 * 1024 * 1024,
       closeOnBackpressureLimit: false,
       open(ws) {
-        ws.data.connection = new WsConnection(ws, deps, counts)
+        ws.data.connection = new WsConnection(ws, deps, shared)
       },
       message(ws, text) {
         void ws.data.connection?.receive(text)
       },
       drain(ws) {
-        ws.data.connection?.flush()
+        if (ws.data.connection) flusher.wake(ws.data.connection)
       },
       close(ws) {
         decrement(perIp, ws.data.ip)
@@ -136,13 +138,19 @@ class WsConnection implements ClientSink {
   #requested: string[] = []
   #user = ""
   #subscribeTimes: number[] = []
-  #scheduled = false
-  #ended = false
+  /** The Bun topics this socket is subscribed to, one per hub key (see `publishTopic`). */
+  #publishTopics: string[] = []
+  readonly #flusher: SocketFlusher
+  ended = false
+  /** A message the flusher holds back for a shared publish, and how many rounds it has waited. */
+  held: PendingMessage | null = null
+  holds = 0
 
-  constructor(ws: ServerWebSocket<SocketData>, deps: WsTransportDeps, counts: { perUser: Map<string, number> }) {
+  constructor(ws: ServerWebSocket<SocketData>, deps: WsTransportDeps, shared: { perUser: Map<string, number>; flusher: SocketFlusher }) {
     this.#ws = ws
     this.#deps = deps
-    this.#perUser = counts.perUser
+    this.#perUser = shared.perUser
+    this.#flusher = shared.flusher
     this.#client = deps.hub.createClient()
     this.#client.set(STORE_IP, ws.data.ip)
     ws.send(JSON.stringify({ type: "connect", clientId: this.#client.id }))
@@ -184,6 +192,33 @@ class WsConnection implements ClientSink {
     this.#user = auth ? authKey(auth) : ""
     if (this.#user !== "") increment(this.#perUser, this.#user)
     this.#client.auth = auth
+    this.#joinPublishTopics()
+  }
+
+  /**
+   * Every socket with the same identity and the same hub key shown under the same topic gets the
+   * very same message for every event on that key: such sockets share one Bun topic, so the
+   * flusher can hand one message to native code for all of them.
+   */
+  #joinPublishTopics(): void {
+    for (const topic of this.#publishTopics) this.#ws.unsubscribe(topic)
+    this.#publishTopics = this.ended ? [] : this.#client.topics().map((key) => this.publishTopic(key))
+    for (const topic of this.#publishTopics) this.#ws.subscribe(topic)
+  }
+
+  /** The Bun topic of one hub key for this socket's identity. */
+  publishTopic(key: string): string {
+    return `${authKey(this.#client.auth)}\u0000${key}\u0000${this.topicOf(key)}`
+  }
+
+  /** Whether this socket is subscribed to a Bun topic now. */
+  isSubscribed(topic: string): boolean {
+    return this.#ws.isSubscribed(topic)
+  }
+
+  /** The topic the client asked for that a hub key stands for. */
+  topicOf(key: string): string {
+    return this.#topics.get(key) ?? key
   }
 
   async #subscribe(subscriptions: unknown): Promise<void> {
@@ -218,52 +253,169 @@ class WsConnection implements ClientSink {
     this.#requested = requested
     for (const [key, asked] of topics) if (key === asked) topics.delete(key)
     this.#topics = topics
+    this.#joinPublishTopics()
   }
 
   #reply(text: string): void {
-    if (!this.#ended) this.#ws.send(text)
+    if (!this.ended) this.#ws.send(text)
   }
 
   wake(): void {
-    if (this.#scheduled) return
-    this.#scheduled = true
-    queueMicrotask(() => {
-      this.#scheduled = false
-      this.flush()
-    })
+    this.#flusher.wake(this)
   }
 
-  /** Writes queued frames until Bun's buffer for the socket is full; `drain` resumes. */
-  flush(): void {
-    while (!this.#ended && this.#ws.getBufferedAmount() < SOCKET_HIGH_WATER) {
-      const frame = this.#client.take()
-      if (frame === null) return
-      if (!frame.message) continue
-      this.#ws.send(this.#convert(frame.body))
-    }
+  /** Whether Bun holds enough unsent bytes for this socket that writing should wait for `drain`. */
+  get backpressured(): boolean {
+    return this.#ws.getBufferedAmount() >= SOCKET_HIGH_WATER
   }
 
-  #convert(tail: Uint8Array): string {
-    const cached = converted.get(tail)
-    if (cached !== undefined && this.#topics.size === 0) return cached
-    const { name, data } = decodeFrameTail(tail)
-    const topic = this.#topics.get(name)
-    const text = socketMessage(topic ?? name, data)
-    if (topic === undefined) converted.set(tail, text)
-    return text
+  /** The next queued frame, or null. */
+  take(): Frame | null {
+    return this.#client.take()
+  }
+
+  send(text: string): void {
+    this.#ws.send(text)
   }
 
   /** The hub discarded the client (slow, shutdown): close the socket. */
   close(): void {
-    if (this.#ended) return
+    if (this.ended) return
     this.#ws.close(1008, "realtime client closed")
   }
 
   /** The socket closed: leave the hub and free the per-user slot. */
   closed(): void {
-    if (this.#ended) return
-    this.#ended = true
+    if (this.ended) return
+    this.ended = true
     this.#setUser(null)
     this.#deps.hub.unregister(this.#client.id)
+  }
+}
+
+/** A frame tail decoded once, with its message per shown topic. */
+interface DecodedTail {
+  name: string
+  data: string
+  byTopic: Map<string, string>
+}
+
+/** Decoded tails: fan-out shares one tail across the clients of a group, so each converts once. */
+const decodedTails = new WeakMap<Uint8Array, DecodedTail>()
+
+/** A message taken from a socket's queue: its text, the frame tail it came from and its Bun topic. */
+interface PendingMessage {
+  text: string
+  tail: Uint8Array
+  topic: string
+}
+
+interface Round {
+  item: PendingMessage
+  sockets: WsConnection[]
+}
+
+/** Rounds a socket's frame may wait for the rest of its topic's subscribers. */
+const MAX_HOLDS = 4
+const HEARTBEAT = Symbol("heartbeat")
+
+/** The socket's next queued message (null when its queue is empty). */
+function nextMessage(connection: WsConnection): PendingMessage | typeof HEARTBEAT | null {
+  const frame = connection.take()
+  if (frame === null) return null
+  if (!frame.message) return HEARTBEAT
+  const tail = frame.body
+  let decoded = decodedTails.get(tail)
+  if (!decoded) decodedTails.set(tail, (decoded = { ...decodeFrameTail(tail), byTopic: new Map() }))
+  const shown = connection.topicOf(decoded.name)
+  let text = decoded.byTopic.get(shown)
+  if (text === undefined) decoded.byTopic.set(shown, (text = socketMessage(shown, decoded.data)))
+  return { text, tail, topic: connection.publishTopic(decoded.name) }
+}
+
+/**
+ * Writes every woken socket's queued frames, one frame per socket per round, so each socket's
+ * order holds. In a round, when every subscriber of a Bun topic has the same frame next (and
+ * none is backpressured), the message goes out once through `server.publish` and native code
+ * writes it to all of them; otherwise each socket gets its own `send`.
+ */
+class SocketFlusher {
+  server: Server<unknown> | null = null
+  readonly counters = { sent: 0, published: 0, publishedTo: 0 }
+  readonly #pending = new Set<WsConnection>()
+  #scheduled = false
+
+  wake(connection: WsConnection): void {
+    this.#pending.add(connection)
+    if (this.#scheduled) return
+    this.#scheduled = true
+    queueMicrotask(() => this.#run())
+  }
+
+  #run(): void {
+    this.#scheduled = false
+    let active = [...this.#pending]
+    this.#pending.clear()
+    while (active.length > 0) {
+      const next: WsConnection[] = []
+      const rounds = new Map<string, Round>()
+      let progressed = false
+      for (const connection of active) {
+        if (connection.ended || connection.backpressured) continue
+        const item = connection.held ?? nextMessage(connection)
+        connection.held = null
+        if (item === null) continue
+        next.push(connection)
+        if (item === HEARTBEAT) continue
+        const round = rounds.get(item.topic)
+        // Only sockets subscribed to the topic may share its publish: then equal counts mean
+        // every subscriber is in the round with this very frame next.
+        if (!connection.isSubscribed(item.topic) || (round !== undefined && round.item.tail !== item.tail)) {
+          this.#send(connection, item.text)
+          progressed = true
+        } else if (round === undefined) {
+          rounds.set(item.topic, { item, sockets: [connection] })
+        } else {
+          round.sockets.push(connection)
+        }
+      }
+      const incomplete: Round[] = []
+      for (const round of rounds.values()) {
+        const { topic, text } = round.item
+        const subscribers = round.sockets.length === 1 ? 1 : (this.server?.subscriberCount(topic) ?? 0)
+        if (subscribers !== round.sockets.length) {
+          incomplete.push(round)
+          continue
+        }
+        progressed = true
+        if (subscribers === 1) {
+          this.#send(round.sockets[0]!, text)
+          continue
+        }
+        this.server!.publish(topic, text)
+        this.counters.published++
+        this.counters.publishedTo += subscribers
+        for (const connection of round.sockets) connection.holds = 0
+      }
+      // Subscribers of a topic that are a frame or two behind (another topic's frame came first)
+      // catch up in the next rounds: hold the frame briefly so it can still go out as one publish.
+      for (const { item, sockets } of incomplete) {
+        for (const connection of sockets) {
+          if (progressed && connection.holds < MAX_HOLDS) {
+            connection.held = item
+            connection.holds++
+          } else {
+            this.#send(connection, item.text)
+          }
+        }
+      }
+      active = next
+    }
+  }
+
+  #send(connection: WsConnection, text: string): void {
+    connection.send(text)
+    connection.holds = 0
+    this.counters.sent++
   }
 }
