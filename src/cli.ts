@@ -10,6 +10,7 @@ import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
 import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
 import { createSuperuser, deleteSuperuser, SuperuserInputError, upsertSuperuser } from "./auth/superusers.ts"
+import { BridgeConfigError, loadBridgeConfig, startBridge } from "./bridge/index.ts"
 
 const USAGE = `usage:
   pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=./migrations]
@@ -42,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       return superuser(rest, buildConfig(flags, process.env, ["dir", "migrationsDir"]))
     case "migrate":
       return migrate(rest, buildConfig(flags, process.env, ["dir", "migrationsDir"]))
+    case "bridge":
+      return bridge(rest, flags)
     case undefined:
       throw new UsageError("missing command")
     default:
@@ -80,6 +83,18 @@ async function serve(config: Readonly<Config>): Promise<number> {
     const shutdown = () => resolve()
     process.once("SIGINT", shutdown)
     process.once("SIGTERM", shutdown)
+  })
+  await running.stop()
+  return 0
+}
+
+async function bridge(args: string[], flags: Map<string, string>): Promise<number> {
+  const path = flags.get("config")
+  if (args.length > 0 || !path || flags.size > 1) throw new UsageError("bridge takes only --config=FILE")
+  const running = await startBridge(await loadBridgeConfig(path))
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve)
+    process.once("SIGTERM", resolve)
   })
   await running.stop()
   return 0
@@ -135,7 +150,7 @@ main(Bun.argv.slice(2)).then(
       console.error(`Error: ${error.message}\n${USAGE}`)
       process.exit(2)
     }
-    if (error instanceof MigrationError || error instanceof SuperuserInputError || error instanceof BrokerUnavailableError) {
+    if (error instanceof MigrationError || error instanceof SuperuserInputError || error instanceof BrokerUnavailableError || error instanceof BridgeConfigError) {
       console.error(`Error: ${error.message}`)
       process.exit(1)
     }
