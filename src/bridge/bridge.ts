@@ -22,8 +22,6 @@ const PAST_TENSE = { create: "created", update: "updated", delete: "deleted" } a
 
 /** Most rooms one `join` or `leave` may name. */
 const MAX_ROOMS_PER_REQUEST = 100
-/** How long a bridge's claim on an event stays in Redis (other bridges drop it meanwhile). */
-const CLAIM_SECONDS = 300
 
 /** The payload emitted for one event. */
 export interface BridgeEvent {
@@ -62,37 +60,31 @@ export async function startBridge(config: BridgeConfig, log: Logger = jsonLogger
   const seen = new RecentKeys()
   const routes = new Map(config.routes.map((route) => [route.collection, route]))
 
-  /** Whether this bridge is the one to emit the event (locally new, and first among bridges when several share Redis). */
-  const claim = async (key: string): Promise<boolean> => {
-    if (!seen.add(key)) return false
-    if (!redis) return true
-    return (await redis.publisher.set(`pocketbun-bridge:seen:${key}`, "1", { NX: true, EX: CLAIM_SECONDS })) === "OK"
-  }
-
-  const onEvent = async (event: SourceEvent) => {
+  const onEvent = (event: SourceEvent) => {
     const route = routes.get(event.collection)!
     metrics.count(metrics.eventsIn, route.collection)
     try {
       const key = `${String(event.record.id)}\u0000${String(event.record.updated ?? "")}\u0000${event.action}`
-      if (!(await claim(key))) {
+      if (!seen.add(key)) {
         metrics.duplicatesDropped++
         return
       }
       const rooms = resolveRooms(route.rooms, event.record)
       if (rooms.length === 0) return
       const payload = normalizeEvent(route, event)
-      io.to(rooms).emit(payload.type, payload)
+      // Every bridge hears every event from its own subscription, so each emits to its own
+      // sockets only: a socket gets each event once, in the source's order. The Redis adapter
+      // still makes rooms cluster-wide for any other emitter.
+      io.local.to(rooms).emit(payload.type, payload)
       metrics.count(metrics.emitted, payload.type)
     } catch (error) {
       metrics.handlerFailures++
       log("error", "event handling failed", { collection: route.collection, error: String(error) })
     }
   }
-  // One event at a time, in arrival order: a slow Redis claim must not let a later event overtake.
-  let chain = Promise.resolve()
   const source = new SourceSubscription(config, {
     log,
-    onEvent: (event) => void (chain = chain.then(() => onEvent(event))),
+    onEvent,
     onState(connected, reconnect) {
       metrics.sourceConnected = connected
       if (reconnect) metrics.reconnects++
@@ -120,20 +112,15 @@ export async function startBridge(config: BridgeConfig, log: Logger = jsonLogger
   })
 
   async function joinRooms(socket: Socket, user: SocketUser, rooms: unknown, ack: unknown): Promise<void> {
-    const joined: string[] = []
-    const refused: string[] = []
-    try {
-      await Promise.all(roomList(rooms).map(async (room) => {
-        if (await mayJoin(user, room)) {
-          await socket.join(room)
-          joined.push(room)
-        } else refused.push(room)
-      }))
-    } catch (error) {
+    const list = roomList(rooms)
+    const admitted = await Promise.all(list.map((room) => mayJoin(user, room).catch((error: unknown) => {
       metrics.handlerFailures++
-      log("error", "join failed", { user: user.id, error: String(error) })
-    }
-    if (typeof ack === "function") ack({ joined, refused })
+      log("error", "join check failed", { user: user.id, room, error: String(error) })
+      return false
+    })))
+    const joined = list.filter((_, index) => admitted[index])
+    await socket.join(joined)
+    if (typeof ack === "function") ack({ joined, refused: list.filter((_, index) => !admitted[index]) })
   }
 
   async function mayJoin(user: SocketUser, room: string): Promise<boolean> {
@@ -190,14 +177,13 @@ function serveOps(request: IncomingMessage, response: ServerResponse, metrics: B
   }
 }
 
-/** Two Redis connections (Socket.IO's adapter needs a publisher and a subscriber); the publisher also holds the claims. */
+/** The two Redis connections Socket.IO's adapter needs (a publisher and a subscriber). */
 async function connectRedis(url: string, io: SocketServer) {
   const publisher = createClient({ url })
   const subscriber = publisher.duplicate()
   await Promise.all([publisher.connect(), subscriber.connect()])
   io.adapter(createAdapter(publisher, subscriber))
   return {
-    publisher,
     async close() {
       await Promise.allSettled([publisher.quit(), subscriber.quit()])
     },
