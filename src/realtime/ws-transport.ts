@@ -138,8 +138,10 @@ class WsConnection implements ClientSink {
   #requested: string[] = []
   #user = ""
   #subscribeTimes: number[] = []
-  /** The Bun topics this socket is subscribed to, one per hub key (see `publishTopic`). */
-  #publishTopics: string[] = []
+  /** Hub key → the Bun topic this socket is subscribed to for it (see `#joinPublishTopics`). */
+  #publishTopics = new Map<string, string>()
+  /** The auth the topics were named after; auth upkeep may change the client's since. */
+  #topicsAuth: AuthContext | null = null
   readonly #flusher: SocketFlusher
   ended = false
   /** A message the flusher holds back for a shared publish, and how many rounds it has waited. */
@@ -201,19 +203,22 @@ class WsConnection implements ClientSink {
    * flusher can hand one message to native code for all of them.
    */
   #joinPublishTopics(): void {
-    for (const topic of this.#publishTopics) this.#ws.unsubscribe(topic)
-    this.#publishTopics = this.ended ? [] : this.#client.topics().map((key) => this.publishTopic(key))
-    for (const topic of this.#publishTopics) this.#ws.subscribe(topic)
+    for (const topic of this.#publishTopics.values()) this.#ws.unsubscribe(topic)
+    this.#publishTopics = new Map()
+    this.#topicsAuth = this.#client.auth
+    if (this.ended) return
+    const identity = authKey(this.#topicsAuth)
+    for (const key of this.#client.topics()) {
+      const topic = `${identity}\u0000${key}\u0000${this.topicOf(key)}`
+      this.#publishTopics.set(key, topic)
+      this.#ws.subscribe(topic)
+    }
   }
 
-  /** The Bun topic of one hub key for this socket's identity. */
-  publishTopic(key: string): string {
-    return `${authKey(this.#client.auth)}\u0000${key}\u0000${this.topicOf(key)}`
-  }
-
-  /** Whether this socket is subscribed to a Bun topic now. */
-  isSubscribed(topic: string): boolean {
-    return this.#ws.isSubscribed(topic)
+  /** The Bun topic this socket shares for a hub key (renamed first if auth upkeep changed its auth), or null. */
+  sharedTopic(key: string): string | null {
+    if (this.#client.auth !== this.#topicsAuth) this.#joinPublishTopics()
+    return this.#publishTopics.get(key) ?? null
   }
 
   /** The topic the client asked for that a hub key stands for. */
@@ -303,11 +308,11 @@ interface DecodedTail {
 /** Decoded tails: fan-out shares one tail across the clients of a group, so each converts once. */
 const decodedTails = new WeakMap<Uint8Array, DecodedTail>()
 
-/** A message taken from a socket's queue: its text, the frame tail it came from and its Bun topic. */
+/** A message taken from a socket's queue: its text, the frame tail it came from and its shared Bun topic (null: none). */
 interface PendingMessage {
   text: string
   tail: Uint8Array
-  topic: string
+  topic: string | null
 }
 
 interface Round {
@@ -330,7 +335,7 @@ function nextMessage(connection: WsConnection): PendingMessage | typeof HEARTBEA
   const shown = connection.topicOf(decoded.name)
   let text = decoded.byTopic.get(shown)
   if (text === undefined) decoded.byTopic.set(shown, (text = socketMessage(shown, decoded.data)))
-  return { text, tail, topic: connection.publishTopic(decoded.name) }
+  return { text, tail, topic: connection.sharedTopic(decoded.name) }
 }
 
 /**
@@ -367,10 +372,10 @@ class SocketFlusher {
         if (item === null) continue
         next.push(connection)
         if (item === HEARTBEAT) continue
-        const round = rounds.get(item.topic)
+        const round = item.topic === null ? undefined : rounds.get(item.topic)
         // Only sockets subscribed to the topic may share its publish: then equal counts mean
         // every subscriber is in the round with this very frame next.
-        if (!connection.isSubscribed(item.topic) || (round !== undefined && round.item.tail !== item.tail)) {
+        if (item.topic === null || (round !== undefined && round.item.tail !== item.tail)) {
           this.#send(connection, item.text)
           progressed = true
         } else if (round === undefined) {
@@ -380,8 +385,8 @@ class SocketFlusher {
         }
       }
       const incomplete: Round[] = []
-      for (const round of rounds.values()) {
-        const { topic, text } = round.item
+      for (const [topic, round] of rounds) {
+        const { text } = round.item
         const subscribers = round.sockets.length === 1 ? 1 : (this.server?.subscriberCount(topic) ?? 0)
         if (subscribers !== round.sockets.length) {
           incomplete.push(round)
