@@ -1,17 +1,28 @@
 /**
  * @module
- * The WebSocket twin of `clients.ts`: thousands of `/api/realtime/ws` clients from one process,
- * driven over IPC with the same commands and report, so `ws-vs-sse.ts` measures both transports
- * the same way. Frames are counted per message; latency reads the record's `sentAt`.
+ * The WebSocket twin of `clients.ts`: thousands of `/api/realtime/ws` clients from one process
+ * on raw `Bun.connect` sockets (handshake written by hand, server frames parsed from the bytes,
+ * so the generator's cost per frame is as low as the SSE generator's), driven over IPC with the
+ * same commands and report, so `ws-vs-sse.ts` measures both transports the same way.
  */
+import type { Socket } from "bun"
 import type { GeneratorCommand, GeneratorReport, SubscribePlan } from "./clients.ts"
 
 interface ClientState {
-  ws: WebSocket
+  carry: Buffer | null
+  /** Bytes of the HTTP upgrade answer still to skip (until the blank line). */
+  upgraded: boolean
+  connected: ((ok: boolean) => void) | null
+  subscribed: (() => void) | null
   got: number
   lastSentAt: number
   digest: number
 }
+
+const RECORD_EVENT = Buffer.from('{"type":"record_event"')
+const SUBSCRIBED = Buffer.from('{"type":"subscribed"')
+const SENT_AT = Buffer.from('"sentAt":')
+const HEADERS_END = Buffer.from("\r\n\r\n")
 
 const BUCKET_MS = 0.1
 const BUCKETS = 300_000
@@ -22,7 +33,7 @@ const cpuNow = () => {
   return (u.user + u.system) / 1e6
 }
 
-const clients: ClientState[] = []
+const clients: Array<Socket<ClientState>> = []
 let frames = 0
 let closedEarly = 0
 let closing = false
@@ -33,16 +44,26 @@ let latencyCount = 0
 let backwards = 0
 let cpuAtReset = 0
 
-function onMessage(state: ClientState, text: string): void {
-  if (!text.startsWith('{"type":"record_event"')) return
+function onText(state: ClientState, buf: Buffer, start: number, end: number): void {
+  if (state.connected) {
+    state.connected(true)
+    state.connected = null
+    return
+  }
+  if (state.subscribed && buf.subarray(start, start + SUBSCRIBED.length).equals(SUBSCRIBED)) {
+    state.subscribed()
+    state.subscribed = null
+    return
+  }
+  if (!buf.subarray(start, start + RECORD_EVENT.length).equals(RECORD_EVENT)) return
   const at = now()
   frames++
   if (firstFrameAt === 0) firstFrameAt = at
   lastFrameAt = at
   state.got++
-  const s = text.indexOf('"sentAt":')
-  if (s === -1) return
-  const sentAt = Number.parseFloat(text.slice(s + 9, s + 40))
+  const s = buf.indexOf(SENT_AT, start)
+  if (s === -1 || s >= end) return
+  const sentAt = Number.parseFloat(buf.toString("latin1", s + SENT_AT.length, Math.min(end, s + SENT_AT.length + 24)))
   if (sentAt < state.lastSentAt) backwards++
   state.lastSentAt = sentAt
   state.digest = (Math.imul(state.digest, 31) + Math.round(sentAt * 1000)) | 0
@@ -52,21 +73,77 @@ function onMessage(state: ClientState, text: string): void {
   if (latency > maxLatency) maxLatency = latency
 }
 
+/** Parses unmasked server frames (text frames counted; others skipped), carrying a partial frame over. */
+function onData(socket: Socket<ClientState>, chunk: Buffer): void {
+  const state = socket.data
+  let buf = state.carry ? Buffer.concat([state.carry, chunk]) : chunk
+  state.carry = null
+  let pos = 0
+  if (!state.upgraded) {
+    const end = buf.indexOf(HEADERS_END)
+    if (end === -1) {
+      state.carry = Buffer.from(buf)
+      return
+    }
+    if (!buf.toString("latin1", 0, 12).includes(" 101")) {
+      socket.end()
+      return
+    }
+    state.upgraded = true
+    pos = end + HEADERS_END.length
+  }
+  while (pos + 2 <= buf.length) {
+    const opcode = buf[pos]! & 0x0f
+    let length = buf[pos + 1]! & 0x7f
+    let head = 2
+    if (length === 126) {
+      if (pos + 4 > buf.length) break
+      length = buf.readUInt16BE(pos + 2)
+      head = 4
+    } else if (length === 127) {
+      if (pos + 10 > buf.length) break
+      length = Number(buf.readBigUInt64BE(pos + 2))
+      head = 10
+    }
+    if (pos + head + length > buf.length) break
+    if (opcode === 1) onText(state, buf, pos + head, pos + head + length)
+    pos += head + length
+  }
+  if (pos < buf.length) state.carry = Buffer.from(buf.subarray(pos))
+}
+
+/** A client text frame; the mask key is zero, so the payload goes as is. */
+function maskedText(text: string): Buffer {
+  const payload = Buffer.from(text)
+  const head = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff])
+  return Buffer.concat([head, Buffer.alloc(4), payload])
+}
+
 function openClient(port: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/realtime/ws`)
-    const state: ClientState = { ws, got: 0, lastSentAt: 0, digest: 0 }
-    ws.onmessage = (event) => {
-      const text = String(event.data)
-      if (text.startsWith('{"type":"connect"')) {
-        clients.push(state)
-        resolve(true)
-      } else onMessage(state, text)
-    }
-    ws.onclose = () => {
-      if (!closing) closedEarly++
-      resolve(false)
-    }
+    const state: ClientState = { carry: null, upgraded: false, connected: resolve, subscribed: null, got: 0, lastSentAt: 0, digest: 0 }
+    Bun.connect<ClientState>({
+      hostname: "127.0.0.1",
+      port,
+      data: state,
+      socket: {
+        open(socket) {
+          socket.write(`GET /api/realtime/ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+        },
+        data: onData,
+        close(socket) {
+          if (!closing) closedEarly++
+          socket.data.connected?.(false)
+          socket.data.connected = null
+        },
+        connectError() {
+          resolve(false)
+        },
+      },
+    }).then(
+      (socket) => clients.push(socket),
+      () => resolve(false),
+    )
   })
 }
 
@@ -83,21 +160,10 @@ async function connectAll(port: number, count: number, batch: number) {
 
 async function subscribeAll(plan: SubscribePlan) {
   const started = performance.now()
-  let waiting = clients.length
-  const done = new Promise<void>((resolve) => {
-    if (waiting === 0) resolve()
-    for (const [i, state] of clients.entries()) {
-      const previous = state.ws.onmessage
-      state.ws.onmessage = (event) => {
-        if (String(event.data).startsWith('{"type":"subscribed"')) {
-          state.ws.onmessage = previous
-          if (--waiting === 0) resolve()
-        }
-      }
-      state.ws.send(JSON.stringify({ type: "subscribe", subscriptions: [plan.topics[i % plan.topics.length]] }))
-    }
-  })
-  await done
+  await Promise.all(clients.map((socket, i) => new Promise<void>((resolve) => {
+    socket.data.subscribed = resolve
+    socket.write(maskedText(JSON.stringify({ type: "subscribe", subscriptions: [plan.topics[i % plan.topics.length]] })))
+  })))
   return { ok: clients.length, failed: 0, firstError: "", ms: performance.now() - started }
 }
 
@@ -112,7 +178,7 @@ function percentile(p: number): number {
 }
 
 function report(): GeneratorReport {
-  const most = Math.max(0, ...clients.map((c) => c.got))
+  const most = Math.max(0, ...clients.map((c) => c.data.got))
   return {
     open: clients.length - closedEarly,
     closedEarly,
@@ -123,7 +189,7 @@ function report(): GeneratorReport {
     lastFrameAt,
     latency: { count: latencyCount, p50: latencyCount ? percentile(0.5) : 0, p99: latencyCount ? percentile(0.99) : 0, max: maxLatency },
     backwards,
-    orderVariants: new Set(clients.filter((c) => c.got === most && most > 0).map((c) => c.digest)).size,
+    orderVariants: new Set(clients.filter((c) => c.data.got === most && most > 0).map((c) => c.data.digest)).size,
   }
 }
 
@@ -138,7 +204,7 @@ process.on("message", async (message: GeneratorCommand) => {
       break
     case "reset":
       frames = latencyCount = maxLatency = firstFrameAt = lastFrameAt = backwards = 0
-      for (const c of clients) c.got = c.lastSentAt = c.digest = 0
+      for (const c of clients) c.data.got = c.data.lastSentAt = c.data.digest = 0
       histogram.fill(0)
       cpuAtReset = cpuNow()
       break
@@ -147,7 +213,7 @@ process.on("message", async (message: GeneratorCommand) => {
       break
     case "close":
       closing = true
-      for (const c of clients) c.ws.close()
+      for (const c of clients) c.end()
       break
   }
   process.send!({ seq: message.seq, reply })
