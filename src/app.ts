@@ -70,6 +70,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     renderer: recordService.renderer,
     loadAuth,
     bufferBytes: config.realtimeBuffer,
+    resumeWindow: { events: config.realtimeResumeEvents, ms: config.realtimeResumeWindow * 1000 },
     cluster: options.cluster,
     nodeId: options.cluster?.nodeId ?? `${hostname()}:${process.pid}`,
   })

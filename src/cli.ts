@@ -15,7 +15,8 @@ import { BridgeConfigError, loadBridgeConfig, startBridge } from "./bridge/index
 const USAGE = `usage:
   pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=./migrations]
                   [--realtimeHeartbeat=25] [--realtimeIdleTimeout=300] [--realtimeMaxLifetime=1800]
-                  [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
+                  [--realtimeBuffer=1048576] [--realtimeResumeWindow=300] [--realtimeResumeEvents=100000]
+                  [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
                   [--workers=N] [--reusePort] [--readWorkers=2] [--bodyLimit=33554432]
                   [--loginMaxFailures=5] [--loginMaxIpFailures=20] [--loginWindow=60]
                   [--realtimeWsMaxSubscriptions=1000] [--realtimeWsSubscribeRate=10]
@@ -27,7 +28,7 @@ const USAGE = `usage:
 
 const SERVE_FLAGS: Array<keyof Config> = [
   "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
-  "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
+  "realtimeMaxLifetime", "realtimeBuffer", "realtimeResumeWindow", "realtimeResumeEvents", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
   "loginMaxFailures", "loginMaxIpFailures", "loginWindow",
   "realtimeWsMaxSubscriptions", "realtimeWsSubscribeRate", "realtimeWsPerIp", "realtimeWsPerUser",
 ]

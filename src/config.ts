@@ -22,6 +22,10 @@ export interface Config {
   realtimeMaxLifetime: number
   /** Outbound buffer per realtime client, in bytes; a client that overflows it is disconnected. @default 1024 * 1024 */
   realtimeBuffer: number
+  /** Seconds of realtime events kept for clients that resume after a reconnect (with `realtimeResumeEvents`, whichever keeps more). @default 300 */
+  realtimeResumeWindow: number
+  /** Realtime events kept for clients that resume after a reconnect (with `realtimeResumeWindow`, whichever keeps more). @default 100000 */
+  realtimeResumeEvents: number
   /** Redis URL for cross-process realtime delivery; empty = in-process only. @default "" */
   realtimeBroker: string
   /** Start in local-only mode (with a warning) when the broker is unreachable, instead of exiting. @default false */
@@ -57,6 +61,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   realtimeIdleTimeout: 300,
   realtimeMaxLifetime: 1800,
   realtimeBuffer: 1024 * 1024,
+  realtimeResumeWindow: 300,
+  realtimeResumeEvents: 100_000,
   realtimeBroker: "",
   realtimeBrokerOptional: false,
   workers: 1,
@@ -74,7 +80,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow",
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "realtimeResumeWindow", "realtimeResumeEvents", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow",
   "realtimeWsMaxSubscriptions", "realtimeWsSubscribeRate", "realtimeWsPerIp", "realtimeWsPerUser"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
@@ -90,6 +96,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   realtimeIdleTimeout: "POCKETBUN_REALTIME_IDLE_TIMEOUT",
   realtimeMaxLifetime: "POCKETBUN_REALTIME_MAX_LIFETIME",
   realtimeBuffer: "POCKETBUN_REALTIME_BUFFER",
+  realtimeResumeWindow: "POCKETBUN_REALTIME_RESUME_WINDOW",
+  realtimeResumeEvents: "POCKETBUN_REALTIME_RESUME_EVENTS",
   realtimeBroker: "POCKETBUN_REALTIME_BROKER",
   realtimeBrokerOptional: "POCKETBUN_REALTIME_BROKER_OPTIONAL",
   workers: "POCKETBUN_WORKERS",

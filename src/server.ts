@@ -59,10 +59,10 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
 
 /** The realtime WebSocket transport over an app's hub, with the app's auth, rendering and limits. */
 function realtimeSockets(app: App): WsTransport {
-  const { realtime, hooks, collections, records, recordService, config } = app.services
+  const { realtime, collections, records, recordService, config } = app.services
   return createWsTransport({
     hub: realtime.hub,
-    subscribeHook: hooks.onRealtimeSubscribeRequest,
+    subscribe: (request) => realtime.subscribe(request),
     identify: (token) => identify(token, { findCollection: (id) => collections.find(id), findRecord: (collection, id) => records.findById(collection, id) }),
     renderAuth: (auth) => recordService.renderer.render(auth.collection, [auth.record], { auth, context: "default", method: "GET", query: {}, headers: {}, body: {} })[0]!,
     collections: () => collections.all(),

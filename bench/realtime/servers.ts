@@ -64,7 +64,8 @@ export async function startTarget(target: Target, port: number, options: { serve
     // Defaults throughout (heartbeat timers included): the configuration a user would run.
     // RTBENCH_PROFILE=DIR writes a markdown CPU profile of the server there when it stops.
     const profile = process.env.RTBENCH_PROFILE ? ["--cpu-prof-md", `--cpu-prof-dir=${process.env.RTBENCH_PROFILE}`] : []
-    argv = ["bun", ...profile, "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`, ...(options.serveArgs ?? [])]
+    // RTBENCH_POCKETBUN_ROOT=DIR runs the server from another checkout (before/after comparisons).
+    argv = ["bun", ...profile, join(process.env.RTBENCH_POCKETBUN_ROOT ?? ROOT, "src/cli.ts"), "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${join(dir, "migrations")}`, ...(options.serveArgs ?? [])]
   } else if (target === "pocketbase") {
     const migrations = join(dir, "migrations")
     await run(["pocketbase", "superuser", "upsert", EMAIL, PASSWORD, "--dir", dir, "--migrationsDir", migrations])

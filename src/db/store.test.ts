@@ -38,6 +38,26 @@ describe("store", () => {
     expect(s.transaction(() => s.nextChangeSequence())).toBe(first + 1)
   })
 
+  it("logs numbered changes and prunes only what is both old and beyond the count", async () => {
+    const s = store()
+    const floor = s.changeLogFloor()
+    const log = (entry: string) => s.transaction(() => {
+      const seq = s.nextChangeSequence()
+      s.logChange(seq, entry)
+      return seq
+    })
+    const seqs = ["a", "b", "c", "d"].map(log)
+    expect(s.changesAfter(seqs[0]!, 10).map((r) => r.entry)).toEqual(["b", "c", "d"])
+    expect(s.latestChangeSequence()).toBe(seqs[3]!)
+    // Young rows stay whatever the count.
+    s.pruneChangeLog(1, 60_000)
+    expect(s.changeLogFloor()).toBe(floor)
+    await Bun.sleep(5)
+    s.pruneChangeLog(1, 1)
+    expect(s.changeLogFloor()).toBe(seqs[2]!)
+    expect(s.changesAfter(0, 10).map((r) => r.entry)).toEqual(["d"])
+  })
+
   it("keeps working after a COMMIT fails", () => {
     const s = store()
     s.exec("PRAGMA foreign_keys = ON")

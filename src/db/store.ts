@@ -9,7 +9,19 @@ import type { Database, SQLQueryBindings, Statement } from "bun:sqlite"
 const SEQUENCE_SCHEMA = [
   "CREATE TABLE IF NOT EXISTS _change_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
   "INSERT OR IGNORE INTO _change_sequence (id, value) VALUES (1, 0)",
+  // The change log: every committed realtime event by its sequence number, kept for a window so
+  // reconnecting clients and processes that missed broker messages can read what they missed.
+  "CREATE TABLE IF NOT EXISTS _change_log (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, entry TEXT NOT NULL)",
+  // Every sequence number up to `value` is gone from the log (pruned, or from before the log existed).
+  "CREATE TABLE IF NOT EXISTS _change_log_floor (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
+  "INSERT OR IGNORE INTO _change_log_floor (id, value) SELECT 1, value FROM _change_sequence",
 ]
+
+/** One change log row. */
+export interface LoggedChange {
+  seq: number
+  entry: string
+}
 
 type Params = Record<string, SQLQueryBindings> | SQLQueryBindings[]
 
@@ -156,6 +168,39 @@ export class Store {
     if (this.#depth === 0) throw new Error("nextChangeSequence outside a transaction")
     const { value } = this.statement("UPDATE _change_sequence SET value = value + 1 WHERE id = 1 RETURNING value").get() as { value: number }
     return value
+  }
+
+  /** The last sequence number handed out (committed, since it is bumped inside transactions). */
+  latestChangeSequence(): number {
+    return (this.statement("SELECT value FROM _change_sequence WHERE id = 1").get() as { value: number }).value
+  }
+
+  /** Logs the change numbered `seq`; inside the transaction that took the number. */
+  logChange(seq: number, entry: string): void {
+    this.statement("INSERT INTO _change_log (seq, at, entry) VALUES (?, ?, ?)").run(seq, Date.now(), entry)
+  }
+
+  /** Logged changes after `seq`, in sequence order, at most `limit`. */
+  changesAfter(seq: number, limit: number): LoggedChange[] {
+    return this.statement("SELECT seq, entry FROM _change_log WHERE seq > ? ORDER BY seq LIMIT ?").all(seq, limit) as LoggedChange[]
+  }
+
+  /** Every sequence number up to this one is no longer in the change log. */
+  changeLogFloor(): number {
+    return (this.statement("SELECT value FROM _change_log_floor WHERE id = 1").get() as { value: number }).value
+  }
+
+  /** Drops logged changes that are both older than `keepMs` and not among the last `keepCount`. */
+  pruneChangeLog(keepCount: number, keepMs: number): void {
+    this.transaction(() => {
+      const latest = this.latestChangeSequence()
+      // Walks from the oldest row and stops at the first young one (times grow with seq).
+      const young = this.statement("SELECT seq FROM _change_log WHERE at >= ? ORDER BY seq LIMIT 1").get(Date.now() - keepMs) as { seq: number } | null
+      const cut = Math.min(latest - keepCount, young ? young.seq - 1 : latest)
+      if (cut <= this.changeLogFloor()) return
+      this.statement("DELETE FROM _change_log WHERE seq <= ?").run(cut)
+      this.statement("UPDATE _change_log_floor SET value = ? WHERE id = 1").run(cut)
+    })
   }
 
   /** Runs `callback` once the surrounding transaction commits (at once when none is open). */

@@ -57,6 +57,8 @@ export interface RealtimeDelivery {
   hub: Hub
   fanout: RecordFanout
   queue: DeliveryQueue
+  /** The highest commit sequence number handed to fan-out so far (resume replays up to it). */
+  handedOver: { seq: number }
 }
 
 /**
@@ -65,8 +67,9 @@ export interface RealtimeDelivery {
  * deleted one demotes them after (the deleted user still gets its own delete, as in PocketBase).
  */
 export function connectBroker(broker: RealtimeBroker, delivery: RealtimeDelivery): () => void {
-  const { hub, fanout, queue } = delivery
+  const { hub, fanout, queue, handedOver } = delivery
   return broker.subscribe((event) => {
+    if ((event.type === "record" || event.type === "custom") && event.seq !== undefined) handedOver.seq = Math.max(handedOver.seq, event.seq)
     switch (event.type) {
       case "record": {
         const auth = event.collection.type === "auth"
@@ -76,7 +79,7 @@ export function connectBroker(broker: RealtimeBroker, delivery: RealtimeDelivery
         return
       }
       case "custom":
-        deliverCustomMessage(hub, queue, event.topic, event.data)
+        deliverCustomMessage(hub, queue, event)
         return
       case "collection":
         applyCollectionChange(hub.clients().values(), event)

@@ -84,6 +84,11 @@ export class Client {
   #discarded = false
   #sink: ClientSink | null = null
   #observer: ClientObserver | null = null
+  /** Events numbered up to this were replayed to the client (resume): their live frames are skipped. */
+  #replayedThrough = 0
+  #replaying = false
+  /** Bytes of a queued replay not yet taken; the cap applies beyond them. */
+  #replayBytes = 0
 
   constructor(options: ClientOptions = {}) {
     this.id = options.id ?? newClientId()
@@ -205,6 +210,7 @@ export class Client {
    */
   sendEncoded(message: Message, tail: Uint8Array | null): void {
     if (this.#discarded) return
+    if (this.#replayedThrough > 0 && message.id !== undefined && Number(message.id) <= this.#replayedThrough) return
     let out: Message | null = message
     if (this.#observer) {
       try {
@@ -221,7 +227,22 @@ export class Client {
       }
     }
     const body = out === message && tail !== null ? tail : encodeFrameTail(out)
-    this.#enqueue({ head: this.#head, body, message: true })
+    this.#enqueue({ head: out.id === undefined ? this.#head : null, body, message: true })
+  }
+
+  /**
+   * Queues a resume (`PB_RESUME` and the replayed frames) and skips, from now on, live frames of
+   * events numbered up to `seam`, which the replay covered. The replay's bytes do not count
+   * against the cap (the resume window bounds them); what is queued after them does.
+   */
+  resume(messages: readonly Message[], seam: number): void {
+    this.#replaying = true
+    try {
+      for (const message of messages) this.send(message)
+    } finally {
+      this.#replaying = false
+    }
+    this.#replayedThrough = Math.max(this.#replayedThrough, seam)
   }
 
   /** Queues a heartbeat comment; skipped while frames are already waiting (the link is not idle then). */
@@ -236,6 +257,7 @@ export class Client {
     const frame = this.#queue[this.#queueStart]!
     this.#queue[this.#queueStart++] = undefined as unknown as Frame
     this.#queuedBytes -= frameSize(frame)
+    this.#replayBytes = Math.max(0, this.#replayBytes - frameSize(frame))
     if (this.#queueStart === this.#queue.length) {
       this.#queue = []
       this.#queueStart = 0
@@ -276,7 +298,8 @@ export class Client {
     const size = frameSize(frame)
     // A single frame bigger than the cap still goes out when nothing else is waiting: the cap
     // bounds a backlog, not the size of one record.
-    if (this.#queuedBytes > 0 && this.#queuedBytes + size > this.#bufferBytes) {
+    if (this.#replaying) this.#replayBytes += size
+    else if (this.#queuedBytes > 0 && this.#queuedBytes + size > this.#bufferBytes + this.#replayBytes) {
       this.#observer?.overflowed(this)
       this.discard()
       return

@@ -2,20 +2,20 @@
  * @module
  * From the hook bus to the broker: every committed record and collection change becomes one
  * `RealtimeEvent`, published once (secrets redacted) after its transaction committed, never for
- * a rolled-back write. Record changes are numbered in commit order inside the transaction; a
- * delete is decided for this process's subscribers before its rows go (see `RecordFanout.decideNow`).
+ * a rolled-back write. Record changes are numbered in commit order and logged (the change log)
+ * inside the transaction; a delete is decided for this process's subscribers before its rows go (see `RecordFanout.decideNow`).
  */
 import { redactAuthRecord, redactCollection } from "../core/token-key-digest.ts"
-import type { Store } from "../db/store.ts"
 import type { AppHooks, RecordEvent, SyncHook } from "../hooks/index.ts"
 import type { CollectionRegistry } from "../records/collections.ts"
 import type { RealtimeBroker } from "./broker.ts"
+import type { ChangeLog } from "./change-log.ts"
 import type { RecordChangeEvent } from "./events.ts"
 import type { RecordFanout } from "./record-fanout.ts"
 
 interface FeedDeps {
   hooks: AppHooks
-  store: Store
+  log: ChangeLog
   collections: CollectionRegistry
   broker: RealtimeBroker
   fanout: RecordFanout
@@ -33,7 +33,7 @@ function changeEvent(e: RecordEvent): RecordChangeEvent {
 
 /** Binds the feed's hook handlers; returns the function that unbinds them. */
 export function publishCommittedChanges(deps: FeedDeps): () => void {
-  const { hooks, store, broker, fanout, nodeId, collections } = deps
+  const { hooks, log, broker, fanout, nodeId, collections } = deps
   const pending = new WeakMap<RecordEvent, RecordChangeEvent>()
   const unbinders: Array<() => void> = []
   const bind = <E extends RecordEvent>(hook: SyncHook<E>, func: (e: E) => void) => {
@@ -43,12 +43,15 @@ export function publishCommittedChanges(deps: FeedDeps): () => void {
   const numbered = (e: RecordEvent) => {
     e.next()
     const event = pending.get(e) ?? changeEvent(e)
-    event.seq = store.nextChangeSequence()
+    log.append(event)
     pending.set(e, event)
   }
   const publish = (e: RecordEvent) => {
     const event = pending.get(e)
-    if (event) void broker.publish(event)
+    if (event) {
+      void broker.publish(event)
+      log.committed(event.seq!)
+    }
     e.next()
   }
 

@@ -5,17 +5,28 @@
  */
 import type { Client } from "./client.ts"
 import type { DeliveryJob, DeliveryQueue } from "./delivery-queue.ts"
+import type { CustomMessageEvent } from "./events.ts"
 import type { Hub } from "./hub.ts"
+import { cursorOf } from "./record-delivery.ts"
 import { encodeFrameTail, hasLineBreak, type Message } from "./sse.ts"
 import { baseOf } from "./topics.ts"
 
-/** Schedules `data` (JSON-encoded once) for every client holding exactly `topic` (options suffix included) now. */
-export function deliverCustomMessage(hub: Hub, queue: DeliveryQueue, topic: string, data: unknown): void {
-  if (hasLineBreak(topic)) throw new TypeError("realtime topic must not contain line breaks")
+/** Schedules the message (JSON-encoded once) for every client holding exactly its topic (options suffix included) now. */
+export function deliverCustomMessage(hub: Hub, queue: DeliveryQueue, event: CustomMessageEvent): void {
+  if (hasLineBreak(event.topic)) throw new TypeError("realtime topic must not contain line breaks")
   hub.countEvent()
-  const receivers = [...hub.subscribersOf(baseOf(topic))].filter((client) => client.hasSubscription(topic))
+  const receivers = [...hub.subscribersOf(baseOf(event.topic))].filter((client) => client.hasSubscription(event.topic))
   if (receivers.length === 0) return
-  queue.push(new CustomDelivery(receivers, { name: topic, data: JSON.stringify(data) ?? "null" }))
+  queue.push(new CustomDelivery(receivers, customMessage(event)))
+}
+
+/** The frames one client gets for a custom message (resume replays): one when it holds the topic. */
+export function customFramesFor(client: Client, event: CustomMessageEvent): Message[] {
+  return client.hasSubscription(event.topic) ? [customMessage(event)] : []
+}
+
+function customMessage(event: CustomMessageEvent): Message {
+  return { name: event.topic, data: JSON.stringify(event.data) ?? "null", id: cursorOf(event) }
 }
 
 class CustomDelivery implements DeliveryJob {

@@ -28,6 +28,8 @@ export interface CustomMessageEvent {
   type: "custom"
   topic: string
   data: unknown
+  /** Position in the database's commit order, as for record events. */
+  seq?: number
 }
 
 /** A committed collection change that affects connected clients (auth secrets, deleted auth collections). */

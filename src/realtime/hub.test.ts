@@ -3,8 +3,10 @@ import { Client } from "./client.ts"
 import { Hub } from "./hub.ts"
 import { CollectingSink } from "../../tests/support/realtime-units.ts"
 import { deliverCustomMessage } from "./custom-messages.ts"
+import type { CustomMessageEvent } from "./events.ts"
 import { DeliveryQueue } from "./delivery-queue.ts"
 
+const custom = (topic: string, data: unknown): CustomMessageEvent => ({ type: "custom", topic, data })
 const quietHub = () => new Hub({ onError: () => {} })
 
 function connected(hub: Hub, id?: string): { client: Client; sink: CollectingSink } {
@@ -114,7 +116,7 @@ describe("custom messages", () => {
     exact.client.subscribe("news")
     const withOptions = connected(hub)
     withOptions.client.subscribe("news?options={}")
-    deliverCustomMessage(hub, queue, "news", { hello: "world" })
+    deliverCustomMessage(hub, queue, custom("news", { hello: "world" }))
     expect(exact.sink.frames).toEqual([])
     await queue.idle()
     expect(exact.sink.frames).toEqual([{ id: exact.client.id, event: "news", data: '{"hello":"world"}' }])
@@ -123,7 +125,7 @@ describe("custom messages", () => {
 
   it("refuses topics with line breaks", () => {
     const hub = quietHub()
-    expect(() => deliverCustomMessage(hub, setup(hub), "a\nb", 1)).toThrow()
+    expect(() => deliverCustomMessage(hub, setup(hub), custom("a\nb", 1))).toThrow()
   })
 
   it("counts events, frames, clients and subscriptions", async () => {
@@ -133,8 +135,8 @@ describe("custom messages", () => {
     a.client.subscribe("t", "u")
     const b = connected(hub)
     b.client.subscribe("t")
-    deliverCustomMessage(hub, queue, "t", 1)
-    deliverCustomMessage(hub, queue, "nobody", 1)
+    deliverCustomMessage(hub, queue, custom("t", 1))
+    deliverCustomMessage(hub, queue, custom("nobody", 1))
     await queue.idle()
     expect(hub.stats()).toEqual({ clients: 2, subscriptions: 3, eventsIn: 2, framesOut: 2, droppedSlowClients: 0 })
   })
@@ -145,8 +147,8 @@ describe("custom messages", () => {
     const slow = hub.createClient()
     hub.register(slow)
     slow.subscribe("t")
-    deliverCustomMessage(hub, queue, "t", "x".repeat(80))
-    deliverCustomMessage(hub, queue, "t", "x".repeat(80))
+    deliverCustomMessage(hub, queue, custom("t", "x".repeat(80)))
+    deliverCustomMessage(hub, queue, custom("t", "x".repeat(80)))
     await queue.idle()
     expect(slow.isDiscarded()).toBe(true)
     expect(hub.stats().droppedSlowClients).toBe(1)
@@ -158,7 +160,7 @@ describe("custom messages", () => {
     const queue = new DeliveryQueue(() => {}, 3)
     const members = Array.from({ length: 10 }, () => connected(hub))
     for (const m of members) m.client.subscribe("t")
-    for (let i = 0; i < 5; i++) deliverCustomMessage(hub, queue, "t", i)
+    for (let i = 0; i < 5; i++) deliverCustomMessage(hub, queue, custom("t", i))
     await new Promise((resolve) => setImmediate(resolve))
     // One slice of three frames went out; the rest waits for later turns.
     expect(members.reduce((n, m) => n + m.sink.frames.length, 0)).toBe(3)

@@ -11,6 +11,11 @@ import { attempt, authKey, realtimeInfo, RENDER_COST, type FanoutGroup, type Sna
 import { encodeFrameTail } from "./sse.ts"
 import type { RuleKind } from "./topics.ts"
 
+/** The SSE id of an event's frames: its commit sequence number, when it has one. */
+export function cursorOf(event: { seq?: number }): string | undefined {
+  return event.seq === undefined ? undefined : String(event.seq)
+}
+
 /** One event's frames, written a slice at a time. */
 export class RecordDelivery implements DeliveryJob {
   readonly #event: RecordChangeEvent
@@ -19,12 +24,14 @@ export class RecordDelivery implements DeliveryJob {
   readonly #payloads = new Map<string, string | null>()
   readonly #tails = new Map<string, Uint8Array>()
   readonly size: number
+  readonly #id: string | undefined
   #group = 0
   #member = 0
   #data: string | null = null
 
   constructor(event: RecordChangeEvent, groups: FanoutGroup[], render: (info: RequestInfo) => string | null) {
     this.#event = event
+    this.#id = cursorOf(event)
     this.#groups = groups
     this.#render = render
     this.size = groups.reduce((n, g) => n + g.clients.length, 0)
@@ -75,8 +82,9 @@ export class RecordDelivery implements DeliveryJob {
       if (client.isDiscarded()) continue
       const cacheKey = `${name}\u0000${group.renderKey}`
       let tail = this.#tails.get(cacheKey)
-      if (!tail) this.#tails.set(cacheKey, (tail = encodeFrameTail({ name, data })))
-      client.sendEncoded({ name, data }, tail)
+      const message = { name, data, id: this.#id }
+      if (!tail) this.#tails.set(cacheKey, (tail = encodeFrameTail(message)))
+      client.sendEncoded(message, tail)
     }
     return end - start
   }
@@ -97,10 +105,12 @@ export class SnapshotDelivery implements DeliveryJob {
   /** renderKey → the payload shared by every group that renders alike. */
   readonly #payloads = new Map<string, string | null>()
   readonly #tails = new Map<string, Uint8Array>()
+  readonly #id: string | undefined
   #snapshot = 0
   #entry = 0
 
-  constructor(snapshots: Snapshot[], check: (kind: RuleKind, info: RequestInfo) => boolean, render: (info: RequestInfo) => string | null) {
+  constructor(event: RecordChangeEvent, snapshots: Snapshot[], check: (kind: RuleKind, info: RequestInfo) => boolean, render: (info: RequestInfo) => string | null) {
+    this.#id = cursorOf(event)
     this.#snapshots = snapshots
     this.#check = check
     this.#render = render
@@ -134,8 +144,9 @@ export class SnapshotDelivery implements DeliveryJob {
         if (data === null) continue
         const cacheKey = `${sub.raw}\u0000${renderKey}`
         let tail = this.#tails.get(cacheKey)
-        if (!tail) this.#tails.set(cacheKey, (tail = encodeFrameTail({ name: sub.raw, data })))
-        client.sendEncoded({ name: sub.raw, data }, tail)
+        const message = { name: sub.raw, data, id: this.#id }
+        if (!tail) this.#tails.set(cacheKey, (tail = encodeFrameTail(message)))
+        client.sendEncoded(message, tail)
       }
     }
     return { used, done: this.#snapshot >= this.#snapshots.length }

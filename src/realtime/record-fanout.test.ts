@@ -51,7 +51,7 @@ function harness(hub: Hub, access: RecordAccess, sliceSize?: number) {
   const queue = new DeliveryQueue(() => {}, sliceSize)
   const fanout = new RecordFanout(hub, access, queue)
   const broker = new LocalBroker()
-  const stop = connectBroker(broker, { hub, fanout, queue })
+  const stop = connectBroker(broker, { hub, fanout, queue, handedOver: { seq: 0 } })
   return {
     queue,
     fanout,

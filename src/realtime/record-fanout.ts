@@ -23,10 +23,12 @@
 import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
 import type { DeliveryQueue } from "./delivery-queue.ts"
 import type { RecordChangeEvent } from "./events.ts"
-import { attempt, groupSnapshot, groupSubscribers, snapshotSubscribers, type FanoutGroup } from "./fanout-groups.ts"
+import type { Client } from "./client.ts"
+import { attempt, groupSnapshot, groupSubscribers, realtimeInfo, snapshotSubscribers, type FanoutGroup } from "./fanout-groups.ts"
 import type { Hub } from "./hub.ts"
-import { RecordDelivery, SnapshotDelivery } from "./record-delivery.ts"
-import type { RuleKind } from "./topics.ts"
+import { cursorOf, RecordDelivery, SnapshotDelivery } from "./record-delivery.ts"
+import type { Message } from "./sse.ts"
+import { recordEventCandidates, type RuleKind } from "./topics.ts"
 
 /** The records layer's answer to "may this subscriber see this record, and as what JSON?". Throwing denies. */
 export interface RecordAccess {
@@ -88,10 +90,28 @@ export class RecordFanout {
     const snapshots = snapshotSubscribers(this.#hub, event)
     if (snapshots.every((snapshot) => snapshot.entries.length === 0)) return
     if (attempt(() => this.#access.rulesArePure(event.collection), false)) {
-      this.#queue.push(new SnapshotDelivery(snapshots, (kind, info) => this.#check(event, kind, info), render))
+      this.#queue.push(new SnapshotDelivery(event, snapshots, (kind, info) => this.#check(event, kind, info), render))
     } else {
       this.#queue.push(new RecordDelivery(event, this.#decide(event, groupSnapshot(snapshots)), render))
     }
+  }
+
+  /**
+   * The frames one client gets for an event, judged now with the client's current auth and
+   * subscriptions, as a live event would be (resume replays go through here).
+   */
+  framesFor(client: Client, event: RecordChangeEvent): Message[] {
+    const frames: Message[] = []
+    const id = cursorOf(event)
+    for (const candidate of recordEventCandidates(event.collection, String(event.record.id))) {
+      for (const sub of client.subscriptionsWithBase(candidate.base)) {
+        const info = realtimeInfo(client.auth, sub.options)
+        if (!this.#check(event, candidate.kind, info)) continue
+        const data = this.#payload(event, info)
+        if (data !== null) frames.push({ name: sub.raw, data, id })
+      }
+    }
+    return frames
   }
 
   /** The whole check for one group, run at once (pure checks too). */

@@ -5,15 +5,19 @@
  * process ask the others (who owns client X? what are your clients and counters?).
  *
  * Delivery rules: messages carry (origin, counter), so a repeated publish (Bun's client may
- * resubscribe on its own after a reconnect, and so do we) is delivered once; record events also
- * carry the database commit sequence and pass through a `CommitSequencer`, so every process sees
- * them in commit order. While Redis is down, local delivery goes on and remote publishing is
- * skipped; nothing is replayed after a reconnect.
+ * resubscribe on its own after a reconnect, and so do we) is delivered once; record events and
+ * custom messages also carry the database commit sequence and pass through a `CommitSequencer`,
+ * so every process sees them in commit order, each number once. Pub/sub is only the fast path:
+ * every numbered event is also in the change log of the shared database, and each process reads
+ * back from it, every quarter second, the numbers it has not seen (Redis down, a subscriber
+ * connection cut, a message lost). So while Redis is down local delivery goes on, other
+ * processes' events still arrive (from the log), and nothing is lost or doubled after it returns.
  */
 import { RedisClient } from "bun"
 import type { RealtimeBroker, RealtimeEventHandler } from "./broker.ts"
+import type { ChangeLog } from "./change-log.ts"
 import type { RealtimeEvent } from "./events.ts"
-import { CommitSequencer, DEFAULT_GAP_TIMEOUT_MS } from "./sequencer.ts"
+import { CommitSequencer, DEFAULT_GAP_TIMEOUT_MS, SeenNumbers } from "./sequencer.ts"
 
 export interface RedisBrokerOptions {
   /** `redis://host:port` */
@@ -53,6 +57,10 @@ interface Reply {
 /** Nodes that have not refreshed their entry for this long are considered gone. */
 const NODE_TTL_MS = 5_000
 const NODE_REFRESH_MS = 1_000
+/** How often the change log is read for numbers pub/sub did not bring. */
+const READ_MISSED_MS = 250
+/** How long a gap in the numbers may wait for pub/sub before the log is read for it. */
+const GAP_READ_MS = 20
 
 /** A `RealtimeBroker` over Redis pub/sub, plus cluster request/reply. */
 export class RedisBroker implements RealtimeBroker {
@@ -62,7 +70,8 @@ export class RedisBroker implements RealtimeBroker {
   readonly #prefix: string
   readonly #channels: { events: string; control: string; reply: string; nodes: string }
   readonly #handlers = new Set<RealtimeEventHandler>()
-  readonly #sequencer: CommitSequencer<RealtimeEvent>
+  /** Null items stand for logged numbers whose event no longer applies (a deleted collection). */
+  readonly #sequencer: CommitSequencer<RealtimeEvent | null>
   readonly #lastFromOrigin = new Map<string, number>()
   readonly #waiting = new Map<string, (reply: Reply) => void>()
   readonly #log: (line: string) => void
@@ -72,6 +81,11 @@ export class RedisBroker implements RealtimeBroker {
   #connects = 0
   #refresher: Timer | null = null
   #closed = false
+  #changeLog: ChangeLog | null = null
+  #seen: SeenNumbers | null = null
+  #reader: Timer | null = null
+  #gapRead: Timer | null = null
+  #onLost: () => void = () => {}
 
   private constructor(options: RedisBrokerOptions) {
     this.nodeId = options.nodeId
@@ -85,7 +99,8 @@ export class RedisBroker implements RealtimeBroker {
     this.#sub = new RedisClient(options.url, clientOptions)
     this.#sequencer = new CommitSequencer(
       (event) => this.#dispatch(event),
-      (event) => (event.type === "record" ? `${event.collection.id}/${String(event.record.id)}` : ""),
+      // Per record (or per custom topic) order is what must hold when an event comes late.
+      (event) => (event === null ? "" : event.type === "record" ? `${event.collection.id}/${String(event.record.id)}` : event.type === "custom" ? `custom/${event.topic}` : ""),
       options.gapTimeoutMs ?? DEFAULT_GAP_TIMEOUT_MS,
     )
   }
@@ -144,6 +159,18 @@ export class RedisBroker implements RealtimeBroker {
     this.#send(this.#channels.events, { o: this.nodeId, n: this.#counter, e: event })
   }
 
+  /**
+   * Reads numbered events this process has not seen back from the change log, starting after
+   * `seq` (the last number committed before this process started). `onLost` runs when numbers
+   * it never saw were pruned before it could read them.
+   */
+  readMissedFrom(log: ChangeLog, seq: number, onLost: () => void): void {
+    this.#changeLog = log
+    this.#onLost = onLost
+    this.#seen = new SeenNumbers(seq)
+    this.#reader = setInterval(() => this.#readMissed(), READ_MISSED_MS)
+  }
+
   subscribe(handler: RealtimeEventHandler): () => void {
     const entry: RealtimeEventHandler = (event) => handler(event)
     this.#handlers.add(entry)
@@ -197,6 +224,8 @@ export class RedisBroker implements RealtimeBroker {
     if (this.#closed) return
     this.#closed = true
     if (this.#refresher) clearInterval(this.#refresher)
+    if (this.#reader) clearInterval(this.#reader)
+    if (this.#gapRead) clearTimeout(this.#gapRead)
     this.#sequencer.close()
     try {
       await this.#pub.hdel(this.#channels.nodes, this.nodeId)
@@ -230,7 +259,9 @@ export class RedisBroker implements RealtimeBroker {
   #setHealthy(healthy: boolean): void {
     if (healthy === this.#healthy || this.#closed) return
     this.#healthy = healthy
-    this.#log(healthy ? "realtime broker: Redis reachable again, cross-process delivery resumed" : "realtime broker: Redis unreachable, delivering to local clients only (reconnecting)")
+    // Schema changes are not in the change log: re-read collections after an outage.
+    if (healthy) this.#dispatch({ type: "schema", node: "" })
+    this.#log(healthy ? "realtime broker: Redis reachable again, cross-process delivery resumed" : "realtime broker: Redis unreachable, other processes' events now come from the change log (reconnecting)")
   }
 
   #onEvent(message: string): void {
@@ -250,11 +281,44 @@ export class RedisBroker implements RealtimeBroker {
     if (envelope.n <= last) return
     this.#lastFromOrigin.set(envelope.o, envelope.n)
     const event = envelope.e
-    if (event.type === "record" && typeof event.seq === "number") this.#sequencer.push(event.seq, event)
-    else this.#dispatch(event)
+    const seq = event.type === "record" || event.type === "custom" ? event.seq : undefined
+    if (seq === undefined) this.#dispatch(event)
+    else this.#sequence(seq, event)
   }
 
-  #dispatch(event: RealtimeEvent): void {
+  #sequence(seq: number, event: RealtimeEvent | null): void {
+    if (this.#seen && !this.#seen.add(seq)) return
+    this.#sequencer.push(seq, event)
+    // An earlier number is missing: it is committed (numbers are taken in commit order), so
+    // unless pub/sub brings it at once, the log has it; later events must not wait long for it.
+    if (this.#changeLog && this.#sequencer.waiting && !this.#gapRead) {
+      this.#gapRead = setTimeout(() => {
+        this.#gapRead = null
+        this.#readMissed()
+      }, GAP_READ_MS)
+    }
+  }
+
+  #readMissed(): void {
+    const log = this.#changeLog
+    const seen = this.#seen
+    if (!log || !seen || this.#closed) return
+    try {
+      const floor = log.floor()
+      if (seen.floor < floor) {
+        // Numbers we never saw were pruned (an outage longer than the window): they are lost.
+        seen.skipThrough(floor)
+        this.#log("realtime broker: events missed for longer than the resume window are lost; clients are disconnected so they resume and learn it")
+        this.#onLost()
+      }
+      for (const { seq, event } of log.between(seen.floor, log.latest(), (n) => seen.has(n))) this.#sequence(seq, event)
+    } catch (error) {
+      console.error("realtime: reading the change log failed", error)
+    }
+  }
+
+  #dispatch(event: RealtimeEvent | null): void {
+    if (event === null) return
     for (const handler of this.#handlers) {
       try {
         handler(event)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test"
-import { CommitSequencer } from "./sequencer.ts"
+import { CommitSequencer, SeenNumbers } from "./sequencer.ts"
 
 async function waitFor(predicate: () => boolean, ms: number, message: string): Promise<void> {
   const deadline = Date.now() + ms
@@ -71,5 +71,23 @@ describe("commit sequencer", () => {
     s.push(21, item(21, "x"))
     expect(out).toEqual([20, 22])
     expect(s.superseded).toBe(1)
+  })
+})
+
+describe("SeenNumbers", () => {
+  it("takes each number once and keeps a contiguous floor", () => {
+    const seen = new SeenNumbers(10)
+    expect(seen.add(10)).toBe(false)
+    expect(seen.add(12)).toBe(true)
+    expect(seen.add(12)).toBe(false)
+    expect(seen.floor).toBe(10)
+    expect(seen.add(11)).toBe(true)
+    expect(seen.floor).toBe(12)
+    seen.add(15)
+    seen.skipThrough(13)
+    expect(seen.floor).toBe(13)
+    expect(seen.has(14)).toBe(false)
+    expect(seen.add(14)).toBe(true)
+    expect(seen.floor).toBe(15)
   })
 })

@@ -39,6 +39,11 @@ export class CommitSequencer<T> {
     return this.#late
   }
 
+  /** Whether items wait for a missing earlier number. */
+  get waiting(): boolean {
+    return this.#pending.size > 0
+  }
+
   /** Items dropped because a later item for the same key was delivered first. */
   get superseded(): number {
     return this.#superseded
@@ -101,5 +106,41 @@ export class CommitSequencer<T> {
     if (this.#pending.size === 0) return
     this.#next = Math.min(...this.#pending.keys())
     this.#drain()
+  }
+}
+
+/** The sequence numbers already taken: every number up to `floor`, plus the ones above it. */
+export class SeenNumbers {
+  #floor: number
+  readonly #above = new Set<number>()
+
+  /** @param floor every number up to it counts as seen */
+  constructor(floor: number) {
+    this.#floor = floor
+  }
+
+  /** Every number up to this one was seen. */
+  get floor(): number {
+    return this.#floor
+  }
+
+  has(seq: number): boolean {
+    return seq <= this.#floor || this.#above.has(seq)
+  }
+
+  /** Counts every number up to `seq` as seen (they can no longer come). */
+  skipThrough(seq: number): void {
+    if (seq <= this.#floor) return
+    for (const n of this.#above) if (n <= seq) this.#above.delete(n)
+    this.#floor = seq
+    while (this.#above.delete(this.#floor + 1)) this.#floor++
+  }
+
+  /** Marks `seq` seen; false when it already was. */
+  add(seq: number): boolean {
+    if (this.has(seq)) return false
+    this.#above.add(seq)
+    while (this.#above.delete(this.#floor + 1)) this.#floor++
+    return true
   }
 }

@@ -12,13 +12,16 @@ import type { RuleEvaluator } from "../records/access.ts"
 import type { CollectionRegistry } from "../records/collections.ts"
 import type { RecordRenderer } from "../records/expand.ts"
 import { connectBroker, LocalBroker, type RealtimeBroker } from "./broker.ts"
+import { ChangeLog, type ResumeWindow } from "./change-log.ts"
 import type { Client } from "./client.ts"
+import type { CustomMessageEvent } from "./events.ts"
 import { publishCommittedChanges } from "./commit-feed.ts"
 import { DeliveryQueue } from "./delivery-queue.ts"
 import { Hub, type HubStats } from "./hub.ts"
 import { createRecordAccess } from "./record-access.ts"
 import { RecordFanout } from "./record-fanout.ts"
 import type { RedisBroker } from "./redis-broker.ts"
+import { resumeIfAsked } from "./resume.ts"
 import { hasLineBreak, type Message } from "./sse.ts"
 import { applySubscriptions, type SubscribeRequest } from "./subscribe-request.ts"
 
@@ -80,8 +83,10 @@ export interface RealtimeDeps {
   bufferBytes?: number
   /** Frames per delivery slice before yielding to the event loop. @default 250 */
   sliceSize?: number
-  /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 50_000 */
+  /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 200_000 (about 1.5 s of delivery at full speed) */
   maxBacklogFrames?: number
+  /** How long and how many events the change log keeps for resuming clients. @default 5 minutes and 100,000 events */
+  resumeWindow?: ResumeWindow
   /** The Redis broker when running several processes; in-process delivery without one. */
   cluster?: RedisBroker
   nodeId: string
@@ -130,11 +135,21 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const queue = new DeliveryQueue((error) => hub.reportError(error), deps.sliceSize)
   const fanout = new RecordFanout(hub, createRecordAccess(deps), queue)
   const broker: RealtimeBroker = cluster ?? new LocalBroker()
-  connectBroker(broker, { hub, fanout, queue })
-  publishCommittedChanges({ hooks, store: deps.store, collections: deps.collections, broker, fanout, nodeId })
-  const maxBacklog = deps.maxBacklogFrames ?? 50_000
+  const log = new ChangeLog(deps.store, deps.collections, deps.resumeWindow)
+  // Events committed before this process started are never handed over here.
+  const handedOver = { seq: log.latest() }
+  connectBroker(broker, { hub, fanout, queue, handedOver })
+  // Clients that lost events reconnect, and their resume says `complete: false`.
+  cluster?.readMissedFrom(log, handedOver.seq, () => hub.closeAll())
+  publishCommittedChanges({ hooks, log, collections: deps.collections, broker, fanout, nodeId })
+  const maxBacklog = deps.maxBacklogFrames ?? 200_000
 
-  const subscribeHere = (request: SubscribeRequest) => applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
+  const subscribeHere = async (request: SubscribeRequest) => {
+    const done = applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
+    if (isThenable(done)) await done
+    const client = hub.clientById(String((request.body as { clientId?: unknown }).clientId))
+    if (client) resumeIfAsked(client, { log, fanout, handedOver: handedOver.seq })
+  }
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
   const localStats = (): NodeStats => ({ ...hub.stats(), node: nodeId, ...(cluster ? cluster.orderStats : {}) })
   const localClients = () => [...hub.clients().values()].map((c) => clientInfo(c, nodeId))
@@ -161,12 +176,15 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     nodeId,
     publish(topic, data) {
       if (typeof topic !== "string" || topic === "") throw new TypeError("realtime.publish needs a topic")
-      void broker.publish({ type: "custom", topic, data })
+      if (hasLineBreak(topic)) throw new TypeError("realtime topic must not contain line breaks")
+      const event: CustomMessageEvent = { type: "custom", topic, data }
+      const seq = log.append(event)
+      void broker.publish(event)
+      log.committed(seq)
     },
     async subscribe(request) {
       try {
-        const done = subscribeHere(request)
-        if (isThenable(done)) await done
+        await subscribeHere(request)
         return
       } catch (error) {
         const elsewhere = error instanceof ApiError && error.status === 404 && cluster

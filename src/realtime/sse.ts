@@ -1,7 +1,8 @@
 /**
  * @module
  * Server-Sent Events frame encoding, byte-exact with PocketBase: `id:<clientId>\nevent:<name>\ndata:<data>\n\n`
- * (no space after the colons, always the connection's client id, data on one line).
+ * (no space after the colons, data on one line). Record events and custom messages carry their
+ * resume cursor in the `id:` line instead of the client id (EventSource sends it back on reconnect).
  * Pure functions only; streams live in `stream.ts`.
  */
 
@@ -12,6 +13,8 @@ export const PB_CONNECT = "PB_CONNECT"
 export interface Message {
   name: string
   data: string
+  /** The resume cursor (the event's commit sequence number); frames without one carry the client id. */
+  id?: string
 }
 
 const encoder = new TextEncoder()
@@ -28,12 +31,17 @@ export function encodeFrameHead(clientId: string): Uint8Array {
 }
 
 /**
- * The client-independent rest of a frame (`\nevent:…\ndata:…\n\n`). Fan-out encodes it once per
- * distinct payload and writes the same bytes after each subscriber's own head.
+ * The client-independent part of a frame: `\nevent:…\ndata:…\n\n` written after the client's own
+ * head, or, for a message with a cursor, the whole frame from its `id:` line. Fan-out encodes it
+ * once per distinct payload and writes the same bytes to every subscriber.
  */
 export function encodeFrameTail(message: Message): Uint8Array {
-  return encoder.encode(`\nevent:${message.name}\ndata:${message.data}\n\n`)
+  const head = message.id === undefined ? "" : `id:${message.id}`
+  return encoder.encode(`${head}\nevent:${message.name}\ndata:${message.data}\n\n`)
 }
+
+/** Name of the event a resuming client gets right after its first subscription POST. */
+export const PB_RESUME = "PB_RESUME"
 
 /** The PB_CONNECT message for a client; the SDK reads the id from the `id:` line, so both carry it. */
 export function connectMessage(clientId: string): Message {

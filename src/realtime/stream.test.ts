@@ -4,12 +4,14 @@ import type { Server } from "bun"
 import type { RequestInfo } from "../core/types.ts"
 import { STORE_IP } from "./client.ts"
 import { deliverCustomMessage } from "./custom-messages.ts"
+import type { CustomMessageEvent } from "./events.ts"
 import { DeliveryQueue } from "./delivery-queue.ts"
 import { Hub, type HubOptions } from "./hub.ts"
 import { RecordFanout, type RecordAccess } from "./record-fanout.ts"
 import { openStream, type StreamOptions } from "./stream.ts"
 import { authAs, collection, eventually, SseReader } from "../../tests/support/realtime-units.ts"
 
+const custom = (topic: string, data: unknown): CustomMessageEvent => ({ type: "custom", topic, data })
 const posts = collection("posts")
 let hub: Hub
 let queue: DeliveryQueue
@@ -57,7 +59,7 @@ function subscribe(clientId: string, subscriptions: string[], auth: ReturnType<t
   client.subscribe(...subscriptions)
 }
 
-const publish = (topic: string, data: unknown) => deliverCustomMessage(hub, queue, topic, data)
+const publish = (topic: string, data: unknown) => deliverCustomMessage(hub, queue, custom(topic, data))
 
 describe("realtime stream", () => {
   it("answers with SSE headers and exact PB_CONNECT bytes first", async () => {

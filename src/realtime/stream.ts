@@ -80,6 +80,7 @@ class SseConnection implements ClientSink {
   #scheduled = false
   #ended = false
   #finished: () => void = () => {}
+  #aborted: (reason: Error) => void = () => {}
 
   constructor(hub: Hub, client: Client, options: StreamOptions) {
     this.#hub = hub
@@ -94,7 +95,10 @@ class SseConnection implements ClientSink {
   run(controller: DirectController): Promise<void> {
     if (this.#ended) return Promise.resolve()
     this.#controller = controller
-    const finished = new Promise<void>((resolve) => (this.#finished = resolve))
+    const finished = new Promise<void>((resolve, reject) => {
+      this.#finished = resolve
+      this.#aborted = reject
+    })
     this.#hub.register(this.#client)
     this.#client.attach(this)
     // Queued first, so anything sent to the client from now on is written after it.
@@ -128,23 +132,33 @@ class SseConnection implements ClientSink {
     this.#timers.idle?.refresh()
   }
 
-  /** Ends the stream cleanly (no final frame) and unregisters the client. Idempotent. */
+  /**
+   * Ends the stream and unregisters the client. Idempotent. A stream whose write is waiting on a
+   * peer that stopped reading is aborted instead: Bun never sends the end of a response whose
+   * socket is full (measured on Bun 1.4.4), so the peer would hang instead of reconnecting.
+   */
   end(): void {
     if (this.#ended) return
     this.#ended = true
+    const stuck = this.#draining
     clearTimeout(this.#timers.max)
     clearTimeout(this.#timers.idle)
     clearInterval(this.#timers.heartbeat)
     this.#timers = {}
     this.#hub.unregister(this.#client.id)
     this.#client.discard()
-    try {
-      this.#controller?.close()
-    } catch {
-      // Already closed by the peer: nothing left to end.
+    if (stuck) {
+      // Rejecting the pull resets the connection; closing the controller first would crash Bun.
+      this.#aborted(new Error(`realtime client ${this.#client.id} stopped reading; connection aborted so it reconnects`))
+    } else {
+      try {
+        this.#controller?.close()
+      } catch {
+        // Already closed by the peer: nothing left to end.
+      }
+      this.#finished()
     }
     this.#controller = null
-    this.#finished()
     try {
       this.#onClose?.(this.#client)
     } catch (error) {

@@ -6,12 +6,13 @@
  */
 import type { ErrorData } from "../core/errors.ts"
 import type { Collection } from "../core/types.ts"
+import { PB_RESUME } from "./sse.ts"
 import { baseOf } from "./topics.ts"
 
 /** What a client may send. */
 export type IncomingMessage =
   | { type: "auth"; token: string }
-  | { type: "subscribe"; subscriptions: unknown }
+  | { type: "subscribe"; subscriptions: unknown; lastEventId: string | null }
   | { type: "ping" }
 
 /** Parses one incoming text frame; null when it is not one of the known messages. */
@@ -28,8 +29,11 @@ export function parseIncoming(text: string | Buffer): IncomingMessage | null {
     case "auth":
       if (message.token != null && typeof message.token !== "string") return null
       return { type: "auth", token: ((message.token as string | null | undefined) ?? "").trim() }
-    case "subscribe":
-      return { type: "subscribe", subscriptions: message.subscriptions }
+    case "subscribe": {
+      const cursor = message.lastEventId
+      if (cursor != null && typeof cursor !== "string" && typeof cursor !== "number") return null
+      return { type: "subscribe", subscriptions: message.subscriptions, lastEventId: cursor == null ? null : String(cursor) }
+    }
     case "ping":
       return { type: "ping" }
     default:
@@ -72,22 +76,31 @@ export function expandTopic(requested: string, scope: PatternScope): Array<[key:
 }
 
 const decoder = new TextDecoder()
+const ID_PREFIX = "id:"
 const EVENT_PREFIX = "\nevent:"
 const DATA_PREFIX = "\ndata:"
 const RECORD_ACTIONS = new Set(["create", "update", "delete"])
 
-/** A queued frame tail (`\nevent:NAME\ndata:DATA\n\n`) split back into its name and data. */
-export function decodeFrameTail(tail: Uint8Array): { name: string; data: string } {
+/** A queued frame tail (`[id:CURSOR]\nevent:NAME\ndata:DATA\n\n`) split back into its parts. */
+export function decodeFrameTail(tail: Uint8Array): { id: string | undefined; name: string; data: string } {
   const text = decoder.decode(tail)
-  const dataAt = text.indexOf(DATA_PREFIX)
-  return { name: text.slice(EVENT_PREFIX.length, dataAt), data: text.slice(dataAt + DATA_PREFIX.length, text.length - 2) }
+  const eventAt = text.indexOf(EVENT_PREFIX)
+  const dataAt = text.indexOf(DATA_PREFIX, eventAt)
+  return {
+    id: text.startsWith(ID_PREFIX) ? text.slice(ID_PREFIX.length, eventAt) : undefined,
+    name: text.slice(eventAt + EVENT_PREFIX.length, dataAt),
+    data: text.slice(dataAt + DATA_PREFIX.length, text.length - 2),
+  }
 }
 
 /**
  * The WebSocket message for one hub message: `record_event` for a record change (its data is
- * `{record, action}` of a record of the topic's collection), `message` for a custom one.
+ * `{record, action}` of a record of the topic's collection), `message` for a custom one, `resume`
+ * for the outcome of a resume. `id` is the event's resume cursor, when it has one.
  */
-export function socketMessage(topic: string, data: string, now: Date = new Date()): string {
+export function socketMessage(topic: string, data: string, id?: string, now: Date = new Date()): string {
+  const cursor = id === undefined ? {} : { id }
+  if (topic === PB_RESUME) return JSON.stringify({ type: "resume", ...(JSON.parse(data) as object), ...cursor })
   let parsed: unknown
   try {
     parsed = JSON.parse(data)
@@ -97,7 +110,7 @@ export function socketMessage(topic: string, data: string, now: Date = new Date(
   const change = parsed as { action?: unknown; record?: { collectionName?: unknown } } | undefined
   const collection = change?.record?.collectionName
   if (typeof change?.action === "string" && RECORD_ACTIONS.has(change.action) && typeof collection === "string") {
-    return JSON.stringify({ type: "record_event", topic, collection, action: change.action, record: change.record, timestamp: now.toISOString() })
+    return JSON.stringify({ type: "record_event", topic, collection, action: change.action, record: change.record, timestamp: now.toISOString(), ...cursor })
   }
-  return JSON.stringify({ type: "message", topic, data: parsed ?? null })
+  return JSON.stringify({ type: "message", topic, data: parsed ?? null, ...cursor })
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "bun:test"
 import type { Server } from "bun"
 import { Hook, type RealtimeSubscribeRequestEvent } from "../hooks/index.ts"
 import { Hub } from "./hub.ts"
+import { applySubscriptions } from "./subscribe-request.ts"
 import { encodeFrameTail } from "./sse.ts"
 import { createWsTransport, type WsTransport } from "./ws-transport.ts"
 import { TestSocket } from "../../tests/support/websocket.ts"
@@ -22,7 +23,7 @@ describe("WebSocket sink and its native publish", () => {
     const hub = new Hub()
     const transport = createWsTransport({
       hub,
-      subscribeHook: new Hook<RealtimeSubscribeRequestEvent>("onRealtimeSubscribeRequest"),
+      subscribe: async (request) => applySubscriptions(hub, new Hook<RealtimeSubscribeRequestEvent>("onRealtimeSubscribeRequest"), request),
       identify: () => null,
       renderAuth: () => ({}),
       collections: () => [],

@@ -9,11 +9,11 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun"
 import { ApiError } from "../core/errors.ts"
 import type { AuthContext, Collection } from "../core/types.ts"
-import { isThenable } from "../hooks/index.ts"
 import { STORE_IP, type Client, type ClientSink, type Frame } from "./client.ts"
 import { authKey } from "./fanout-groups.ts"
 import type { Hub } from "./hub.ts"
-import { applySubscriptions, bindSubscribeBody, validateSubscribeBody, type SubscribeHook } from "./subscribe-request.ts"
+import { STORE_RESUME_CURSOR } from "./resume.ts"
+import { bindSubscribeBody, validateSubscribeBody, type SubscribeRequest } from "./subscribe-request.ts"
 import { decodeFrameTail, errorMessage, expandTopic, parseIncoming, socketMessage } from "./ws-messages.ts"
 
 /** The path the upgrade is served on. */
@@ -34,7 +34,8 @@ export interface WsLimits {
 /** What the transport needs from the app. */
 export interface WsTransportDeps {
   hub: Hub
-  subscribeHook: SubscribeHook
+  /** Applies a subscription request to a client of this hub (validation, hook, resume): `realtime.subscribe`. */
+  subscribe(request: SubscribeRequest): Promise<void>
   /** The auth context a token stands for, or null. */
   identify(token: string): AuthContext | null
   /** The auth record as its owner reads it (for the `auth` answer). */
@@ -166,7 +167,7 @@ class WsConnection implements ClientSink {
       if (message === null) this.#reply(errorMessage(400, "Invalid realtime message.", {}))
       else if (message.type === "ping") this.#reply(JSON.stringify({ type: "pong" }))
       else if (message.type === "auth") await this.#authenticate(message.token)
-      else await this.#subscribe(message.subscriptions)
+      else await this.#subscribe(message.subscriptions, message.lastEventId)
     } catch (error) {
       if (error instanceof ApiError) return this.#reply(errorMessage(error.status, error.message, error.data))
       this.#deps.hub.reportError(error)
@@ -226,7 +227,7 @@ class WsConnection implements ClientSink {
     return this.#topics.get(key) ?? key
   }
 
-  async #subscribe(subscriptions: unknown): Promise<void> {
+  async #subscribe(subscriptions: unknown, lastEventId: string | null): Promise<void> {
     const now = Date.now()
     this.#subscribeTimes = this.#subscribeTimes.filter((at) => now - at < 1000)
     if (this.#subscribeTimes.length >= this.#deps.limits.subscribesPerSecond) {
@@ -240,6 +241,8 @@ class WsConnection implements ClientSink {
     if (body.subscriptions.length > this.#deps.limits.maxSubscriptions) {
       throw new ApiError(400, `Too many subscriptions (at most ${this.#deps.limits.maxSubscriptions} per connection).`, {})
     }
+    // A reconnecting client's cursor: this subscription replays what it missed (as an SSE client's first POST does).
+    if (lastEventId !== null) this.#client.set(STORE_RESUME_CURSOR, lastEventId)
     await this.#apply(body.subscriptions.filter((topic) => topic !== ""))
     this.#reply(JSON.stringify({ type: "subscribed", subscriptions: this.#requested }))
   }
@@ -249,12 +252,11 @@ class WsConnection implements ClientSink {
     const scope = { collections: this.#deps.collections(), superuser: this.#client.auth?.collection.name === "_superusers" }
     const topics = new Map<string, string>()
     for (const topic of requested) for (const [key, asked] of expandTopic(topic, scope)) if (!topics.has(key)) topics.set(key, asked)
-    const done = applySubscriptions(this.#deps.hub, this.#deps.subscribeHook, {
+    await this.#deps.subscribe({
       body: { clientId: this.#client.id, subscriptions: [...topics.keys()] },
       ip: this.#ws.data.ip,
       auth: this.#client.auth,
     })
-    if (isThenable(done)) await done
     this.#requested = requested
     for (const [key, asked] of topics) if (key === asked) topics.delete(key)
     this.#topics = topics
@@ -300,6 +302,7 @@ class WsConnection implements ClientSink {
 
 /** A frame tail decoded once, with its message per shown topic. */
 interface DecodedTail {
+  id: string | undefined
   name: string
   data: string
   byTopic: Map<string, string>
@@ -334,7 +337,7 @@ function nextMessage(connection: WsConnection): PendingMessage | typeof HEARTBEA
   if (!decoded) decodedTails.set(tail, (decoded = { ...decodeFrameTail(tail), byTopic: new Map() }))
   const shown = connection.topicOf(decoded.name)
   let text = decoded.byTopic.get(shown)
-  if (text === undefined) decoded.byTopic.set(shown, (text = socketMessage(shown, decoded.data)))
+  if (text === undefined) decoded.byTopic.set(shown, (text = socketMessage(shown, decoded.data, decoded.id)))
   return { text, tail, topic: connection.sharedTopic(decoded.name) }
 }
 

@@ -76,27 +76,30 @@ describe("realtime connections (pocketbun only)", () => {
   })
 
   /** A raw socket that opens the stream, reads PB_CONNECT for its clientId and then stops reading. */
-  async function stalledClient(url: string): Promise<string> {
+  async function stalledClient(url: string): Promise<{ id: string; socket: net.Socket; ended: () => boolean; text: () => string }> {
     const { port } = new URL(url)
     const socket = net.createConnection({ host: "127.0.0.1", port: Number(port) })
     sockets.push(socket)
     let text = ""
     socket.setEncoding("utf8")
+    let ended = false
     socket.on("data", (chunk) => (text += chunk))
+    for (const name of ["end", "close", "error"]) socket.on(name, () => (ended = true))
     socket.write(`GET /api/realtime HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)
     await waitFor(() => /id:([A-Za-z0-9]{40})\n/.test(text), 3000, "PB_CONNECT on the raw socket")
     socket.pause()
-    return /id:([A-Za-z0-9]{40})\n/.exec(text)![1]!
+    return { id: /id:([A-Za-z0-9]{40})\n/.exec(text)![1]!, socket, ended: () => ended, text: () => text }
   }
 
-  it("drops a stalled client once its buffer overflows, without delaying the others", async () => {
+  it("drops a stalled client once its buffer overflows and ends its stream, without delaying the others", async () => {
     server = await startPocketbun({ realtimeBuffer: 64 * 1024, realtimeHeartbeat: 60 })
     const hub = server.app.services.realtime.hub
     await server.admin.collections.create({ name: "blobs", ...OPEN, fields: [{ name: "body", type: "text", max: 500_000 }] })
     const pb = await sdk.make(server)
     const blobs = new EventCollector<RecordEventData>("active blobs/*")
     await pb.collection("blobs").subscribe("*", blobs.push)
-    const stalledId = await stalledClient(server.url)
+    const stalled = await stalledClient(server.url)
+    const stalledId = stalled.id
     expect((await postRealtime(server.url, { clientId: stalledId, subscriptions: ["blobs/*"] })).status).toBe(204)
     expect(hub.stats().clients).toBe(2)
 
@@ -117,8 +120,43 @@ describe("realtime connections (pocketbun only)", () => {
     expect(Math.max(...latencies)).toBeLessThan(1000)
     expect(hub.clientById(stalledId)).toBeUndefined()
     expect(hub.stats().clients).toBe(1)
+    // The stream is ended, not only forgotten: once the reader reads again it reaches the end of
+    // the stream (or a reset) instead of silence, so EventSource and the SDK reconnect.
+    stalled.socket.resume()
+    await waitFor(stalled.ended, 3000, "the end of the dropped client's stream")
     const last = await server.admin.collection("blobs").create({ body: "small" })
     expect((await blobs.next()).record.id).toBe(last.id)
+  }, 30_000)
+
+  it("a dropped slow reader that reconnects with its last event id gets everything it missed", async () => {
+    server = await startPocketbun({ realtimeBuffer: 64 * 1024, realtimeHeartbeat: 60 })
+    const hub = server.app.services.realtime.hub
+    await server.admin.collections.create({ name: "blobs", ...OPEN, fields: [{ name: "body", type: "text", max: 500_000 }] })
+    const stalled = await stalledClient(server.url)
+    expect((await postRealtime(server.url, { clientId: stalled.id, subscriptions: ["blobs/*"] })).status).toBe(204)
+    // One small event read, to know its cursor, then the reader stops.
+    stalled.socket.resume()
+    const first = await server.admin.collection("blobs").create({ body: "first" })
+    await waitFor(() => stalled.text().includes(first.id), 3000, "the first event on the raw socket")
+    stalled.socket.pause()
+    const cursor = /id:(\d+)\nevent:blobs\/\*\ndata:[^\n]*"first"/.exec(stalled.text())![1]!
+
+    const created: string[] = []
+    const deadline = Date.now() + 20_000
+    while (hub.stats().droppedSlowClients === 0) {
+      if (Date.now() > deadline) throw new Error("the stalled client was never dropped")
+      created.push((await server.admin.collection("blobs").create({ body: "x".repeat(200_000) })).id)
+    }
+    await waitFor(stalled.ended, 3000, "the end of the dropped client's stream")
+    created.push((await server.admin.collection("blobs").create({ body: "after" })).id)
+
+    const again = await openRawStream(server.url, { headers: { "Last-Event-ID": cursor } })
+    streams.push(again)
+    expect((await postRealtime(server.url, { clientId: again.clientId, subscriptions: ["blobs/*"] })).status).toBe(204)
+    await again.reader.until((t) => t.includes(created[created.length - 1]!), "the replay of every missed event", 10_000)
+    const frames = again.reader.frames()
+    expect(JSON.parse(frames[1]!.data)).toEqual({ from: cursor, replayed: created.length, complete: true })
+    expect(frames.slice(2).map((f) => JSON.parse(f.data).record.id)).toEqual(created)
   }, 30_000)
 
   it("still delivers a single frame larger than realtimeBuffer when nothing else is queued", async () => {
@@ -164,7 +202,7 @@ describe("realtime connections (pocketbun only)", () => {
     realtime.publish("notices", { text: "multi\nline", n: 1 })
     expect(await plain.next()).toEqual({ text: "multi\nline", n: 1 })
     await raw.reader.until((t) => t.includes("event:notices\n"), "the notice on the raw stream")
-    expect(raw.reader.text).toEndWith(`id:${raw.clientId}\nevent:notices\ndata:{"text":"multi\\nline","n":1}\n\n`)
+    expect(raw.reader.text).toMatch(/\nid:\d+\nevent:notices\ndata:\{"text":"multi\\nline","n":1\}\n\n$/)
     // The options suffix is part of the key: only a publish to that exact key reaches it.
     realtime.publish(optionedKey, { text: "for en" })
     expect(await optioned.next()).toEqual({ text: "for en" })

@@ -92,12 +92,33 @@ describe("realtime WebSocket transport", () => {
     await waitFor(() => socket.events().length >= 4, 3000, "four WebSocket events")
 
     const event = socket.events()[0]
-    expect(Object.keys(event).sort()).toEqual(["action", "collection", "record", "timestamp", "topic", "type"])
+    expect(Object.keys(event).sort()).toEqual(["action", "collection", "id", "record", "timestamp", "topic", "type"])
+    expect(event.id).toMatch(/^\d+$/)
     expect(event).toMatchObject({ type: "record_event", topic: "posts.*", collection: "posts", action: "create", record: { id: created.id, title: "one" } })
     expect(event.timestamp).toMatch(ISO_UTC)
     const wsAll = socket.events().filter((e) => e.topic === "posts.*").map((e) => [e.action, e.record])
     expect(wsAll).toEqual(sse.all.map((e) => [e.action, e.record]))
     expect(socket.events().filter((e) => e.topic === `posts.${first.id}`).map((e) => e.action)).toEqual(["update"])
+  })
+
+  it("resumes from lastEventId: the missed events in order after a resume message, then live ones", async () => {
+    const first = await open()
+    await first.request({ type: "subscribe", subscriptions: ["posts.*"] }, "subscribed")
+    const seen = await server.admin.collection("posts").create({ title: "seen" })
+    const cursor = (await first.messages.find((m) => m.record?.id === seen.id, "the seen post")).id
+    first.close()
+    const missed = [await server.admin.collection("posts").create({ title: "missed 1" }), await server.admin.collection("posts").create({ title: "missed 2" })]
+    const again = await open()
+    await again.request({ type: "subscribe", subscriptions: ["posts.*"], lastEventId: cursor }, "subscribed")
+    const live = await server.admin.collection("posts").create({ title: "live" })
+    await again.messages.find((m) => m.record?.id === live.id, "the live post")
+    const after = again.messages.all.filter((m) => m.type === "resume" || m.type === "record_event")
+    expect(after[0]).toMatchObject({ type: "resume", from: cursor, replayed: 2, complete: true })
+    expect(after.slice(1).map((m) => m.record.title)).toEqual(["missed 1", "missed 2", "live"])
+    expect(after.slice(1, 3).map((m) => m.record.id)).toEqual(missed.map((r) => r.id))
+    const bad = await open()
+    await bad.request({ type: "subscribe", subscriptions: ["posts.*"], lastEventId: "not-a-cursor" }, "subscribed")
+    expect(await bad.messages.find((m) => m.type === "resume", "the resume outcome")).toMatchObject({ replayed: 0, complete: false })
   })
 
   it("gives a user no event for a record its rules forbid, and its own", async () => {
@@ -128,7 +149,7 @@ describe("realtime WebSocket transport", () => {
     const socket = await open()
     await socket.request({ type: "subscribe", subscriptions: ["news"] }, "subscribed")
     server.app.services.realtime.publish("news", { text: "hello" })
-    expect(await socket.messages.find((m) => m.type === "message", "the message")).toEqual({ type: "message", topic: "news", data: { text: "hello" } })
+    expect(await socket.messages.find((m) => m.type === "message", "the message")).toEqual({ type: "message", topic: "news", data: { text: "hello" }, id: expect.stringMatching(/^\d+$/) })
   })
 
   it("answers invalid subscriptions with the POST's errors and enforces the per-connection limits", async () => {

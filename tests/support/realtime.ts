@@ -73,6 +73,14 @@ function preview(items: unknown[]): string {
   return text.length > 400 ? `${text.slice(0, 400)}…` : text
 }
 
+/**
+ * Whether a record or custom frame's `id:` is right for the target: PocketBase repeats the client
+ * id; pocketbun sends the event's resume cursor (digits) so EventSource can hand it back.
+ */
+export function isEventFrameId(target: string, id: string, clientId: string): boolean {
+  return target === "pocketbun" ? /^\d+$/.test(id) : id === clientId
+}
+
 /** A `{action, record}` record event as the SDK hands it to a callback. */
 export interface RecordEventData {
   action: string
@@ -90,9 +98,9 @@ export interface RawStream {
   close(): Promise<void>
 }
 
-/** Opens the SSE stream with plain fetch and waits (3 s) for the first frame. */
-export async function openRawStream(url: string, init?: RequestInit): Promise<RawStream> {
-  const response = await fetch(`${url}/api/realtime`, init)
+/** Opens the SSE stream with plain fetch (`query` like `?a=b`) and waits (3 s) for the first frame. */
+export async function openRawStream(url: string, init?: RequestInit, query = ""): Promise<RawStream> {
+  const response = await fetch(`${url}/api/realtime${query}`, init)
   if (!response.body) throw new Error(`GET /api/realtime answered ${response.status} without a body`)
   const reader = new SseReader(response.body)
   await reader.until((t) => t.includes("\n\n"), "the PB_CONNECT frame")

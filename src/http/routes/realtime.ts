@@ -5,7 +5,7 @@
 import { Hono } from "hono"
 import { ApiError, badRequest } from "../../core/errors.ts"
 import { RealtimeConnectRequestEvent } from "../../hooks/index.ts"
-import { openStream } from "../../realtime/index.ts"
+import { openStream, requestedCursor, STORE_RESUME_CURSOR } from "../../realtime/index.ts"
 import { parseBody, readLimited, type ParsedBody } from "../body.ts"
 import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
@@ -18,6 +18,9 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     c.env.server?.timeout(c.req.raw, 0)
     const ip = clientIp(c.req.raw, c.env)
     const client = realtime.hub.createClient()
+    // A reconnecting client's cursor: its first subscription POST resumes from it.
+    const cursor = requestedCursor(c.req.raw)
+    if (cursor !== null) client.set(STORE_RESUME_CURSOR, cursor)
     let stream: Response | null = null
     await hooks.onRealtimeConnectRequest.trigger(new RealtimeConnectRequestEvent(client, ip), () => {
       stream = openStream(realtime.hub, {
