@@ -6,17 +6,15 @@
  * same commands and report, so `ws-vs-sse.ts` measures both transports the same way.
  */
 import type { Socket } from "bun"
-import type { GeneratorCommand, GeneratorReport, SubscribePlan } from "./clients.ts"
+import type { SubscribePlan } from "./clients.ts"
+import { FrameStats, now, readNumber, serveCommands, type ClientCounters } from "./frame-stats.ts"
 
-interface ClientState {
+interface ClientState extends ClientCounters {
   carry: Buffer | null
-  /** Bytes of the HTTP upgrade answer still to skip (until the blank line). */
+  /** Whether the HTTP upgrade answer (up to its blank line) was read. */
   upgraded: boolean
   connected: ((ok: boolean) => void) | null
   subscribed: (() => void) | null
-  got: number
-  lastSentAt: number
-  digest: number
 }
 
 const RECORD_EVENT = Buffer.from('{"type":"record_event"')
@@ -24,25 +22,9 @@ const SUBSCRIBED = Buffer.from('{"type":"subscribed"')
 const SENT_AT = Buffer.from('"sentAt":')
 const HEADERS_END = Buffer.from("\r\n\r\n")
 
-const BUCKET_MS = 0.1
-const BUCKETS = 300_000
-const histogram = new Uint32Array(BUCKETS)
-const now = () => performance.timeOrigin + performance.now()
-const cpuNow = () => {
-  const u = process.cpuUsage()
-  return (u.user + u.system) / 1e6
-}
-
+const stats = new FrameStats()
 const clients: Array<Socket<ClientState>> = []
-let frames = 0
-let closedEarly = 0
 let closing = false
-let firstFrameAt = 0
-let lastFrameAt = 0
-let maxLatency = 0
-let latencyCount = 0
-let backwards = 0
-let cpuAtReset = 0
 
 function onText(state: ClientState, buf: Buffer, start: number, end: number): void {
   if (state.connected) {
@@ -56,21 +38,8 @@ function onText(state: ClientState, buf: Buffer, start: number, end: number): vo
     return
   }
   if (!buf.subarray(start, start + RECORD_EVENT.length).equals(RECORD_EVENT)) return
-  const at = now()
-  frames++
-  if (firstFrameAt === 0) firstFrameAt = at
-  lastFrameAt = at
-  state.got++
   const s = buf.indexOf(SENT_AT, start)
-  if (s === -1 || s >= end) return
-  const sentAt = Number.parseFloat(buf.toString("latin1", s + SENT_AT.length, Math.min(end, s + SENT_AT.length + 24)))
-  if (sentAt < state.lastSentAt) backwards++
-  state.lastSentAt = sentAt
-  state.digest = (Math.imul(state.digest, 31) + Math.round(sentAt * 1000)) | 0
-  const latency = at - sentAt
-  histogram[Math.min(BUCKETS - 1, Math.max(0, Math.floor(latency / BUCKET_MS)))]!++
-  latencyCount++
-  if (latency > maxLatency) maxLatency = latency
+  stats.frame(state, now(), s !== -1 && s < end ? readNumber(buf, s + SENT_AT.length, end) : null)
 }
 
 /** Parses unmasked server frames (text frames counted; others skipped), carrying a partial frame over. */
@@ -132,7 +101,7 @@ function openClient(port: number): Promise<boolean> {
         },
         data: onData,
         close(socket) {
-          if (!closing) closedEarly++
+          if (!closing) stats.closedEarly++
           socket.data.connected?.(false)
           socket.data.connected = null
         },
@@ -167,55 +136,12 @@ async function subscribeAll(plan: SubscribePlan) {
   return { ok: clients.length, failed: 0, firstError: "", ms: performance.now() - started }
 }
 
-function percentile(p: number): number {
-  const target = Math.ceil(latencyCount * p)
-  let seen = 0
-  for (let b = 0; b < BUCKETS; b++) {
-    seen += histogram[b]!
-    if (seen >= target) return (b + 1) * BUCKET_MS
-  }
-  return BUCKETS * BUCKET_MS
-}
-
-function report(): GeneratorReport {
-  const most = Math.max(0, ...clients.map((c) => c.data.got))
-  return {
-    open: clients.length - closedEarly,
-    closedEarly,
-    frames,
-    excluded: 0,
-    cpu: cpuNow() - cpuAtReset,
-    firstFrameAt,
-    lastFrameAt,
-    latency: { count: latencyCount, p50: latencyCount ? percentile(0.5) : 0, p99: latencyCount ? percentile(0.99) : 0, max: maxLatency },
-    backwards,
-    orderVariants: new Set(clients.filter((c) => c.data.got === most && most > 0).map((c) => c.data.digest)).size,
-  }
-}
-
-process.on("message", async (message: GeneratorCommand) => {
-  let reply: unknown = {}
-  switch (message.cmd) {
-    case "connect":
-      reply = await connectAll(message.port, message.count, message.batch ?? 500)
-      break
-    case "subscribe":
-      reply = await subscribeAll(message.plan)
-      break
-    case "reset":
-      frames = latencyCount = maxLatency = firstFrameAt = lastFrameAt = backwards = 0
-      for (const c of clients) c.data.got = c.data.lastSentAt = c.data.digest = 0
-      histogram.fill(0)
-      cpuAtReset = cpuNow()
-      break
-    case "report":
-      reply = report()
-      break
-    case "close":
-      closing = true
-      for (const c of clients) c.end()
-      break
-  }
-  process.send!({ seq: message.seq, reply })
+serveCommands(stats, {
+  connect: connectAll,
+  subscribe: (_baseUrl, plan) => subscribeAll(plan),
+  close() {
+    closing = true
+    for (const socket of clients) socket.end()
+  },
+  clients: () => clients.map((socket) => socket.data),
 })
-process.send!({ seq: 0, reply: "ready" })
