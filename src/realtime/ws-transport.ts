@@ -285,10 +285,15 @@ class WsConnection implements ClientSink {
     this.#ws.send(text)
   }
 
-  /** The hub discarded the client (slow, shutdown): close the socket. */
+  /**
+   * The hub discarded the client (slow, shutdown): close the socket. A socket whose peer stopped
+   * reading would never get the close frame behind its unsent bytes, so it is cut instead (the
+   * peer sees the connection end and reconnects).
+   */
   close(): void {
     if (this.ended) return
-    this.#ws.close(1008, "realtime client closed")
+    if (this.backpressured) this.#ws.terminate()
+    else this.#ws.close(1008, "realtime client closed")
   }
 
   /** The socket closed: leave the hub and free the per-user slot. */
