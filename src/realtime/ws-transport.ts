@@ -72,7 +72,7 @@ export interface WsTransport {
 export function createWsTransport(deps: WsTransportDeps): WsTransport {
   const perIp = new Map<string, number>()
   const perUser = new Map<string, number>()
-  const heartbeat = Math.max(5, deps.heartbeatSeconds ?? 25)
+  const heartbeat = Math.max(1, deps.heartbeatSeconds ?? 25)
   const flusher = new SocketFlusher()
   const shared = { perUser, flusher }
   return {
