@@ -6,7 +6,7 @@
  */
 import type { Server } from "bun"
 import type { App } from "./app.ts"
-import { BootstrapEvent, ServeEvent, TerminateEvent } from "./hooks/index.ts"
+import { BootstrapEvent, RealtimeConnectRequestEvent, ServeEvent, TerminateEvent } from "./hooks/index.ts"
 import { createWsTransport, type WsTransport } from "./realtime/ws-transport.ts"
 import { identify } from "./auth/identify.ts"
 
@@ -59,7 +59,7 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
 
 /** The realtime WebSocket transport over an app's hub, with the app's auth, rendering and limits. */
 function realtimeSockets(app: App): WsTransport {
-  const { realtime, collections, records, recordService, config } = app.services
+  const { realtime, hooks, collections, records, recordService, config } = app.services
   return createWsTransport({
     hub: realtime.hub,
     subscribe: (request) => realtime.subscribe(request),
@@ -67,6 +67,11 @@ function realtimeSockets(app: App): WsTransport {
     renderAuth: (auth) => recordService.renderer.render(auth.collection, [auth.record], { auth, context: "default", method: "GET", query: {}, headers: {}, body: {} })[0]!,
     collections: () => collections.all(),
     ipOf: (request, server) => server.requestIP(request)?.address ?? "",
+    async connectHook(client, ip) {
+      let accepted = false
+      await hooks.onRealtimeConnectRequest.trigger(new RealtimeConnectRequestEvent(client, ip), () => void (accepted = true))
+      return accepted
+    },
     heartbeatSeconds: config.realtimeHeartbeat,
     limits: {
       maxSubscriptions: config.realtimeWsMaxSubscriptions,

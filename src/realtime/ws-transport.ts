@@ -43,6 +43,11 @@ export interface WsTransportDeps {
   collections(): readonly Collection[]
   /** The peer IP of a request. */
   ipOf(request: Request, server: Server<unknown>): string
+  /**
+   * Runs the connect hook around accepting a new client (PocketBase's `onRealtimeConnectRequest`):
+   * resolves true when the handlers let the connection through. @default accepts every connection
+   */
+  connectHook?(client: Client, ip: string): boolean | Promise<boolean>
   limits: WsLimits
   /** Seconds without traffic before Bun pings, and again before it closes the socket. @default 25 */
   heartbeatSeconds?: number
@@ -51,6 +56,8 @@ export interface WsTransportDeps {
 /** Per-socket state Bun keeps on `ws.data`. */
 interface SocketData {
   ip: string
+  /** The hub client prepared (and passed through the connect hook) at upgrade. */
+  client: Client
   connection?: WsConnection
 }
 
@@ -61,8 +68,8 @@ const SOCKET_HIGH_WATER = 256 * 1024
 export interface WsTransport {
   /** Whether the request is for this transport. */
   handles(request: Request): boolean
-  /** Upgrades the request (undefined once upgraded) or answers it (429, 400). */
-  upgrade(request: Request, server: Server<unknown>): Response | undefined
+  /** Upgrades the request (undefined once upgraded) or answers it (429, 400, or 204 when a connect hook stopped it). */
+  upgrade(request: Request, server: Server<unknown>): Promise<Response | undefined>
   websocket: WebSocketHandler<SocketData>
   /** Counters: messages written by `send` one socket at a time, and by `publish` (once for many sockets). */
   stats(): { sent: number; published: number; publishedTo: number }
@@ -78,7 +85,7 @@ export function createWsTransport(deps: WsTransportDeps): WsTransport {
   return {
     stats: () => ({ ...flusher.counters }),
     handles: (request) => new URL(request.url).pathname === WS_PATH,
-    upgrade(request, server) {
+    async upgrade(request, server) {
       if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
         return Response.json({ status: 400, message: "Expected a WebSocket upgrade.", data: {} }, { status: 400 })
       }
@@ -89,7 +96,19 @@ export function createWsTransport(deps: WsTransportDeps): WsTransport {
       // Counted now, so concurrent upgrades cannot overshoot the limit before `open` runs.
       increment(perIp, ip)
       flusher.server = server
-      if (server.upgrade(request, { data: { ip } satisfies SocketData })) return undefined
+      try {
+        const client = deps.hub.createClient()
+        client.set(STORE_IP, ip)
+        // As for SSE, a connect hook that does not call next() ends the request with no stream.
+        if (deps.connectHook && !(await deps.connectHook(client, ip))) {
+          decrement(perIp, ip)
+          return new Response(null, { status: 204 })
+        }
+        if (server.upgrade(request, { data: { ip, client } satisfies SocketData })) return undefined
+      } catch (error) {
+        decrement(perIp, ip)
+        throw error
+      }
       decrement(perIp, ip)
       return Response.json({ status: 400, message: "WebSocket upgrade failed.", data: {} }, { status: 400 })
     },
@@ -154,8 +173,7 @@ class WsConnection implements ClientSink {
     this.#deps = deps
     this.#perUser = shared.perUser
     this.#flusher = shared.flusher
-    this.#client = deps.hub.createClient()
-    this.#client.set(STORE_IP, ws.data.ip)
+    this.#client = ws.data.client
     ws.send(JSON.stringify({ type: "connect", clientId: this.#client.id }))
     deps.hub.register(this.#client)
     this.#client.attach(this)

@@ -22,7 +22,7 @@ describe("realtime WebSocket heartbeat", () => {
     const silent = connect(Number(new URL(server.url).port), "127.0.0.1")
     let received = Buffer.alloc(0)
     let closedAt = 0
-    silent.on("data", (chunk) => void (received = Buffer.concat([received, chunk])))
+    silent.on("data", (chunk: Buffer) => void (received = Buffer.concat([received, chunk])))
     silent.on("close", () => void (closedAt = Date.now()))
     silent.write("GET /api/realtime/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
     const answering = await TestSocket.open(server.url)

@@ -62,6 +62,22 @@ describe("realtime WebSocket transport", () => {
     expect(await socket.request({ type: "ping" }, "pong")).toEqual({ type: "pong" })
   })
 
+  it("runs the connect hook: a handler sees the client, and one that does not call next() refuses the upgrade", async () => {
+    const hook = server.app.hooks.onRealtimeConnectRequest
+    const seen: string[] = []
+    const watching = hook.bindFunc((e) => {
+      seen.push(e.client.id)
+      return e.next()
+    })
+    const socket = await open()
+    expect(seen).toEqual([socket.clientId])
+    hook.unbind(watching)
+    const refusing = hook.bindFunc(() => {})
+    const refused = await fetch(`${server.url}/api/realtime/ws`, { headers: { upgrade: "websocket", connection: "upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } })
+    hook.unbind(refusing)
+    expect(refused.status).toBe(204)
+  })
+
   it("a token in the URL authenticates nobody", async () => {
     const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/realtime/ws?token=${annToken}`)
     const notes = new EventCollector<any>("url token")
