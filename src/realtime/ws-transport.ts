@@ -126,7 +126,10 @@ export function createWsTransport(deps: WsTransportDeps): WsTransport {
         void ws.data.connection?.receive(text)
       },
       drain(ws) {
-        if (ws.data.connection) flusher.wake(ws.data.connection)
+        const connection = ws.data.connection
+        if (!connection) return
+        flusher.unblock(connection)
+        flusher.wake(connection)
       },
       close(ws) {
         decrement(perIp, ws.data.ip)
@@ -164,9 +167,11 @@ class WsConnection implements ClientSink {
   #topicsAuth: AuthContext | null = null
   readonly #flusher: SocketFlusher
   ended = false
-  /** A message the flusher holds back for a shared publish, and how many rounds it has waited. */
+  /** A message the flusher holds back for a shared publish, and since when (0: not held). */
   held: PendingMessage | null = null
-  holds = 0
+  heldSince = 0
+  /** The topics counted as blocked while Bun's buffer for this socket is full (null: not blocked). */
+  blockedTopics: string[] | null = null
 
   constructor(ws: ServerWebSocket<SocketData>, deps: WsTransportDeps, shared: { perUser: Map<string, number>; flusher: SocketFlusher }) {
     this.#ws = ws
@@ -232,6 +237,11 @@ class WsConnection implements ClientSink {
       this.#publishTopics.set(key, topic)
       this.#ws.subscribe(topic)
     }
+  }
+
+  /** The Bun topics this socket is subscribed to. */
+  sharedTopics(): string[] {
+    return [...this.#publishTopics.values()]
   }
 
   /** The Bun topic this socket shares for a hub key (renamed first if auth upkeep changed its auth), or null. */
@@ -318,6 +328,7 @@ class WsConnection implements ClientSink {
   closed(): void {
     if (this.ended) return
     this.ended = true
+    this.#flusher.unblock(this)
     this.#setUser(null)
     this.#deps.hub.unregister(this.#client.id)
   }
@@ -346,8 +357,11 @@ interface Round {
   sockets: WsConnection[]
 }
 
-/** Rounds a socket's frame may wait for the rest of its topic's subscribers. */
-const MAX_HOLDS = 4
+/**
+ * How long a socket's next frame may wait for the rest of its topic's subscribers (fan-out writes
+ * a large group a slice at a time, yielding between slices) before it is sent on its own.
+ */
+const MAX_HOLD_MS = 50
 const HEARTBEAT = Symbol("heartbeat")
 
 /** The socket's next queued message (null when its queue is empty). */
@@ -366,15 +380,22 @@ function nextMessage(connection: WsConnection): PendingMessage | typeof HEARTBEA
 
 /**
  * Writes every woken socket's queued frames, one frame per socket per round, so each socket's
- * order holds. In a round, when every subscriber of a Bun topic has the same frame next (and
- * none is backpressured), the message goes out once through `server.publish` and native code
- * writes it to all of them; otherwise each socket gets its own `send`.
+ * order holds. When every subscriber of a Bun topic has the same frame next (and none is
+ * backpressured), the message goes out once through `server.publish` and native code writes it
+ * to all of them. Fan-out hands a big group over a slice at a time, so a socket whose topic is
+ * still incomplete waits (up to `MAX_HOLD_MS`) for the other subscribers' slices; past that, or
+ * when a subscriber's buffer is full (it may not read for long), each socket gets its own `send`.
  */
 class SocketFlusher {
   server: Server<unknown> | null = null
   readonly counters = { sent: 0, published: 0, publishedTo: 0 }
   readonly #pending = new Set<WsConnection>()
+  /** Sockets whose next frame waits for its topic's other subscribers. */
+  readonly #held = new Set<WsConnection>()
+  /** Topic → its subscribers whose buffer is full: nobody waits for them (they may not read for long). */
+  readonly #blocked = new Map<string, number>()
   #scheduled = false
+  #deadline: Timer | null = null
 
   wake(connection: WsConnection): void {
     this.#pending.add(connection)
@@ -383,16 +404,52 @@ class SocketFlusher {
     queueMicrotask(() => this.#run())
   }
 
+  /** Counts a backpressured socket against its topics until `unblock`. */
+  #block(connection: WsConnection): void {
+    if (connection.blockedTopics !== null) return
+    connection.blockedTopics = connection.sharedTopics()
+    for (const topic of connection.blockedTopics) this.#blocked.set(topic, (this.#blocked.get(topic) ?? 0) + 1)
+  }
+
+  /** The socket drained or closed. */
+  unblock(connection: WsConnection): void {
+    const topics = connection.blockedTopics
+    if (topics === null) return
+    connection.blockedTopics = null
+    for (const topic of topics) decrement(this.#blocked, topic)
+  }
+
   #run(): void {
     this.#scheduled = false
-    let active = [...this.#pending]
+    let active = [...new Set([...this.#held, ...this.#pending])]
+    this.#held.clear()
     this.#pending.clear()
+    // Rounds until nothing moves; held sockets get another pass whenever something did move.
+    while (active.length > 0 && this.#rounds(active)) {
+      active = [...this.#held]
+      this.#held.clear()
+    }
+    if (this.#held.size > 0 && this.#deadline === null) {
+      this.#deadline = setTimeout(() => {
+        this.#deadline = null
+        this.#run()
+      }, MAX_HOLD_MS)
+    }
+  }
+
+  /** Runs rounds over `active` until every socket is drained, held or blocked; true when anything was written. */
+  #rounds(active: WsConnection[]): boolean {
+    let progressed = false
+    const now = Date.now()
     while (active.length > 0) {
       const next: WsConnection[] = []
       const rounds = new Map<string, Round>()
-      let progressed = false
       for (const connection of active) {
-        if (connection.ended || connection.backpressured) continue
+        if (connection.ended) continue
+        if (connection.backpressured) {
+          this.#block(connection)
+          continue
+        }
         const item = connection.held ?? nextMessage(connection)
         connection.held = null
         if (item === null) continue
@@ -410,43 +467,43 @@ class SocketFlusher {
           round.sockets.push(connection)
         }
       }
-      const incomplete: Round[] = []
+      const waiting = new Set<WsConnection>()
       for (const [topic, round] of rounds) {
         const { text } = round.item
-        const subscribers = round.sockets.length === 1 ? 1 : (this.server?.subscriberCount(topic) ?? 0)
-        if (subscribers !== round.sockets.length) {
-          incomplete.push(round)
-          continue
-        }
-        progressed = true
-        if (subscribers === 1) {
-          this.#send(round.sockets[0]!, text)
-          continue
-        }
-        this.server!.publish(topic, text)
-        this.counters.published++
-        this.counters.publishedTo += subscribers
-        for (const connection of round.sockets) connection.holds = 0
-      }
-      // Subscribers of a topic that are a frame or two behind (another topic's frame came first)
-      // catch up in the next rounds: hold the frame briefly so it can still go out as one publish.
-      for (const { item, sockets } of incomplete) {
-        for (const connection of sockets) {
-          if (progressed && connection.holds < MAX_HOLDS) {
-            connection.held = item
-            connection.holds++
+        const subscribers = this.server?.subscriberCount(topic) ?? 0
+        if (subscribers === round.sockets.length) {
+          progressed = true
+          if (subscribers === 1) {
+            this.#send(round.sockets[0]!, text)
           } else {
-            this.#send(connection, item.text)
+            this.server!.publish(topic, text)
+            this.counters.published++
+            this.counters.publishedTo += subscribers
+            for (const connection of round.sockets) connection.heldSince = 0
+          }
+          continue
+        }
+        const blocked = this.#blocked.has(topic)
+        for (const connection of round.sockets) {
+          if (connection.heldSince === 0) connection.heldSince = now
+          if (!blocked && now - connection.heldSince < MAX_HOLD_MS) {
+            connection.held = round.item
+            this.#held.add(connection)
+            waiting.add(connection)
+          } else {
+            this.#send(connection, text)
+            progressed = true
           }
         }
       }
-      active = next
+      active = waiting.size === 0 ? next : next.filter((connection) => !waiting.has(connection))
     }
+    return progressed
   }
 
   #send(connection: WsConnection, text: string): void {
     connection.send(text)
-    connection.holds = 0
+    connection.heldSince = 0
     this.counters.sent++
   }
 }
