@@ -167,9 +167,8 @@ class WsConnection implements ClientSink {
   #topicsAuth: AuthContext | null = null
   readonly #flusher: SocketFlusher
   ended = false
-  /** A message the flusher holds back for a shared publish, and since when (0: not held). */
-  held: PendingMessage | null = null
-  heldSince = 0
+  /** Whether the flusher holds this socket's next message back for a shared publish. */
+  held = false
   /** The topics counted as blocked while Bun's buffer for this socket is full (null: not blocked). */
   blockedTopics: string[] | null = null
 
@@ -352,9 +351,11 @@ interface PendingMessage {
   topic: string | null
 }
 
+/** Sockets of one topic with the same frame next, waiting for the rest of the topic's subscribers. */
 interface Round {
   item: PendingMessage
   sockets: WsConnection[]
+  since: number
 }
 
 /**
@@ -379,19 +380,19 @@ function nextMessage(connection: WsConnection): PendingMessage | typeof HEARTBEA
 }
 
 /**
- * Writes every woken socket's queued frames, one frame per socket per round, so each socket's
- * order holds. When every subscriber of a Bun topic has the same frame next (and none is
- * backpressured), the message goes out once through `server.publish` and native code writes it
- * to all of them. Fan-out hands a big group over a slice at a time, so a socket whose topic is
- * still incomplete waits (up to `MAX_HOLD_MS`) for the other subscribers' slices; past that, or
- * when a subscriber's buffer is full (it may not read for long), each socket gets its own `send`.
+ * Writes woken sockets' queued frames in each socket's order. A frame for a shared Bun topic
+ * waits in that topic's round; when every subscriber of the topic has joined the round with the
+ * same frame, it goes out once through `server.publish` and native code writes it to all of
+ * them. Fan-out hands a big group over a slice at a time, so a round stays open across slices
+ * (up to `MAX_HOLD_MS`); past that, when a subscriber's buffer is full (it may not read for long),
+ * or when a subscriber turns out to be past the frame, each socket of the round gets its own `send`.
  */
 class SocketFlusher {
   server: Server<unknown> | null = null
   readonly counters = { sent: 0, published: 0, publishedTo: 0 }
   readonly #pending = new Set<WsConnection>()
-  /** Sockets whose next frame waits for its topic's other subscribers. */
-  readonly #held = new Set<WsConnection>()
+  /** Topic → the round of sockets waiting on it (at most one per topic). */
+  readonly #open = new Map<string, Round>()
   /** Topic → its subscribers whose buffer is full: nobody waits for them (they may not read for long). */
   readonly #blocked = new Map<string, number>()
   #scheduled = false
@@ -421,15 +422,24 @@ class SocketFlusher {
 
   #run(): void {
     this.#scheduled = false
-    let active = [...new Set([...this.#held, ...this.#pending])]
-    this.#held.clear()
+    let active = [...this.#pending]
     this.#pending.clear()
-    // Rounds until nothing moves; held sockets get another pass whenever something did move.
-    while (active.length > 0 && this.#rounds(active)) {
-      active = [...this.#held]
-      this.#held.clear()
+    const now = Date.now()
+    for (;;) {
+      for (const connection of active) this.#drainInto(connection)
+      // Complete rounds go out as one publish; their sockets then continue with their next frames.
+      const released: WsConnection[] = []
+      for (const [topic, round] of this.#open) {
+        const complete = this.server?.subscriberCount(topic) === round.sockets.length
+        if (!complete && !this.#blocked.has(topic) && now - round.since < MAX_HOLD_MS) continue
+        this.#open.delete(topic)
+        this.#release(topic, round, complete)
+        released.push(...round.sockets)
+      }
+      if (released.length === 0) break
+      active = released
     }
-    if (this.#held.size > 0 && this.#deadline === null) {
+    if (this.#open.size > 0 && this.#deadline === null) {
       this.#deadline = setTimeout(() => {
         this.#deadline = null
         this.#run()
@@ -437,73 +447,49 @@ class SocketFlusher {
     }
   }
 
-  /** Runs rounds over `active` until every socket is drained, held or blocked; true when anything was written. */
-  #rounds(active: WsConnection[]): boolean {
-    let progressed = false
-    const now = Date.now()
-    while (active.length > 0) {
-      const next: WsConnection[] = []
-      const rounds = new Map<string, Round>()
-      for (const connection of active) {
-        if (connection.ended) continue
-        if (connection.backpressured) {
-          this.#block(connection)
-          continue
-        }
-        const item = connection.held ?? nextMessage(connection)
-        connection.held = null
-        if (item === null) continue
-        next.push(connection)
-        if (item === HEARTBEAT) continue
-        const round = item.topic === null ? undefined : rounds.get(item.topic)
-        // Only sockets subscribed to the topic may share its publish: then equal counts mean
-        // every subscriber is in the round with this very frame next.
-        if (item.topic === null || (round !== undefined && round.item.tail !== item.tail)) {
-          this.#send(connection, item.text)
-          progressed = true
-        } else if (round === undefined) {
-          rounds.set(item.topic, { item, sockets: [connection] })
-        } else {
-          round.sockets.push(connection)
-        }
+  /** Writes a socket's frames until its queue is empty, Bun's buffer is full, or a frame joins a round. */
+  #drainInto(connection: WsConnection): void {
+    while (!connection.ended && !connection.held) {
+      if (connection.backpressured) return this.#block(connection)
+      const item = nextMessage(connection)
+      if (item === null) return
+      if (item === HEARTBEAT) continue
+      if (item.topic === null) {
+        this.#send(connection, item.text)
+        continue
       }
-      const waiting = new Set<WsConnection>()
-      for (const [topic, round] of rounds) {
-        const { text } = round.item
-        const subscribers = this.server?.subscriberCount(topic) ?? 0
-        if (subscribers === round.sockets.length) {
-          progressed = true
-          if (subscribers === 1) {
-            this.#send(round.sockets[0]!, text)
-          } else {
-            this.server!.publish(topic, text)
-            this.counters.published++
-            this.counters.publishedTo += subscribers
-            for (const connection of round.sockets) connection.heldSince = 0
-          }
-          continue
-        }
-        const blocked = this.#blocked.has(topic)
-        for (const connection of round.sockets) {
-          if (connection.heldSince === 0) connection.heldSince = now
-          if (!blocked && now - connection.heldSince < MAX_HOLD_MS) {
-            connection.held = round.item
-            this.#held.add(connection)
-            waiting.add(connection)
-          } else {
-            this.#send(connection, text)
-            progressed = true
-          }
-        }
+      const round = this.#open.get(item.topic)
+      if (round === undefined) {
+        this.#open.set(item.topic, { item, sockets: [connection], since: Date.now() })
+        connection.held = true
+      } else if (round.item.tail === item.tail) {
+        round.sockets.push(connection)
+        connection.held = true
+      } else {
+        // This socket is past the round's frame (it never got it): the round cannot complete.
+        this.#open.delete(item.topic)
+        this.#release(item.topic, round, false)
+        this.#send(connection, item.text)
+        for (const member of round.sockets) this.#drainInto(member)
       }
-      active = waiting.size === 0 ? next : next.filter((connection) => !waiting.has(connection))
     }
-    return progressed
+  }
+
+  /** Sends a round's frame: once through `publish` when every subscriber is in it, else to each socket. */
+  #release(topic: string, round: Round, complete: boolean): void {
+    for (const connection of round.sockets) connection.held = false
+    const sockets = round.sockets.filter((connection) => !connection.ended)
+    if (complete && sockets.length === round.sockets.length && sockets.length > 1) {
+      this.server!.publish(topic, round.item.text)
+      this.counters.published++
+      this.counters.publishedTo += sockets.length
+    } else {
+      for (const connection of sockets) this.#send(connection, round.item.text)
+    }
   }
 
   #send(connection: WsConnection, text: string): void {
     connection.send(text)
-    connection.heldSince = 0
     this.counters.sent++
   }
 }
