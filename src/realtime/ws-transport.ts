@@ -466,10 +466,12 @@ class SocketFlusher {
         round.sockets.push(connection)
         connection.held = true
       } else {
-        // This socket is past the round's frame (it never got it): the round cannot complete.
-        this.#open.delete(item.topic)
+        // This socket is past the round's frame (it never got it, or got it alone after a
+        // timeout): that round cannot complete. Its sockets go on into a round for this newer
+        // frame, which realigns the topic's subscribers.
+        this.#open.set(item.topic, { item, sockets: [connection], since: Date.now() })
+        connection.held = true
         this.#release(item.topic, round, false)
-        this.#send(connection, item.text)
         for (const member of round.sockets) this.#drainInto(member)
       }
     }
