@@ -47,7 +47,7 @@ export class ChangeLog {
 
   /** Numbers and logs the event; runs inside the writing transaction (or opens one). */
   append(event: RecordChangeEvent | CustomMessageEvent): number {
-    return this.#store.transaction(() => {
+    const work = () => {
       const seq = this.#store.nextChangeSequence()
       const entry: Entry = event.type === "record"
         ? { t: "r", a: event.action, c: event.collection.id, r: event.record }
@@ -55,7 +55,9 @@ export class ChangeLog {
       this.#store.logChange(seq, JSON.stringify(entry))
       event.seq = seq
       return seq
-    })
+    }
+    // Inside a record write already: no savepoint needed around two statements.
+    return this.#store.inTransaction ? work() : this.#store.transaction(work)
   }
 
   /** Prunes now and then; call after the commit of a numbered event. */

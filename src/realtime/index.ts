@@ -7,7 +7,6 @@ export { Client, DEFAULT_BUFFER_BYTES, STORE_AUTH, STORE_IP, newClientId, type C
 export { openStream, SSE_HEADERS, type StreamOptions } from "./stream.ts"
 export { PB_CONNECT, PB_RESUME, HEARTBEAT_FRAME, connectMessage, type Message } from "./sse.ts"
 export { requestedCursor, resumeFrames, STORE_RESUME_CURSOR, type ResumeOutcome } from "./resume.ts"
-export { ChangeLog, DEFAULT_RESUME_WINDOW, type ResumeWindow } from "./change-log.ts"
 export { parseSubscription, recordEventCandidates, type RuleKind, type Subscription, type SubscriptionOptions } from "./topics.ts"
 export { type RealtimeEvent, type RecordChangeEvent, type RecordAction } from "./events.ts"
 export { LocalBroker, type RealtimeBroker, type RealtimeEventHandler } from "./broker.ts"

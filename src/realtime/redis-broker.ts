@@ -168,6 +168,7 @@ export class RedisBroker implements RealtimeBroker {
     this.#changeLog = log
     this.#onLost = onLost
     this.#seen = new SeenNumbers(seq)
+    this.#sequencer.startAt(seq + 1)
     this.#reader = setInterval(() => this.#readMissed(), READ_MISSED_MS)
   }
 

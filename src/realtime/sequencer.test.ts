@@ -74,6 +74,19 @@ describe("commit sequencer", () => {
   })
 })
 
+describe("CommitSequencer.startAt", () => {
+  it("waits for the first number after the start instead of starting at whatever comes first", async () => {
+    const out: number[] = []
+    const s = sequencer(out)
+    s.startAt(101)
+    s.push(102, item(102))
+    expect(out).toEqual([])
+    s.push(101, item(101))
+    expect(out).toEqual([101, 102])
+    s.close()
+  })
+})
+
 describe("SeenNumbers", () => {
   it("takes each number once and keeps a contiguous floor", () => {
     const seen = new SeenNumbers(10)

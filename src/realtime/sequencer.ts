@@ -49,6 +49,11 @@ export class CommitSequencer<T> {
     return this.#superseded
   }
 
+  /** Sets the first number to wait for, when none was accepted yet (numbers before it never come). */
+  startAt(seq: number): void {
+    this.#next ??= seq
+  }
+
   /** Accepts the item numbered `seq`. */
   push(seq: number, item: T): void {
     if (this.#next === null) this.#next = seq

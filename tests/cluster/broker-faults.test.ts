@@ -2,7 +2,8 @@
  * Redis faults with two `serve` processes on one data directory: while a real redis-server is
  * stopped, each process keeps delivering its own writes at once and the other's through the
  * change log; after it returns, every subscriber on both processes has every event, in commit
- * order per record, none twice, and cross-process delivery answers within a second. A process
+ * order per record, none twice, and cross-process delivery answers within a second. A client
+ * may resume on another process than the one it left. A process
  * that missed more than the resume window disconnects its clients, whose resume then says
  * `complete: false`.
  */
@@ -12,7 +13,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import PocketBase from "pocketbase"
 import { resumeRealtime, type ResumeReport } from "pocketbun/sdk-resume"
-import { waitFor } from "../support/realtime.ts"
+import { openRawStream, postRealtime, waitFor, type RawStream } from "../support/realtime.ts"
 import { redisUnavailable, startRedis, type TestRedis } from "../support/redis.ts"
 import { freePort, runCli, startServerProcess, superuserClient, type ServerProcess } from "../support/processes.ts"
 
@@ -114,6 +115,38 @@ describe.skipIf(unavailable !== null)("realtime through a Redis outage", () => {
       for (const id of ids) {
         expect(during.filter((e) => e.id === id).map((e) => e.n)).toEqual(writes.filter((w) => w.id === id).map((w) => w.n))
       }
+    }
+  }, 60_000)
+
+  it("resumes a client on the other process than the one it left, with both processes' events in commit order", async () => {
+    const admins = await cluster()
+    const streams: RawStream[] = []
+    try {
+      const first = await openRawStream(nodes[0]!.url)
+      streams.push(first)
+      expect((await postRealtime(nodes[0]!.url, { clientId: first.clientId, subscriptions: ["items/*"] })).status).toBe(204)
+      const seen = await admins[0]!.collection("items").create({ n: 0 })
+      await first.reader.until((t) => t.includes(seen.id), "the first item")
+      const cursor = first.reader.frames().findLast((f) => f.data.includes(seen.id))!.id
+      await first.close()
+      // A watcher on process 2 shows when that process has handed the missed events over.
+      const watcher = await openRawStream(nodes[1]!.url)
+      streams.push(watcher)
+      expect((await postRealtime(nodes[1]!.url, { clientId: watcher.clientId, subscriptions: ["items/*"] })).status).toBe(204)
+      const missed: string[] = []
+      for (let i = 1; i <= 6; i++) missed.push((await admins[i % 2]!.collection("items").create({ n: i })).id)
+      await watcher.reader.until((t) => t.includes(missed[5]!), "process 2 to deliver the last missed item")
+
+      const again = await openRawStream(nodes[1]!.url, { headers: { "Last-Event-ID": cursor } })
+      streams.push(again)
+      expect((await postRealtime(nodes[1]!.url, { clientId: again.clientId, subscriptions: ["items/*"] })).status).toBe(204)
+      const live = await admins[0]!.collection("items").create({ n: 7 })
+      await again.reader.until((t) => t.includes(live.id), "the live item")
+      const frames = again.reader.frames()
+      expect(JSON.parse(frames[1]!.data)).toEqual({ from: cursor, replayed: 6, complete: true })
+      expect(frames.slice(2).map((f) => JSON.parse(f.data).record.id)).toEqual([...missed, live.id])
+    } finally {
+      for (const stream of streams) await stream.close()
     }
   }, 60_000)
 

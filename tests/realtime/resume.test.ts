@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "bun:test"
 import PocketBase from "pocketbase"
+import { EventSource } from "eventsource"
 import { resumeRealtime, type ResumeReport } from "pocketbun/sdk-resume"
 import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
 import { createUser, EventCollector, openRawStream, postRealtime, SdkClients, waitFor, type RawStream, type RecordEventData } from "../support/realtime.ts"
@@ -165,6 +166,35 @@ describe("realtime resume (pocketbun)", () => {
     expect(JSON.parse(annAgain.reader.frames()[1]!.data)).toEqual({ from: cursor, replayed: 0, complete: true })
     expect(annAgain.reader.text).not.toContain(annSecret.id)
   })
+
+  it("lets a plain EventSource resume by itself: it sends Last-Event-ID when it reconnects", async () => {
+    await start()
+    const source = new EventSource(`${server!.url}/api/realtime`)
+    const received: Array<{ event: string; id: string; data: string }> = []
+    try {
+      source.addEventListener("PB_CONNECT", (e) => {
+        const clientId = (e as MessageEvent).lastEventId
+        void postRealtime(server!.url, { clientId, subscriptions: ["notes/*"] })
+      })
+      for (const name of ["notes/*", "PB_RESUME"]) {
+        source.addEventListener(name, (e) => void received.push({ event: name, id: (e as MessageEvent).lastEventId, data: (e as MessageEvent).data }))
+      }
+      const hub = server!.app.services.realtime.hub
+      await waitFor(() => [...hub.clients().values()].some((c) => c.subscriptionCount > 0), 5000, "the subscription")
+      const seen = await note("seen")
+      await waitFor(() => received.some((r) => r.data.includes(seen)), 5000, "the first note")
+      // The server ends the stream; EventSource reconnects on its own after its retry delay.
+      for (const client of hub.clients().values()) hub.unregister(client.id)
+      const missed = await note("missed")
+      await waitFor(() => received.some((r) => r.event === "PB_RESUME"), 10_000, "PB_RESUME after EventSource's own reconnect")
+      await waitFor(() => received.some((r) => r.data.includes(missed)), 5000, "the missed note")
+      const resume = received.find((r) => r.event === "PB_RESUME")!
+      expect(JSON.parse(resume.data)).toMatchObject({ replayed: 1, complete: true })
+      expect(received.filter((r) => r.event === "notes/*").map((r) => JSON.parse(r.data).record.id)).toEqual([seen, missed])
+    } finally {
+      source.close()
+    }
+  }, 20_000)
 
   it("resumes the official SDK with the opt-in helper across a cut connection while writes go on: 0 missed", async () => {
     await start()
