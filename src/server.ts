@@ -7,7 +7,7 @@
 import type { Server } from "bun"
 import type { App } from "./app.ts"
 import { BootstrapEvent, RealtimeConnectRequestEvent, ServeEvent, TerminateEvent } from "./hooks/index.ts"
-import { createWsTransport, type WsTransport } from "./realtime/ws-transport.ts"
+import { createWsTransport, type WsTransport } from "./realtime/index.ts"
 import { identify } from "./auth/identify.ts"
 
 /** How long a stopping server waits for in-flight requests before cutting them. @default 2000 */
