@@ -11,7 +11,7 @@
  * command's `seq`.
  */
 import type { Socket } from "bun"
-import { FrameStats, now, readNumber, serveCommands, type ClientCounters } from "./frame-stats.ts"
+import { connectAll, FrameStats, now, openRawClient, readNumber, serveCommands, type RawClients, type RawClientState } from "./frame-stats.ts"
 
 /** A command from the orchestrator. */
 export type GeneratorCommand =
@@ -48,12 +48,11 @@ export interface GeneratorReport {
   orderVariants: number
 }
 
-interface ClientState extends ClientCounters {
+interface ClientState extends RawClientState {
   index: number
   clientId: string
   owner: Uint8Array | null
   carry: Uint8Array | null
-  connected: (() => void) | null
 }
 
 const EVENT = Buffer.from("event:")
@@ -72,7 +71,7 @@ function onFrame(state: ClientState, buf: Buffer, start: number, end: number, at
   if (buf[start] === P) {
     const id = buf.indexOf(CLIENT_ID, start)
     if (id !== -1 && id < end) state.clientId = buf.toString("latin1", id + CLIENT_ID.length, id + CLIENT_ID.length + 40)
-    state.connected?.()
+    state.connected?.(true)
     state.connected = null
     return
   }
@@ -119,48 +118,15 @@ function onData(socket: Socket<ClientState>, chunk: Buffer): void {
   }
 }
 
-function openClient(port: number, index: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const state: ClientState = { index, clientId: "", owner: null, carry: null, connected: () => resolve(true), got: 0, lastSentAt: 0, digest: 0 }
-    Bun.connect<ClientState>({
-      hostname: "127.0.0.1",
-      port,
-      data: state,
-      socket: {
-        open(socket) {
-          socket.write(`GET /api/realtime HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`)
-        },
-        data: onData,
-        close(socket) {
-          if (!closing) stats.closedEarly++
-          socket.data.connected = null
-          resolve(false)
-        },
-        error() {
-          resolve(false)
-        },
-        connectError() {
-          resolve(false)
-        },
-      },
-    }).then(
-      (socket) => sockets.push(socket),
-      () => resolve(false),
-    )
-  })
-}
-
-async function connectAll(port: number, count: number, batch: number): Promise<{ connected: number; failed: number; ms: number }> {
-  const started = performance.now()
-  let connected = 0
-  let failed = 0
-  for (let i = 0; i < count; i += batch) {
-    const n = Math.min(batch, count - i)
-    const results = await Promise.all(Array.from({ length: n }, (_, k) => openClient(port, i + k)))
-    for (const ok of results) ok ? connected++ : failed++
-  }
-  return { connected, failed, ms: performance.now() - started }
-}
+const raw: RawClients<ClientState> = { sockets, stats, closing: () => closing }
+const openClient = (port: number, index: number) =>
+  openRawClient(
+    port,
+    `GET /api/realtime HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`,
+    (connected): ClientState => ({ index, clientId: "", owner: null, carry: null, connected, got: 0, lastSentAt: 0, digest: 0 }),
+    onData,
+    raw,
+  )
 
 async function subscribeAll(baseUrl: string, plan: SubscribePlan): Promise<{ ok: number; failed: number; firstError: string; ms: number }> {
   const started = performance.now()
@@ -194,7 +160,7 @@ async function subscribeAll(baseUrl: string, plan: SubscribePlan): Promise<{ ok:
 }
 
 serveCommands(stats, {
-  connect: connectAll,
+  connect: (port, count, batch) => connectAll(count, batch, (index) => openClient(port, index)),
   subscribe: subscribeAll,
   close() {
     closing = true

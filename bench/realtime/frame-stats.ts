@@ -3,6 +3,7 @@
  * What both load generators (`clients.ts` for SSE, `ws-clients.ts` for WebSocket) count, and the
  * IPC command loop they share: frames, latency histogram, per-client order digests, CPU.
  */
+import type { Socket } from "bun"
 import type { GeneratorCommand, GeneratorReport, SubscribePlan } from "./clients.ts"
 
 /** Per-client counters since the last reset. */
@@ -135,4 +136,63 @@ export function serveCommands(stats: FrameStats, transport: GeneratorTransport):
     process.send!({ seq: message.seq, reply })
   })
   process.send!({ seq: 0, reply: "ready" })
+}
+
+/** What a raw client's state needs for `openRawClient`: called once with true when its stream is up. */
+export interface RawClientState extends ClientCounters {
+  connected: ((ok: boolean) => void) | null
+}
+
+/** Connection bookkeeping shared by a generator's raw clients. */
+export interface RawClients<T> {
+  sockets: Array<Socket<T>>
+  stats: FrameStats
+  closing(): boolean
+}
+
+/**
+ * Opens one raw loopback client: writes `request` on connect, feeds every read to `onData`, and
+ * resolves true once the transport's first message calls `state.connected(true)`, false if the
+ * connection fails or closes first.
+ */
+export function openRawClient<T extends RawClientState>(
+  port: number,
+  request: string,
+  makeState: (connected: (ok: boolean) => void) => T,
+  onData: (socket: Socket<T>, chunk: Buffer) => void,
+  clients: RawClients<T>,
+): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    Bun.connect<T>({
+      hostname: "127.0.0.1",
+      port,
+      data: makeState(resolve),
+      socket: {
+        open: (socket) => void socket.write(request),
+        data: onData,
+        close(socket) {
+          if (!clients.closing()) clients.stats.closedEarly++
+          socket.data.connected = null
+          resolve(false)
+        },
+        error: () => resolve(false),
+        connectError: () => resolve(false),
+      },
+    }).then(
+      (socket) => void clients.sockets.push(socket),
+      () => resolve(false),
+    )
+  })
+}
+
+/** Opens `count` clients, `batch` at a time. */
+export async function connectAll(count: number, batch: number, open: (index: number) => Promise<boolean>): Promise<{ connected: number; failed: number; ms: number }> {
+  const started = performance.now()
+  let connected = 0
+  let failed = 0
+  for (let i = 0; i < count; i += batch) {
+    const results = await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, k) => open(i + k)))
+    for (const ok of results) ok ? connected++ : failed++
+  }
+  return { connected, failed, ms: performance.now() - started }
 }

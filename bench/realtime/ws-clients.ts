@@ -7,13 +7,12 @@
  */
 import type { Socket } from "bun"
 import type { SubscribePlan } from "./clients.ts"
-import { FrameStats, now, readNumber, serveCommands, type ClientCounters } from "./frame-stats.ts"
+import { connectAll, FrameStats, now, openRawClient, readNumber, serveCommands, type RawClients, type RawClientState } from "./frame-stats.ts"
 
-interface ClientState extends ClientCounters {
+interface ClientState extends RawClientState {
   carry: Buffer | null
   /** Whether the HTTP upgrade answer (up to its blank line) was read. */
   upgraded: boolean
-  connected: ((ok: boolean) => void) | null
   subscribed: (() => void) | null
 }
 
@@ -88,44 +87,15 @@ function maskedText(text: string): Buffer {
   return Buffer.concat([head, Buffer.alloc(4), payload])
 }
 
-function openClient(port: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const state: ClientState = { carry: null, upgraded: false, connected: resolve, subscribed: null, got: 0, lastSentAt: 0, digest: 0 }
-    Bun.connect<ClientState>({
-      hostname: "127.0.0.1",
-      port,
-      data: state,
-      socket: {
-        open(socket) {
-          socket.write(`GET /api/realtime/ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
-        },
-        data: onData,
-        close(socket) {
-          if (!closing) stats.closedEarly++
-          socket.data.connected?.(false)
-          socket.data.connected = null
-        },
-        connectError() {
-          resolve(false)
-        },
-      },
-    }).then(
-      (socket) => clients.push(socket),
-      () => resolve(false),
-    )
-  })
-}
-
-async function connectAll(port: number, count: number, batch: number) {
-  const started = performance.now()
-  let connected = 0
-  let failed = 0
-  for (let i = 0; i < count; i += batch) {
-    const results = await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => openClient(port)))
-    for (const ok of results) ok ? connected++ : failed++
-  }
-  return { connected, failed, ms: performance.now() - started }
-}
+const raw: RawClients<ClientState> = { sockets: clients, stats, closing: () => closing }
+const openClient = (port: number) =>
+  openRawClient(
+    port,
+    `GET /api/realtime/ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    (connected): ClientState => ({ carry: null, upgraded: false, connected, subscribed: null, got: 0, lastSentAt: 0, digest: 0 }),
+    onData,
+    raw,
+  )
 
 async function subscribeAll(plan: SubscribePlan) {
   const started = performance.now()
@@ -137,7 +107,7 @@ async function subscribeAll(plan: SubscribePlan) {
 }
 
 serveCommands(stats, {
-  connect: connectAll,
+  connect: (port, count, batch) => connectAll(count, batch, () => openClient(port)),
   subscribe: (_baseUrl, plan) => subscribeAll(plan),
   close() {
     closing = true
