@@ -11,6 +11,7 @@ import { serveApp } from "./server.ts"
 import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
 import { createSuperuser, deleteSuperuser, SuperuserInputError, upsertSuperuser } from "./auth/superusers.ts"
 import { installLink } from "./dashboard/index.ts"
+import { BridgeConfigError, loadBridgeConfig, startBridge } from "./bridge/index.ts"
 
 const USAGE = `usage:
   pocketbun help | --help | <command> --help
@@ -21,6 +22,9 @@ const USAGE = `usage:
                   [--workers=N] [--reusePort] [--readWorkers=2] [--bodyLimit=33554432]
                   [--loginMaxFailures=5] [--loginMaxIpFailures=20] [--loginWindow=60] [--mailLog]
                   [--thumbMaxPixels=40000000]
+                  [--realtimeWsMaxSubscriptions=1000] [--realtimeWsSubscribeRate=10]
+                  [--realtimeWsPerIp=100] [--realtimeWsPerUser=20]
+  pocketbun bridge --config=FILE
   pocketbun superuser upsert|create EMAIL PASSWORD [--dir=./pb_data]
   pocketbun superuser delete EMAIL [--dir=./pb_data]
   pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=./migrations]`
@@ -29,6 +33,7 @@ const SERVE_FLAGS: Array<keyof Config> = [
   "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
   "realtimeMaxLifetime", "realtimeBuffer", "realtimeResumeWindow", "realtimeResumeEvents", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
   "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "mailLog", "thumbMaxPixels",
+  "realtimeWsMaxSubscriptions", "realtimeWsSubscribeRate", "realtimeWsPerIp", "realtimeWsPerUser",
 ]
 
 /** `help`, or `--help`/`-h` anywhere (`serve --help`): the usage is the answer, not an error. */
@@ -49,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return superuser(rest, buildConfig(flags, process.env, ["dir", "migrationsDir"]))
     case "migrate":
       return migrate(rest, buildConfig(flags, process.env, ["dir", "migrationsDir"]))
+    case "bridge":
+      return bridge(rest, flags)
     case undefined:
       throw new UsageError("missing command")
     default:
@@ -101,6 +108,18 @@ function printInstallLink(app: App, baseUrl: string): void {
   if (link) console.log(`\nNo superuser yet. Open this link within 30 minutes to create the first one:\n${link}\n(or run: pocketbun superuser upsert EMAIL PASSWORD)\n`)
 }
 
+async function bridge(args: string[], flags: Map<string, string>): Promise<number> {
+  const path = flags.get("config")
+  if (args.length > 0 || !path || flags.size > 1) throw new UsageError("bridge takes only --config=FILE")
+  const running = await startBridge(await loadBridgeConfig(path))
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve)
+    process.once("SIGTERM", resolve)
+  })
+  await running.stop()
+  return 0
+}
+
 async function superuser(args: string[], config: Readonly<Config>): Promise<number> {
   const [action, email, password, ...extra] = args
   const wantsPassword = action === "upsert" || action === "create"
@@ -151,7 +170,7 @@ main(Bun.argv.slice(2)).then(
       console.error(`Error: ${error.message}\n${USAGE}`)
       process.exit(2)
     }
-    if (error instanceof MigrationError || error instanceof SuperuserInputError || error instanceof BrokerUnavailableError) {
+    if (error instanceof MigrationError || error instanceof SuperuserInputError || error instanceof BrokerUnavailableError || error instanceof BridgeConfigError) {
       console.error(`Error: ${error.message}`)
       process.exit(1)
     }

@@ -47,6 +47,14 @@ export interface Config {
   mailLog: boolean
   /** Images with more pixels than this get no thumbs (the original is served). @default 40_000_000 */
   thumbMaxPixels: number
+  /** Subscriptions one realtime WebSocket may request (`*` counts as one). @default 1000 */
+  realtimeWsMaxSubscriptions: number
+  /** Subscribe messages one realtime WebSocket may send per second. @default 10 */
+  realtimeWsSubscribeRate: number
+  /** Realtime WebSockets per client IP; more upgrades are refused with 429. @default 100 */
+  realtimeWsPerIp: number
+  /** Realtime WebSockets authenticated as one record; more get a 429 error on auth. @default 20 */
+  realtimeWsPerUser: number
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -70,12 +78,17 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   loginWindow: 60,
   mailLog: false,
   thumbMaxPixels: 40_000_000,
+  realtimeWsMaxSubscriptions: 1000,
+  realtimeWsSubscribeRate: 10,
+  realtimeWsPerIp: 100,
+  realtimeWsPerUser: 20,
 })
 
 /** A bad flag or value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
-const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "realtimeResumeWindow", "realtimeResumeEvents", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "thumbMaxPixels"])
+const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout", "realtimeMaxLifetime", "realtimeBuffer", "realtimeResumeWindow", "realtimeResumeEvents", "workers", "readWorkers", "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "thumbMaxPixels",
+  "realtimeWsMaxSubscriptions", "realtimeWsSubscribeRate", "realtimeWsPerIp", "realtimeWsPerUser"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
 export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort", "mailLog"])
@@ -102,6 +115,10 @@ const ENV_NAMES: Record<keyof Config, string> = {
   loginWindow: "POCKETBUN_LOGIN_WINDOW",
   mailLog: "POCKETBUN_MAIL_LOG",
   thumbMaxPixels: "POCKETBUN_THUMB_MAX_PIXELS",
+  realtimeWsMaxSubscriptions: "POCKETBUN_REALTIME_WS_MAX_SUBSCRIPTIONS",
+  realtimeWsSubscribeRate: "POCKETBUN_REALTIME_WS_SUBSCRIBE_RATE",
+  realtimeWsPerIp: "POCKETBUN_REALTIME_WS_PER_IP",
+  realtimeWsPerUser: "POCKETBUN_REALTIME_WS_PER_USER",
 }
 
 /** Splits argv into positional words and `--flag=value` / `--flag value` pairs. */

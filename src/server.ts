@@ -6,7 +6,9 @@
  */
 import type { Server } from "bun"
 import type { App } from "./app.ts"
-import { BootstrapEvent, ServeEvent, TerminateEvent } from "./hooks/index.ts"
+import { BootstrapEvent, RealtimeConnectRequestEvent, ServeEvent, TerminateEvent } from "./hooks/index.ts"
+import { createWsTransport, type WsTransport } from "./realtime/index.ts"
+import { identify } from "./auth/identify.ts"
 
 /** How long a stopping server waits for in-flight requests before cutting them. @default 2000 */
 const STOP_GRACE_MS = 2_000
@@ -30,6 +32,7 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
   const { hooks } = app
   await hooks.onBootstrap.trigger(new BootstrapEvent(app))
   let server: Server<unknown> | null = null
+  const sockets = realtimeSockets(app)
   const event = new ServeEvent(app, hostname, port)
   await hooks.onServe.trigger(event, (e) => {
     server = Bun.serve({
@@ -40,7 +43,8 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
       // with PocketBase's JSON 413 and Bun drains the unread body, so the client reads the answer
       // instead of meeting a reset; undeclared (chunked) bodies are capped while they are read.
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-      fetch: (request, server) => app.fetch(withOrigin(request, server), { server }),
+      fetch: (request, server) => (sockets.handles(request) ? sockets.upgrade(request, server) : app.fetch(withOrigin(request, server), { server })),
+      websocket: sockets.websocket,
     })
     e.url = `http://${hostname}:${server.port}`
   })
@@ -60,4 +64,29 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
       })
     },
   }
+}
+
+/** The realtime WebSocket transport over an app's hub, with the app's auth, rendering and limits. */
+function realtimeSockets(app: App): WsTransport {
+  const { realtime, hooks, collections, records, recordService, config } = app.services
+  return createWsTransport({
+    hub: realtime.hub,
+    subscribe: (request) => realtime.subscribe(request),
+    identify: (token) => identify(token, { findCollection: (id) => collections.find(id), findRecord: (collection, id) => records.findById(collection, id) }),
+    renderAuth: (auth) => recordService.renderer.render(auth.collection, [auth.record], { auth, context: "default", method: "GET", query: {}, headers: {}, body: {} })[0]!,
+    collections: () => collections.all(),
+    ipOf: (request, server) => server.requestIP(request)?.address ?? "",
+    async connectHook(client, ip) {
+      let accepted = false
+      await hooks.onRealtimeConnectRequest.trigger(new RealtimeConnectRequestEvent(client, ip), () => void (accepted = true))
+      return accepted
+    },
+    heartbeatSeconds: config.realtimeHeartbeat,
+    limits: {
+      maxSubscriptions: config.realtimeWsMaxSubscriptions,
+      subscribesPerSecond: config.realtimeWsSubscribeRate,
+      connectionsPerIp: config.realtimeWsPerIp,
+      connectionsPerUser: config.realtimeWsPerUser,
+    },
+  })
 }

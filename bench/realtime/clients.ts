@@ -11,6 +11,7 @@
  * command's `seq`.
  */
 import type { Socket } from "bun"
+import { connectAll, FrameStats, now, openRawClient, readNumber, serveCommands, type RawClients, type RawClientState } from "./frame-stats.ts"
 
 /** A command from the orchestrator. */
 export type GeneratorCommand =
@@ -47,16 +48,11 @@ export interface GeneratorReport {
   orderVariants: number
 }
 
-interface ClientState {
+interface ClientState extends RawClientState {
   index: number
   clientId: string
   owner: Uint8Array | null
   carry: Uint8Array | null
-  connected: (() => void) | null
-  /** Since the last reset: frames, the last `sentAt`, and a digest of every `sentAt` in arrival order. */
-  got: number
-  lastSentAt: number
-  digest: number
 }
 
 const EVENT = Buffer.from("event:")
@@ -66,68 +62,21 @@ const OWNER = Buffer.from('"owner":"')
 const CLIENT_ID = Buffer.from('"clientId":"')
 const P = "P".charCodeAt(0)
 
-const BUCKET_MS = 0.1
-const BUCKETS = 300_000
-const histogram = new Uint32Array(BUCKETS)
-const now = () => performance.timeOrigin + performance.now()
-
+const stats = new FrameStats()
 const sockets: Array<Socket<ClientState>> = []
-let frames = 0
-let excluded = 0
-let closedEarly = 0
 let closing = false
-let firstFrameAt = 0
-let lastFrameAt = 0
-let maxLatency = 0
-let latencyCount = 0
-let backwards = 0
-let cpuAtReset = 0
-const cpuNow = () => {
-  const u = process.cpuUsage()
-  return (u.user + u.system) / 1e6
-}
-
-/** Reads a JSON number starting at `at` (digits, one dot, optional minus). */
-function readNumber(buf: Uint8Array, at: number, end: number): number {
-  let value = 0
-  let scale = 0
-  let i = at
-  for (; i < end; i++) {
-    const c = buf[i]!
-    if (c >= 48 && c <= 57) {
-      value = value * 10 + (c - 48)
-      if (scale) scale *= 10
-    } else if (c === 46) scale = 1
-    else break
-  }
-  return scale ? value / scale : value
-}
 
 function onFrame(state: ClientState, buf: Buffer, start: number, end: number, at: number): void {
   // `start` is just past "event:"; PB_CONNECT is the only event name starting with "P" here.
   if (buf[start] === P) {
     const id = buf.indexOf(CLIENT_ID, start)
     if (id !== -1 && id < end) state.clientId = buf.toString("latin1", id + CLIENT_ID.length, id + CLIENT_ID.length + 40)
-    state.connected?.()
+    state.connected?.(true)
     state.connected = null
     return
   }
-  frames++
-  if (firstFrameAt === 0) firstFrameAt = at
-  lastFrameAt = at
-  state.got++
   const s = buf.indexOf(SENT_AT, start)
-  if (s !== -1 && s < end) {
-    const sentAt = readNumber(buf, s + SENT_AT.length, end)
-    if (sentAt < state.lastSentAt) backwards++
-    state.lastSentAt = sentAt
-    state.digest = (Math.imul(state.digest, 31) + Math.round(sentAt * 1000)) | 0
-    const latency = at - sentAt
-    const bucket = Math.min(BUCKETS - 1, Math.max(0, Math.floor(latency / BUCKET_MS)))
-    histogram[bucket]!++
-    latencyCount++
-    if (latency > maxLatency) maxLatency = latency
-  }
+  stats.frame(state, at, s !== -1 && s < end ? readNumber(buf, s + SENT_AT.length, end) : null)
   if (state.owner) {
     const o = buf.indexOf(OWNER, start)
     if (o !== -1 && o < end) {
@@ -135,7 +84,7 @@ function onFrame(state: ClientState, buf: Buffer, start: number, end: number, at
       const mine = state.owner
       for (let k = 0; k < mine.length; k++) {
         if (buf[from + k] !== mine[k]) {
-          excluded++
+          stats.excluded++
           break
         }
       }
@@ -169,48 +118,15 @@ function onData(socket: Socket<ClientState>, chunk: Buffer): void {
   }
 }
 
-function openClient(port: number, index: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const state: ClientState = { index, clientId: "", owner: null, carry: null, connected: () => resolve(true), got: 0, lastSentAt: 0, digest: 0 }
-    Bun.connect<ClientState>({
-      hostname: "127.0.0.1",
-      port,
-      data: state,
-      socket: {
-        open(socket) {
-          socket.write(`GET /api/realtime HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`)
-        },
-        data: onData,
-        close(socket) {
-          if (!closing) closedEarly++
-          socket.data.connected = null
-          resolve(false)
-        },
-        error() {
-          resolve(false)
-        },
-        connectError() {
-          resolve(false)
-        },
-      },
-    }).then(
-      (socket) => sockets.push(socket),
-      () => resolve(false),
-    )
-  })
-}
-
-async function connectAll(port: number, count: number, batch: number): Promise<{ connected: number; failed: number; ms: number }> {
-  const started = performance.now()
-  let connected = 0
-  let failed = 0
-  for (let i = 0; i < count; i += batch) {
-    const n = Math.min(batch, count - i)
-    const results = await Promise.all(Array.from({ length: n }, (_, k) => openClient(port, i + k)))
-    for (const ok of results) ok ? connected++ : failed++
-  }
-  return { connected, failed, ms: performance.now() - started }
-}
+const raw: RawClients<ClientState> = { sockets, stats, closing: () => closing }
+const openClient = (port: number, index: number) =>
+  openRawClient(
+    port,
+    `GET /api/realtime HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`,
+    (connected): ClientState => ({ index, clientId: "", owner: null, carry: null, connected, got: 0, lastSentAt: 0, digest: 0 }),
+    onData,
+    raw,
+  )
 
 async function subscribeAll(baseUrl: string, plan: SubscribePlan): Promise<{ ok: number; failed: number; firstError: string; ms: number }> {
   const started = performance.now()
@@ -243,65 +159,12 @@ async function subscribeAll(baseUrl: string, plan: SubscribePlan): Promise<{ ok:
   return { ok, failed, firstError, ms: performance.now() - started }
 }
 
-function percentile(p: number): number {
-  const target = Math.ceil(latencyCount * p)
-  let seen = 0
-  for (let b = 0; b < BUCKETS; b++) {
-    seen += histogram[b]!
-    if (seen >= target) return (b + 1) * BUCKET_MS
-  }
-  return BUCKETS * BUCKET_MS
-}
-
-function report(): GeneratorReport {
-  return {
-    open: sockets.length - closedEarly,
-    closedEarly,
-    frames,
-    excluded,
-    cpu: cpuNow() - cpuAtReset,
-    firstFrameAt,
-    lastFrameAt,
-    latency: { count: latencyCount, p50: latencyCount ? percentile(0.5) : 0, p99: latencyCount ? percentile(0.99) : 0, max: maxLatency },
-    backwards,
-    orderVariants: orderVariants(),
-  }
-}
-
-function orderVariants(): number {
-  const most = Math.max(0, ...sockets.map((s) => s.data.got))
-  return new Set(sockets.filter((s) => s.data.got === most && most > 0).map((s) => s.data.digest)).size
-}
-
-function reset(): void {
-  frames = excluded = latencyCount = maxLatency = firstFrameAt = lastFrameAt = backwards = 0
-  for (const socket of sockets) socket.data.got = socket.data.lastSentAt = socket.data.digest = 0
-  histogram.fill(0)
-  cpuAtReset = cpuNow()
-}
-
-process.on("message", async (message: GeneratorCommand) => {
-  let reply: unknown
-  switch (message.cmd) {
-    case "connect":
-      reply = await connectAll(message.port, message.count, message.batch ?? 500)
-      break
-    case "subscribe":
-      reply = await subscribeAll(message.baseUrl, message.plan)
-      break
-    case "reset":
-      reset()
-      reply = {}
-      break
-    case "report":
-      reply = report()
-      break
-    case "close":
-      closing = true
-      for (const socket of sockets) socket.end()
-      reply = {}
-      break
-  }
-  process.send!({ seq: message.seq, reply })
+serveCommands(stats, {
+  connect: (port, count, batch) => connectAll(count, batch, (index) => openClient(port, index)),
+  subscribe: subscribeAll,
+  close() {
+    closing = true
+    for (const socket of sockets) socket.end()
+  },
+  clients: () => sockets.map((socket) => socket.data),
 })
-process.send!({ seq: 0, reply: "ready" })

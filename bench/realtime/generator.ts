@@ -20,10 +20,11 @@ export class Generator {
   #waiting = new Map<number, (reply: any) => void>()
   ready: Promise<void>
 
-  constructor() {
+  /** @param script the client process to run: SSE clients by default, `ws-clients.ts` for WebSockets. */
+  constructor(script = "bench/realtime/clients.ts") {
     let onReady: () => void = () => {}
     this.ready = new Promise((r) => (onReady = r))
-    this.#proc = spawnRaised(["bun", "bench/realtime/clients.ts"], {
+    this.#proc = spawnRaised(["bun", script], {
       ipc: (message: { seq: number; reply: unknown }) => {
         if (message.seq === 0) return onReady()
         this.#waiting.get(message.seq)?.(message.reply)

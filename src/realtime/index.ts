@@ -12,3 +12,4 @@ export { type RealtimeEvent, type RecordChangeEvent, type RecordAction } from ".
 export { LocalBroker, type RealtimeBroker, type RealtimeEventHandler } from "./broker.ts"
 export { startRealtime, type Realtime, type RealtimeDeps } from "./service.ts"
 export { type SubscribeRequest } from "./subscribe-request.ts"
+export { createWsTransport, type WsTransport } from "./ws-transport.ts"
