@@ -43,7 +43,10 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
       // with PocketBase's JSON 413 and Bun drains the unread body, so the client reads the answer
       // instead of meeting a reset; undeclared (chunked) bodies are capped while they are read.
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-      fetch: (request, server) => (sockets.handles(request) ? sockets.upgrade(request, server) : app.fetch(withOrigin(request, server), { server })),
+      fetch: (request, server) => {
+        const full = withOrigin(request, server)
+        return sockets.handles(full) ? sockets.upgrade(full, server) : app.fetch(full, { server })
+      },
       websocket: sockets.websocket,
     })
     e.url = `http://${hostname}:${server.port}`

@@ -49,6 +49,8 @@ function maskRandom(text: string): string {
     .replace(/pbc_\d+/g, "<collectionId>")
     .replace(/idx_(tokenKey|email)_[a-z0-9]{10}\b/g, "idx_$1_<scaffoldId>")
     .replace(/\b[A-Za-z0-9]{40}\b/g, "<clientId>")
+    // A record event's SSE id is our resume cursor where PocketBase repeats the client id.
+    .replace(/^id:\d+$/gm, "id:<clientId>")
     .replace(/_[a-z0-9]{10}\.(png|txt)\b/g, "_<random>.$1")
     .replace(/(?<=[^A-Za-z0-9])[a-z0-9]{15}(?=[^A-Za-z0-9])/g, "<id>")
     // Email templates are pocketbun's own wording; only their place in the JSON must match.
