@@ -20,14 +20,16 @@ import type { SchemaLookup } from "./filter/index.ts"
 import type { Collection } from "./core/types.ts"
 import type { Services } from "./services.ts"
 import { buildHttp } from "./http/app.ts"
-import { Hub, LocalBroker, connectBroker } from "./realtime/index.ts"
-import { createRecordAccess, publishCommittedChanges } from "./realtime/record-feed.ts"
-import { createRealtime, type Realtime } from "./realtime/service.ts"
+import { startRealtime } from "./realtime/index.ts"
 import type { RedisBroker } from "./realtime/redis-broker.ts"
+import { AppHooks } from "./hooks/index.ts"
+import { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 
-/** One running pocketbun instance: its services and its request handler. */
+/** One running pocketbun instance: its hooks, its services and its request handler. */
 export interface App {
+  /** The hook bus: bind handlers here (see README "Hooks"). */
+  hooks: AppHooks
   services: Services
   fetch(request: Request, bindings?: ServerBindings): Response | Promise<Response>
   close(): void
@@ -44,7 +46,8 @@ export interface AppOptions {
 export function createApp(config: Readonly<Config>, options: AppOptions = {}): App {
   if (!options.inMemory) mkdirSync(config.dir, { recursive: true })
   const store = new Store(openDatabase(options.inMemory ? ":memory:" : databasePath(config)))
-  const collections: CollectionRegistry = new CollectionRegistry(store, (collection, rule, all): string | null => rules.check(collection, rule, schemaOf(all)))
+  const hooks = new AppHooks()
+  const collections: CollectionRegistry = new CollectionRegistry(store, hooks, (collection, rule, all): string | null => rules.check(collection, rule, schemaOf(all)))
   const rules: RuleEvaluator = new RuleEvaluator(store, collections)
   collections.init()
   const records = new RecordRepository(store)
@@ -52,10 +55,27 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const reads: ReadQueries = readPool ?? { all: (sql, params) => store.all(sql, params) }
   const storage = options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage"))
   const recordFiles = new RecordFiles({ storage, collections, records, rules })
-  const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles })
-  const realtime = startRealtime({ config, store, collections, rules, records, recordService, cluster: options.cluster })
+  const recordLifecycle = new RecordLifecycle({ store, hooks, collections, records, afterDelete: (collection, id) => recordFiles.afterDelete(collection, id) })
+  const recordService = new RecordService({ store, collections, records, rules, reads, files: recordFiles, hooks, lifecycle: recordLifecycle })
+  const loadAuth = (collectionId: string, recordId: string) => {
+    const collection = collections.find(collectionId)
+    const record = collection?.type === "auth" ? records.findById(collection, recordId) : null
+    return collection && record ? { collection, record } : null
+  }
+  const realtime = startRealtime({
+    hooks,
+    store,
+    collections,
+    rules,
+    renderer: recordService.renderer,
+    loadAuth,
+    bufferBytes: config.realtimeBuffer,
+    cluster: options.cluster,
+    nodeId: options.cluster?.nodeId ?? `${hostname()}:${process.pid}`,
+  })
   const services: Services = {
     config,
+    hooks,
     store,
     collections,
     records,
@@ -66,11 +86,13 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     }),
     rules,
     recordService,
+    recordLifecycle,
     recordFiles,
     realtime,
   }
   const http = buildHttp(services)
   return {
+    hooks,
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
@@ -80,32 +102,6 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
       store.close()
     },
   }
-}
-
-// Committed changes go to the broker once; the hub hears them back from it, like every process.
-interface RealtimeDeps {
-  config: Readonly<Config>
-  store: Store
-  collections: CollectionRegistry
-  rules: RuleEvaluator
-  records: RecordRepository
-  recordService: RecordService
-  cluster?: RedisBroker
-}
-
-function startRealtime(deps: RealtimeDeps): Realtime {
-  const { store, collections, cluster } = deps
-  const hub = new Hub({ bufferBytes: deps.config.realtimeBuffer })
-  const broker = cluster ?? new LocalBroker()
-  const nodeId = cluster?.nodeId ?? `${hostname()}:${process.pid}`
-  connectBroker(hub, broker, createRecordAccess({ collections, rules: deps.rules, renderer: deps.recordService.renderer }))
-  publishCommittedChanges(store, collections, broker, nodeId)
-  const loadAuth = (collectionId: string, recordId: string) => {
-    const collection = collections.find(collectionId)
-    const record = collection?.type === "auth" ? deps.records.findById(collection, recordId) : null
-    return collection && record ? { collection, record } : null
-  }
-  return createRealtime(hub, broker, { nodeId, cluster, loadAuth })
 }
 
 // Rules are checked against the schema as it will be after the save, not as it is stored.

@@ -70,7 +70,7 @@ async function serve(config: Readonly<Config>): Promise<number> {
     throw error
   }
   const separator = config.http.lastIndexOf(":")
-  const running = serveApp(app, config.http.slice(0, separator) || "127.0.0.1", Number(config.http.slice(separator + 1)), config.reusePort)
+  const running = await serveApp(app, config.http.slice(0, separator) || "127.0.0.1", Number(config.http.slice(separator + 1)), config.reusePort)
   console.log(`Server started at ${running.url} (pid ${process.pid})\n├─ REST API:  ${running.url}/api/\n└─ Data dir:  ${config.dir}`)
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve()

@@ -41,6 +41,10 @@ export interface GeneratorReport {
   lastFrameAt: number
   /** Latency histogram: 0.1 ms buckets up to 30 s. */
   latency: { count: number; p50: number; p99: number; max: number }
+  /** Frames whose `sentAt` is older than the previous frame's on the same client (out of order when records are created one at a time). */
+  backwards: number
+  /** Distinct sequences of records among the clients that got the most frames: 1 when they all got the same events in the same order. */
+  orderVariants: number
 }
 
 interface ClientState {
@@ -49,6 +53,10 @@ interface ClientState {
   owner: Uint8Array | null
   carry: Uint8Array | null
   connected: (() => void) | null
+  /** Since the last reset: frames, the last `sentAt`, and a digest of every `sentAt` in arrival order. */
+  got: number
+  lastSentAt: number
+  digest: number
 }
 
 const EVENT = Buffer.from("event:")
@@ -72,6 +80,7 @@ let firstFrameAt = 0
 let lastFrameAt = 0
 let maxLatency = 0
 let latencyCount = 0
+let backwards = 0
 let cpuAtReset = 0
 const cpuNow = () => {
   const u = process.cpuUsage()
@@ -106,9 +115,14 @@ function onFrame(state: ClientState, buf: Buffer, start: number, end: number, at
   frames++
   if (firstFrameAt === 0) firstFrameAt = at
   lastFrameAt = at
+  state.got++
   const s = buf.indexOf(SENT_AT, start)
   if (s !== -1 && s < end) {
-    const latency = at - readNumber(buf, s + SENT_AT.length, end)
+    const sentAt = readNumber(buf, s + SENT_AT.length, end)
+    if (sentAt < state.lastSentAt) backwards++
+    state.lastSentAt = sentAt
+    state.digest = (Math.imul(state.digest, 31) + Math.round(sentAt * 1000)) | 0
+    const latency = at - sentAt
     const bucket = Math.min(BUCKETS - 1, Math.max(0, Math.floor(latency / BUCKET_MS)))
     histogram[bucket]!++
     latencyCount++
@@ -157,7 +171,7 @@ function onData(socket: Socket<ClientState>, chunk: Buffer): void {
 
 function openClient(port: number, index: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
-    const state: ClientState = { index, clientId: "", owner: null, carry: null, connected: () => resolve(true) }
+    const state: ClientState = { index, clientId: "", owner: null, carry: null, connected: () => resolve(true), got: 0, lastSentAt: 0, digest: 0 }
     Bun.connect<ClientState>({
       hostname: "127.0.0.1",
       port,
@@ -249,11 +263,19 @@ function report(): GeneratorReport {
     firstFrameAt,
     lastFrameAt,
     latency: { count: latencyCount, p50: latencyCount ? percentile(0.5) : 0, p99: latencyCount ? percentile(0.99) : 0, max: maxLatency },
+    backwards,
+    orderVariants: orderVariants(),
   }
 }
 
+function orderVariants(): number {
+  const most = Math.max(0, ...sockets.map((s) => s.data.got))
+  return new Set(sockets.filter((s) => s.data.got === most && most > 0).map((s) => s.data.digest)).size
+}
+
 function reset(): void {
-  frames = excluded = latencyCount = maxLatency = firstFrameAt = lastFrameAt = 0
+  frames = excluded = latencyCount = maxLatency = firstFrameAt = lastFrameAt = backwards = 0
+  for (const socket of sockets) socket.data.got = socket.data.lastSentAt = socket.data.digest = 0
   histogram.fill(0)
   cpuAtReset = cpuNow()
 }

@@ -13,6 +13,10 @@
  *     alternating owners (each reaches half the clients), and 20 distinct (always-true)
  *     subscription filters; frames reaching a client whose user does not own the record are counted.
  * (d) the ceiling (`ceiling.ts`) runs rows (a) and (b) as a third target.
+ * (w) the write path: records at `--rate`/s for `--seconds` with 10 subscribers on `posts/*`,
+ *     then with `--clients`, then as fast as possible with `--clients`: the create request's own
+ *     HTTP latency p50/p99 (the writer's wait), delivered frames/s, and whether every client got
+ *     every frame in the same order (frames got / expected, out-of-order frames, order variants).
  *
  * Latency is client-side: the creator puts `sentAt` (epoch ms, sub-ms precision) in each record
  * just before its create request, and the generator subtracts it from the frame's arrival time.
@@ -122,6 +126,12 @@ interface PhaseResult {
   generatorCpu: number
   /** Cores busy with everything else on the machine (other users' processes, kernel work not charged to ours). */
   otherCpu: number
+  /** The create requests' own latency (request sent to response read), ms. */
+  httpP50: number
+  httpP99: number
+  /** Frames older than the one before on the same client, and distinct arrival orders among clients (1: all alike). */
+  backwards: number
+  orderVariants: number
 }
 
 interface FanoutResult {
@@ -134,15 +144,18 @@ interface FanoutResult {
 }
 
 /** Creates records: at `rate`/s for `seconds`, or (rate 0) as fast as `concurrency` in-flight requests allow. */
-async function createRecords(s: Started, owners: string[], rate: number, seconds: number): Promise<{ created: number; ms: number }> {
+async function createRecords(s: Started, owners: string[], rate: number, seconds: number): Promise<{ created: number; ms: number; http: number[] }> {
   const url = `${s.running.baseUrl}/api/collections/posts/records`
   const headers = { "Content-Type": "application/json", Authorization: s.fixture.superuserToken }
   let created = 0
   let k = 0
+  const http: number[] = []
   const one = async () => {
     const owner = owners.length ? owners[k++ % owners.length]! : ""
-    const res = await fetch(url, { method: "POST", headers, body: JSON.stringify({ title: "bench", sentAt: now(), owner }) })
+    const sentAt = now()
+    const res = await fetch(url, { method: "POST", headers, body: JSON.stringify({ title: "bench", sentAt, owner }) })
     await res.arrayBuffer()
+    http.push(now() - sentAt)
     if (res.ok) created++
   }
   const started = performance.now()
@@ -164,7 +177,13 @@ async function createRecords(s: Started, owners: string[], rate: number, seconds
       }),
     )
   }
-  return { created, ms: performance.now() - started }
+  return { created, ms: performance.now() - started, http }
+}
+
+function percentileOf(values: number[], p: number): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!
 }
 
 const waitQuiet = () => waitQuietFor(QUIET_WAIT_S)
@@ -177,7 +196,7 @@ async function phase(s: Started, owners: string[], perRecord: number, rate: numb
   const selfBefore = selfCpu()
   const cpuBefore = await cpuSeconds(s.running.pid)
   const startedAt = now()
-  const { created, ms } = await createRecords(s, owners, rate, seconds)
+  const { created, ms, http } = await createRecords(s, owners, rate, seconds)
   const expected = created * perRecord
   const r = await drain(s, expected)
   const cpuAfter = await cpuSeconds(s.running.pid)
@@ -199,6 +218,10 @@ async function phase(s: Started, owners: string[], perRecord: number, rate: numb
     serverCpu: (cpuAfter - cpuBefore) / wallS,
     generatorCpu: r.cpu / wallS,
     otherCpu: (machineAfter.busy - machineBefore.busy - (cpuAfter - cpuBefore) - r.cpu - (selfCpu() - selfBefore)) / wallS,
+    httpP50: percentileOf(http, 0.5),
+    httpP99: percentileOf(http, 0.99),
+    backwards: r.backwards,
+    orderVariants: r.orderVariants,
   }
 }
 
@@ -232,6 +255,60 @@ async function rowFanout(target: Target, withRule: boolean): Promise<FanoutResul
   } finally {
     await finish(s)
   }
+}
+
+// ---------------------------------------------------------------- row (w)
+
+interface WriteResult {
+  target: Target
+  few: PhaseResult
+  many: PhaseResult
+  max: PhaseResult
+  subscribed: number
+}
+
+const FEW = 10
+
+async function subscribeAllTo(s: Started, topic: string): Promise<number> {
+  const sub = await s.gen.call<{ ok: number; failed: number; firstError: string; ms: number }>({ cmd: "subscribe", baseUrl: s.running.baseUrl, plan: { topics: [topic], users: [] } })
+  console.log(`  ${s.running.target}: ${sub.ok} subscribed, ${sub.failed} failed in ${(sub.ms / 1000).toFixed(1)} s ${sub.firstError}`)
+  return sub.ok
+}
+
+async function rowWrite(target: Target): Promise<WriteResult> {
+  const s = await start(target, "", 0)
+  try {
+    await connect(s, FEW)
+    let subscribed = await subscribeAllTo(s, "posts/*")
+    await phase(s, [], subscribed, 1, 1)
+    const few = await phase(s, [], subscribed, RATE, SECONDS)
+    console.log(`  ${target} ${FEW} subscribers: ${fmtPhase(few)}`)
+    await connect(s, CLIENTS - FEW)
+    subscribed = await subscribeAllTo(s, "posts/*")
+    await phase(s, [], subscribed, 1, 1)
+    const many = await phase(s, [], subscribed, RATE, SECONDS)
+    console.log(`  ${target} ${subscribed} subscribers: ${fmtPhase(many)}`)
+    const max = await phase(s, [], subscribed, 0, MAX_SECONDS)
+    console.log(`  ${target} ${subscribed} subscribers, max: ${fmtPhase(max)}`)
+    return { target, few, many, max, subscribed }
+  } finally {
+    await finish(s)
+  }
+}
+
+function printWrite(results: WriteResult[]): string {
+  const row = (name: string, p: PhaseResult) =>
+    `| ${name} | ${p.created} (${p.createdPerSec.toFixed(1)}/s) | ${ms(p.httpP50)} | ${ms(p.httpP99)} | ${k(p.frames)} / ${k(p.expected)} | ${k(p.deliveredPerSec)} | ${ms(p.p50)} | ${ms(p.p99)} | ${p.backwards} / ${p.orderVariants} | ${p.serverCpu.toFixed(2)} / ${p.generatorCpu.toFixed(2)} / ${p.otherCpu.toFixed(2)} |`
+  const lines = [
+    "| (w) write path | records | create HTTP p50 ms | create HTTP p99 ms | frames got / expected | frames/s | delivery p50 ms | delivery p99 ms | out of order / order variants | cores server / generator / other |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ]
+  for (const r of results) {
+    lines.push(row(`${r.target}, ${FEW} subscribers, ${RATE}/s`, r.few))
+    lines.push(row(`${r.target}, ${k(r.subscribed)} subscribers, ${RATE}/s`, r.many))
+    lines.push(row(`${r.target}, ${k(r.subscribed)} subscribers, flat out`, r.max))
+  }
+  return lines.join("\n")
 }
 
 // ---------------------------------------------------------------- output
@@ -303,6 +380,12 @@ async function main(): Promise<void> {
     const results: IdleResult[] = []
     for (const t of TARGETS) results.push(await rowA(t))
     out.push(printIdle(results))
+  }
+  if (ONLY.has("w")) {
+    console.log(`row (w): write path, ${FEW} then ${CLIENTS} subscribers`)
+    const results: WriteResult[] = []
+    for (const t of TARGETS.filter((t) => t !== "ceiling")) results.push(await rowWrite(t))
+    out.push(printWrite(results))
   }
   if (ONLY.has("b")) {
     console.log(`row (b): ${CLIENTS} clients on posts/*`)

@@ -2,10 +2,12 @@
  * @module
  * The `{record, token}` answer every auth flow ends with (password, refresh, impersonate): the
  * collection's authRule is checked first, then the record is rendered as the authenticated record
- * sees itself (email always, hidden fields only for superusers), expanded and picked.
+ * sees itself (email always, hidden fields only for superusers), expanded and picked, inside
+ * the `onRecordAuthRequest` hook (which may change the record or token, or answer by itself).
  */
 import { ApiError, badRequest, forbidden } from "../core/errors.ts"
 import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
+import { isThenable, RecordAuthRequestEvent, type AppHooks } from "../hooks/index.ts"
 import type { RuleEvaluator } from "../records/access.ts"
 import type { RecordRenderer } from "../records/expand.ts"
 import { parseExpand } from "../records/expand-paths.ts"
@@ -15,6 +17,7 @@ import { FieldsParamError, pickResponse } from "../records/pick-fields.ts"
 export interface AuthResponseDeps {
   rules: RuleEvaluator
   renderer: RecordRenderer
+  hooks: AppHooks
 }
 
 /** The `expand` and `fields` query parameters of the auth request. */
@@ -34,14 +37,23 @@ export const authRuleDenied = (): ApiError => forbidden("The request doesn't sat
  */
 export function authResponse(
   deps: AuthResponseDeps,
-  auth: { collection: Collection; record: RecordData; token: string },
+  auth: { collection: Collection; record: RecordData; token: string; method: string },
   request: RequestInfo,
   options: AuthResponseOptions,
 ): unknown {
   const { collection, record, token } = auth
   const rule = collection.authRule === undefined ? "" : collection.authRule
   if (!deps.rules.allows(collection, rule, String(record.id), request)) throw authRuleDenied()
-  const viewer: RequestInfo = { ...request, auth: { collection, record } }
+  const event = new RecordAuthRequestEvent(request, collection, record, token, auth.method)
+  const done = deps.hooks.onRecordAuthRequest.trigger(event, (e) => {
+    e.response = render(deps, e, options)
+  })
+  return isThenable(done) ? Promise.resolve(done).then(() => event.response) : event.response
+}
+
+function render(deps: AuthResponseDeps, event: RecordAuthRequestEvent, options: AuthResponseOptions): unknown {
+  const { collection, record, token } = event
+  const viewer: RequestInfo = { ...event.request, auth: { collection, record } }
   const tree = options.expand ? parseExpand(options.expand) : null
   const [rendered] = deps.renderer.render(collection, [record], viewer, tree, true)
   try {

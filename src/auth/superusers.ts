@@ -1,12 +1,13 @@
 /**
  * @module
  * Superuser accounts managed from the command line: create, upsert (create or reset the
- * password), delete. Every write goes through the record repository like any other.
+ * password), delete. Every write goes through the record lifecycle (and its hooks) like any other.
  */
 import { nowDateTime } from "../core/clock.ts"
 import { newRecordId } from "../core/ids.ts"
 import type { CollectionRegistry } from "../records/collections.ts"
 import type { RecordRepository } from "../records/repository.ts"
+import type { RecordLifecycle } from "../records/record-lifecycle.ts"
 import { SUPERUSERS } from "../records/collection-defaults.ts"
 import { hashPassword } from "../core/passwords.ts"
 import { PasswordValue } from "../records/fields/index.ts"
@@ -20,6 +21,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 interface Deps {
   collections: CollectionRegistry
   records: RecordRepository
+  recordLifecycle: RecordLifecycle
 }
 
 function check(email: string, password: string): void {
@@ -33,7 +35,7 @@ export async function createSuperuser(deps: Deps, email: string, password: strin
   const collection = deps.collections.get(SUPERUSERS)
   if (deps.records.findByField(collection, "email", email)) throw new SuperuserInputError(`superuser ${email} already exists`)
   const now = nowDateTime()
-  deps.records.insert(collection, {
+  deps.recordLifecycle.create(collection, {
     id: newRecordId(), email, emailVisibility: false, verified: true,
     password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), created: now, updated: now,
   })
@@ -48,7 +50,7 @@ export async function upsertSuperuser(deps: Deps, email: string, password: strin
     await createSuperuser(deps, email, password)
     return "created"
   }
-  deps.records.update(collection, { ...existing, password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), updated: nowDateTime() }, existing)
+  deps.recordLifecycle.update(collection, { ...existing, password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), updated: nowDateTime() }, existing)
   return "updated"
 }
 
@@ -58,5 +60,5 @@ export function deleteSuperuser(deps: Deps, email: string): void {
   const existing = deps.records.findByField(collection, "email", email)
   if (!existing) throw new SuperuserInputError(`superuser ${email} does not exist`)
   if (deps.records.count(collection) <= 1) throw new SuperuserInputError("You can't delete the only existing superuser.")
-  deps.records.delete(collection, existing)
+  deps.recordLifecycle.delete(collection, existing)
 }

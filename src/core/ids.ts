@@ -2,12 +2,12 @@
  * @module
  * Identifier generators and PocketBase's deterministic default ids.
  */
-import { customAlphabet } from "nanoid"
+import { randomString } from "./random.ts"
 
 const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 /** A new 15-character record id of `[a-z0-9]`, as PocketBase generates them. */
-export const newRecordId: () => string = customAlphabet(LOWER_ALNUM, 15)
+export const newRecordId = (): string => randomString(15, LOWER_ALNUM)
 
 /** CRC-32 (IEEE) of a UTF-8 string, the checksum PocketBase derives default ids from. */
 export function crc32(text: string): number {

@@ -1,44 +1,28 @@
 /**
  * @module
- * The single write seam: every mutation runs through `Store.transaction`, and the committed-changes
- * feed is told about record changes only after COMMIT, never for rolled-back work.
+ * The single write seam: every mutation runs through `Store.transaction`; work registered with
+ * `afterCommit` runs only after COMMIT, work registered with `afterRollback` only when the
+ * transaction (or savepoint) it belongs to is undone.
  */
 import type { Database, SQLQueryBindings, Statement } from "bun:sqlite"
-import type { Collection, RecordData } from "../core/types.ts"
-
-/** One committed record change. `previous` is the stored row before an update or delete. */
-export interface RecordChange {
-  action: "create" | "update" | "delete"
-  collection: Collection
-  record: RecordData
-  previous?: RecordData
-  /**
-   * Position in the database's commit order, shared by every process on this data directory
-   * (the counter is bumped inside the writing transaction, so a rollback leaves no gap).
-   */
-  seq: number
-}
 
 const SEQUENCE_SCHEMA = [
   "CREATE TABLE IF NOT EXISTS _change_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
   "INSERT OR IGNORE INTO _change_sequence (id, value) VALUES (1, 0)",
 ]
 
-export type ChangeListener = (change: RecordChange) => void
-
 type Params = Record<string, SQLQueryBindings> | SQLQueryBindings[]
 
 /** Prepared statements kept per connection. @default 500 */
 const STATEMENT_CACHE_SIZE = 500
 
-/** Wraps one `bun:sqlite` connection: cached statements, nested transactions, and the change feed. */
+/** Wraps one `bun:sqlite` connection: cached statements, nested transactions, commit and rollback callbacks. */
 export class Store {
   readonly db: Database
   #statements = new Map<string, Statement>()
-  #listeners = new Set<ChangeListener>()
   #depth = 0
-  #pending: RecordChange[] = []
   #afterCommit: Array<() => void> = []
+  #afterRollback: Array<(error: unknown) => void> = []
 
   constructor(db: Database) {
     this.db = db
@@ -63,11 +47,6 @@ export class Store {
     }
     this.#statements.set(sql, stmt)
     return stmt
-  }
-
-  /** How many prepared statements are cached (bounded). */
-  get cachedStatements(): number {
-    return this.#statements.size
   }
 
   /** Forgets cached statements; needed after DDL, which can invalidate their column lists. */
@@ -95,15 +74,16 @@ export class Store {
   }
 
   /**
-   * Runs `work` in a transaction (a savepoint when nested). Record changes queued with `recordChanged`
-   * reach listeners only after the outermost COMMIT; a throw rolls back and discards them.
+   * Runs `work` in a transaction (a savepoint when nested). Callbacks queued with `afterCommit`
+   * run after the outermost COMMIT; a throw rolls back, drops them and runs the `afterRollback`
+   * callbacks queued inside the undone part.
    */
   transaction<T>(work: () => T): T {
     const outermost = this.#depth === 0
     const savepoint = `sp${this.#depth}`
     this.db.run(outermost ? "BEGIN IMMEDIATE" : `SAVEPOINT ${savepoint}`)
-    const pendingBefore = this.#pending.length
     const afterBefore = this.#afterCommit.length
+    const rollbackBefore = this.#afterRollback.length
     this.#depth++
     let result: T
     try {
@@ -111,8 +91,9 @@ export class Store {
       this.db.run(outermost ? "COMMIT" : `RELEASE ${savepoint}`)
     } catch (error) {
       this.#rollback(outermost ? null : savepoint)
-      this.#pending.length = pendingBefore
       this.#afterCommit.length = afterBefore
+      const undone = this.#afterRollback.splice(rollbackBefore)
+      for (const callback of undone) this.#safely(() => callback(error))
       throw error
     } finally {
       this.#depth--
@@ -135,8 +116,10 @@ export class Store {
       this.db.run("COMMIT")
     } catch (error) {
       this.#rollback(null)
-      this.#pending = []
       this.#afterCommit = []
+      const undone = this.#afterRollback
+      this.#afterRollback = []
+      for (const callback of undone) this.#safely(() => callback(error))
       throw error
     } finally {
       this.#depth--
@@ -165,11 +148,14 @@ export class Store {
     return this.#depth > 0
   }
 
-  /** Queues a record change for the feed; it is delivered after the surrounding transaction commits. */
-  recordChanged(change: Omit<RecordChange, "seq">): void {
-    if (this.#depth === 0) throw new Error("recordChanged outside a transaction")
+  /**
+   * The next position in the database's commit order, shared by every process on this data
+   * directory. Bumped inside the writing transaction, so a rollback leaves no gap.
+   */
+  nextChangeSequence(): number {
+    if (this.#depth === 0) throw new Error("nextChangeSequence outside a transaction")
     const { value } = this.statement("UPDATE _change_sequence SET value = value + 1 WHERE id = 1 RETURNING value").get() as { value: number }
-    this.#pending.push({ ...change, seq: value })
+    return value
   }
 
   /** Runs `callback` once the surrounding transaction commits (at once when none is open). */
@@ -178,10 +164,9 @@ export class Store {
     else this.#afterCommit.push(callback)
   }
 
-  /** Subscribes to committed record changes; returns the unsubscribe function. */
-  onChange(listener: ChangeListener): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+  /** Runs `callback` with the error if the surrounding transaction is rolled back (never without one). */
+  afterRollback(callback: (error: unknown) => void): void {
+    if (this.#depth > 0) this.#afterRollback.push(callback)
   }
 
   close(): void {
@@ -190,22 +175,18 @@ export class Store {
   }
 
   #flush(): void {
-    const changes = this.#pending
     const callbacks = this.#afterCommit
-    this.#pending = []
     this.#afterCommit = []
+    this.#afterRollback = []
     for (const callback of callbacks) this.#safely(callback)
-    for (const change of changes) {
-      for (const listener of this.#listeners) this.#safely(() => listener(change))
-    }
   }
 
-  // A listener's failure must not undo or hide a commit that already happened.
+  // A callback's failure must not undo or hide a commit (or the rollback's own error).
   #safely(callback: () => void): void {
     try {
       callback()
     } catch (error) {
-      console.error("committed-change listener failed:", error)
+      console.error("transaction callback failed:", error)
     }
   }
 }

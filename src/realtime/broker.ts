@@ -1,29 +1,24 @@
 /**
  * @module
  * The seam between "something was committed" and "deliver to my clients". Writers publish each
- * committed event once; every process subscribes and its hub delivers to its own clients. The
- * in-process `LocalBroker` is the single-node case; a Redis (or similar) broker implements the
- * same two methods with JSON-serialisable events.
+ * committed event once; every process subscribes, and `connectBroker` hands each event to this
+ * process's modules in order: auth upkeep, record fan-out, custom messages. The in-process
+ * `LocalBroker` is the single-node case; the Redis broker implements the same two methods with
+ * the same JSON-serialisable events.
  */
-import type { Collection } from "../core/types.ts"
+import { applyCollectionChange, demoteAuthRecord, refreshAuthRecord } from "./auth-upkeep.ts"
+import { deliverCustomMessage } from "./custom-messages.ts"
+import type { DeliveryQueue } from "./delivery-queue.ts"
+import type { RealtimeEvent } from "./events.ts"
 import type { Hub } from "./hub.ts"
-import type { RecordAccess, RecordEvent } from "./record-fanout.ts"
-
-/** Everything a hub needs to hear about, as plain JSON-serialisable data. */
-export type RealtimeEvent =
-  | ({ type: "record"; seq?: number } & RecordEvent)
-  | { type: "custom"; topic: string; data: unknown }
-  | { type: "collection"; action: "update"; collection: Collection; previous: Collection }
-  | { type: "collection"; action: "delete"; collection: Collection }
-  /** Some process changed the schema; the others re-read their collection caches. */
-  | { type: "schema"; node: string }
+import type { RecordFanout } from "./record-fanout.ts"
 
 /** Receives broker events. */
 export type RealtimeEventHandler = (event: RealtimeEvent) => void
 
 /** Publishes committed events once and fans them out to every subscribed process. */
 export interface RealtimeBroker {
-  /** Publishes one committed event (delivery order per publisher must be kept). */
+  /** Publishes one committed event (delivery order per publisher must be kept); local handlers get this very object. */
   publish(event: RealtimeEvent): void | Promise<void>
   /** Adds a handler; returns its remover. */
   subscribe(handler: RealtimeEventHandler): () => void
@@ -57,21 +52,34 @@ export class LocalBroker implements RealtimeBroker {
   }
 }
 
+/** What a process delivers broker events with. */
+export interface RealtimeDelivery {
+  hub: Hub
+  fanout: RecordFanout
+  queue: DeliveryQueue
+}
+
 /**
- * Feeds a broker's events into a hub; returns the unsubscriber. Record deletes arrive after the
- * commit, so `access` must judge the pre-delete row it is given (not re-read it from the table).
+ * Feeds a broker's events into this process's realtime; returns the unsubscriber. An updated auth
+ * record refreshes its clients before the fan-out decides (they are judged as they now are); a
+ * deleted one demotes them after (the deleted user still gets its own delete, as in PocketBase).
  */
-export function connectBroker(hub: Hub, broker: RealtimeBroker, access: RecordAccess): () => void {
+export function connectBroker(broker: RealtimeBroker, delivery: RealtimeDelivery): () => void {
+  const { hub, fanout, queue } = delivery
   return broker.subscribe((event) => {
     switch (event.type) {
-      case "record":
-        hub.broadcastRecordEvent(event, access)
+      case "record": {
+        const auth = event.collection.type === "auth"
+        if (auth && event.action === "update") refreshAuthRecord(hub.clients().values(), event.collection, event.record)
+        fanout.deliver(event)
+        if (auth && event.action === "delete") demoteAuthRecord(hub.clients().values(), event.collection, event.record.id)
         return
+      }
       case "custom":
-        hub.publish(event.topic, event.data)
+        deliverCustomMessage(hub, queue, event.topic, event.data)
         return
       case "collection":
-        hub.applyCollectionChange(event)
+        applyCollectionChange(hub.clients().values(), event)
         return
       case "schema":
         return

@@ -3,9 +3,10 @@
  * One realtime connection: its id, store, subscriptions and a bounded outbound FIFO of encoded
  * frames. The client knows nothing about HTTP; a `ClientSink` (the SSE stream) drains the queue.
  */
+import { ALPHANUMERIC, randomString } from "../core/random.ts"
 import type { AuthContext } from "../core/types.ts"
 import { encodeFrameHead, encodeFrameTail, HEARTBEAT_FRAME, type Message } from "./sse.ts"
-import { baseOf, keyMatchesPrefix, parseSubscription, type Subscription, type SubscriptionOptions } from "./topics.ts"
+import { parseSubscription, type Subscription } from "./topics.ts"
 
 /** Store key of the bound auth (an `AuthContext` or null). */
 export const STORE_AUTH = "auth"
@@ -17,19 +18,8 @@ const NO_SUBSCRIPTIONS: readonly Subscription[] = Object.freeze([])
 /** Default cap on bytes queued but not yet taken by the transport. */
 export const DEFAULT_BUFFER_BYTES = 1 << 20
 
-const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-/** A new 40-character id from `[A-Za-z0-9]`, crypto-random and unbiased (rejection sampling). */
-export function newClientId(): string {
-  let id = ""
-  while (id.length < 40) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(48))) {
-      // 248 = 4 × 62: bytes above it would skew the first letters.
-      if (byte < 248 && id.length < 40) id += ID_ALPHABET[byte % 62]
-    }
-  }
-  return id
-}
+/** A new 40-character client id from `[A-Za-z0-9]`, as PocketBase makes them. */
+export const newClientId = (): string => randomString(40, ALPHANUMERIC)
 
 /** One queued frame: the client's own head plus a (possibly shared) tail; `message` is false for heartbeats. */
 export interface Frame {
@@ -58,6 +48,8 @@ export interface ClientObserver {
   overflowed(client: Client): void
   /** The client was discarded (for any reason). */
   discarded(client: Client): void
+  /** The client gained its first, or lost its last, subscription with this base (the hub's topic index follows). */
+  baseChanged(client: Client, base: string, subscribed: boolean): void
 }
 
 /** Options of a new client. */
@@ -106,11 +98,6 @@ export class Client {
     this.#store.set(key, value)
   }
 
-  /** Removes a store value. */
-  unset(key: string): void {
-    this.#store.delete(key)
-  }
-
   /** The auth bound by the last accepted POST, or null (guest). */
   get auth(): AuthContext | null {
     return (this.#store.get(STORE_AUTH) as AuthContext | null | undefined) ?? null
@@ -128,7 +115,10 @@ export class Client {
       const previous = this.#subs.get(raw)
       this.#subs.set(raw, sub)
       let list = this.#byBase.get(sub.base)
-      if (!list) this.#byBase.set(sub.base, (list = []))
+      if (!list) {
+        this.#byBase.set(sub.base, (list = []))
+        this.#observer?.baseChanged(this, sub.base, true)
+      }
       // An overwritten key keeps its place, as it does in `#subs`.
       const at = previous ? list.indexOf(previous) : -1
       if (at === -1) list.push(sub)
@@ -139,8 +129,10 @@ export class Client {
   /** Removes exact keys; with no arguments removes every subscription. */
   unsubscribe(...topics: string[]): void {
     if (topics.length === 0) {
+      const bases = [...this.#byBase.keys()]
       this.#subs.clear()
       this.#byBase.clear()
+      for (const base of bases) this.#observer?.baseChanged(this, base, false)
       return
     }
     for (const raw of topics) {
@@ -150,7 +142,10 @@ export class Client {
       const list = this.#byBase.get(sub.base)
       const at = list ? list.indexOf(sub) : -1
       if (at !== -1) list!.splice(at, 1)
-      if (list?.length === 0) this.#byBase.delete(sub.base)
+      if (list?.length === 0) {
+        this.#byBase.delete(sub.base)
+        this.#observer?.baseChanged(this, sub.base, false)
+      }
     }
   }
 
@@ -164,21 +159,14 @@ export class Client {
     return this.#subs.size
   }
 
-  /**
-   * A copy of the subscriptions (raw → options); with prefixes, only keys where `key + "?"`
-   * starts with one of them.
-   */
-  subscriptions(...prefixes: string[]): Map<string, SubscriptionOptions> {
-    const out = new Map<string, SubscriptionOptions>()
-    for (const [raw, sub] of this.#subs) {
-      if (prefixes.length === 0 || prefixes.some((p) => keyMatchesPrefix(raw, p))) out.set(raw, sub.options)
-    }
-    return out
+  /** The subscription keys, in subscription order. */
+  topics(): string[] {
+    return [...this.#subs.keys()]
   }
 
-  /** Stored subscriptions that a candidate prefix (ending in `?`) matches, found through the base index. */
-  subscriptionsMatching(prefix: string): Subscription[] {
-    return [...this.subscriptionsWithBase(baseOf(prefix))]
+  /** The bases the client has subscriptions under (what the hub's topic index files it under). */
+  bases(): IterableIterator<string> {
+    return this.#byBase.keys()
   }
 
   /**
@@ -262,7 +250,7 @@ export class Client {
     else if (this.#queuedBytes > 0) sink.wake()
   }
 
-  /** Connects the hub (send hooks, counters). Set by `Hub.register`. */
+  /** Connects the hub (send hooks, counters, topic index). Set by `Hub.register`. */
   observe(observer: ClientObserver | null): void {
     this.#observer = observer
   }

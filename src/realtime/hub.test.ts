@@ -1,7 +1,9 @@
 import { describe, expect, it } from "bun:test"
-import { Client, STORE_IP } from "./client.ts"
+import { Client } from "./client.ts"
 import { Hub } from "./hub.ts"
-import { authAs, collection, CollectingSink, superusers, users } from "./test-support.ts"
+import { CollectingSink } from "../../tests/support/realtime-units.ts"
+import { deliverCustomMessage } from "./custom-messages.ts"
+import { DeliveryQueue } from "./delivery-queue.ts"
 
 const quietHub = () => new Hub({ onError: () => {} })
 
@@ -23,22 +25,15 @@ describe("hub registry", () => {
     hub.register(new Client())
     const copy = hub.clients()
     for (const id of copy.keys()) copy.delete(id)
-    expect(hub.totalClients()).toBe(2)
-  })
-
-  it("chunks clients (#31)", () => {
-    const hub = quietHub()
-    expect(hub.chunkedClients(2)).toEqual([])
-    for (let i = 0; i < 3; i++) hub.register(new Client())
-    expect(hub.chunkedClients(2).map((c) => c.length)).toEqual([2, 1])
+    expect(hub.stats().clients).toBe(2)
   })
 
   it("counts clients (#32)", () => {
     const hub = quietHub()
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
     hub.register(new Client())
     hub.register(new Client())
-    expect(hub.totalClients()).toBe(2)
+    expect(hub.stats().clients).toBe(2)
   })
 
   it("finds clients by id (#33)", () => {
@@ -67,7 +62,7 @@ describe("hub registry", () => {
     const c = new Client()
     hub.register(c)
     c.discard()
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
   })
 
   it("closeAll discards every client", () => {
@@ -75,157 +70,134 @@ describe("hub registry", () => {
     const { sink: s1 } = connected(hub)
     const { sink: s2 } = connected(hub)
     hub.closeAll()
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
     expect(s1.closed && s2.closed).toBe(true)
   })
 })
 
-describe("custom messages", () => {
-  it("publish reaches exact key matches only, JSON-encoded", () => {
+describe("topic index", () => {
+  it("files registered clients under the bases of their subscriptions, and forgets them", () => {
     const hub = quietHub()
+    const a = connected(hub)
+    const b = connected(hub)
+    a.client.subscribe("posts/*", "posts/*?options={}", "news")
+    b.client.subscribe("posts/*")
+    expect([...hub.subscribersOf("posts/*")]).toEqual([a.client, b.client])
+    a.client.unsubscribe("posts/*")
+    expect([...hub.subscribersOf("posts/*")]).toEqual([a.client, b.client])
+    a.client.unsubscribe("posts/*?options={}")
+    expect([...hub.subscribersOf("posts/*")]).toEqual([b.client])
+    b.client.unsubscribe()
+    expect([...hub.subscribersOf("posts/*")]).toEqual([])
+    hub.unregister(a.client.id)
+    expect([...hub.subscribersOf("news")]).toEqual([])
+  })
+
+  it("indexes subscriptions made before registration and drops discarded clients", () => {
+    const hub = quietHub()
+    const early = new Client()
+    early.subscribe("t")
+    hub.register(early)
+    expect([...hub.subscribersOf("t")]).toEqual([early])
+    early.discard()
+    expect([...hub.subscribersOf("t")]).toEqual([])
+  })
+})
+
+describe("custom messages", () => {
+  const setup = (_hub: Hub) => new DeliveryQueue(() => {})
+
+  it("reach exact key matches only, JSON-encoded, after the current turn", async () => {
+    const hub = quietHub()
+    const queue = setup(hub)
     const exact = connected(hub)
     exact.client.subscribe("news")
     const withOptions = connected(hub)
     withOptions.client.subscribe("news?options={}")
-    hub.publish("news", { hello: "world" })
+    deliverCustomMessage(hub, queue, "news", { hello: "world" })
+    expect(exact.sink.frames).toEqual([])
+    await queue.idle()
     expect(exact.sink.frames).toEqual([{ id: exact.client.id, event: "news", data: '{"hello":"world"}' }])
     expect(withOptions.sink.frames).toEqual([])
   })
 
   it("refuses topics with line breaks", () => {
-    expect(() => quietHub().publish("a\nb", 1)).toThrow()
+    const hub = quietHub()
+    expect(() => deliverCustomMessage(hub, setup(hub), "a\nb", 1)).toThrow()
   })
 
-  it("counts events, frames, clients and subscriptions", () => {
+  it("counts events, frames, clients and subscriptions", async () => {
     const hub = quietHub()
+    const queue = setup(hub)
     const a = connected(hub)
     a.client.subscribe("t", "u")
     const b = connected(hub)
     b.client.subscribe("t")
-    hub.publish("t", 1)
-    hub.publish("nobody", 1)
+    deliverCustomMessage(hub, queue, "t", 1)
+    deliverCustomMessage(hub, queue, "nobody", 1)
+    await queue.idle()
     expect(hub.stats()).toEqual({ clients: 2, subscriptions: 3, eventsIn: 2, framesOut: 2, droppedSlowClients: 0 })
   })
 
-  it("counts and unregisters clients that overflow", () => {
+  it("counts and unregisters clients that overflow", async () => {
     const hub = new Hub({ bufferBytes: 100, onError: () => {} })
+    const queue = setup(hub)
     const slow = hub.createClient()
     hub.register(slow)
     slow.subscribe("t")
-    hub.publish("t", "x".repeat(80))
-    hub.publish("t", "x".repeat(80))
+    deliverCustomMessage(hub, queue, "t", "x".repeat(80))
+    deliverCustomMessage(hub, queue, "t", "x".repeat(80))
+    await queue.idle()
     expect(slow.isDiscarded()).toBe(true)
     expect(hub.stats().droppedSlowClients).toBe(1)
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
+  })
+
+  it("delivers in slices, keeping each client's order", async () => {
+    const hub = quietHub()
+    const queue = new DeliveryQueue(() => {}, 3)
+    const members = Array.from({ length: 10 }, () => connected(hub))
+    for (const m of members) m.client.subscribe("t")
+    for (let i = 0; i < 5; i++) deliverCustomMessage(hub, queue, "t", i)
+    await new Promise((resolve) => setImmediate(resolve))
+    // One slice of three frames went out; the rest waits for later turns.
+    expect(members.reduce((n, m) => n + m.sink.frames.length, 0)).toBe(3)
+    await queue.idle()
+    for (const m of members) expect(m.sink.frames.map((f) => f.data)).toEqual(["0", "1", "2", "3", "4"])
   })
 })
 
-describe("send hooks", () => {
-  it("can enrich, skip, or pass messages through", () => {
-    const hub = quietHub()
+describe("send hook", () => {
+  it("can rewrite or skip messages", () => {
+    const hub = new Hub({
+      onError: () => {},
+      beforeSend: (_c, m) => (m.name === "a" ? { name: m.name, data: '"enriched"' } : m.name === "b" ? null : m),
+    })
     const { client, sink } = connected(hub)
-    client.subscribe("a", "b", "c")
-    hub.onMessageSend((_c, m) => (m.name === "a" ? { name: m.name, data: '"enriched"' } : undefined))
-    hub.onMessageSend((_c, m) => (m.name === "b" ? null : undefined))
-    hub.publish("a", 1)
-    hub.publish("b", 2)
-    hub.publish("c", 3)
+    for (const name of ["a", "b", "c"]) client.send({ name, data: "1" })
     expect(sink.frames.map((f) => [f.event, f.data])).toEqual([
       ["a", '"enriched"'],
-      ["c", "3"],
+      ["c", "1"],
     ])
     expect(sink.touches).toBe(1)
   })
 
-  it("a throwing hook disconnects that client only", () => {
+  it("a throwing hook disconnects that client only and is reported", () => {
     const errors: unknown[] = []
-    const hub = new Hub({ onError: (e) => errors.push(e) })
-    const bad = connected(hub)
-    const good = connected(hub)
-    bad.client.subscribe("t")
-    good.client.subscribe("t")
-    const remove = hub.onMessageSend((c) => {
-      if (c === bad.client) throw new Error("boom")
+    const bad = new Client()
+    const hub = new Hub({
+      onError: (e) => errors.push(e),
+      beforeSend: (c, m) => {
+        if (c === bad) throw new Error("boom")
+        return m
+      },
     })
-    hub.publish("t", 1)
-    expect(bad.client.isDiscarded()).toBe(true)
+    hub.register(bad)
+    const good = connected(hub)
+    bad.send({ name: "t", data: "1" })
+    good.client.send({ name: "t", data: "1" })
+    expect(bad.isDiscarded()).toBe(true)
     expect(good.sink.events).toEqual(["t"])
     expect(errors.length).toBe(1)
-    remove()
-  })
-
-  it("a hook that returns data with a line break disconnects instead of corrupting the stream", () => {
-    const hub = quietHub()
-    const { client, sink } = connected(hub)
-    client.subscribe("t")
-    hub.onMessageSend(() => ({ name: "t", data: "a\nb" }))
-    hub.publish("t", 1)
-    expect(client.isDiscarded()).toBe(true)
-    expect(sink.frames).toEqual([])
-  })
-})
-
-describe("auth maintenance", () => {
-  function bound(hub: Hub, id: string, col = users) {
-    const c = new Client()
-    c.auth = authAs(id, col)
-    hub.register(c)
-    return c
-  }
-
-  it("refreshes the bound record on update (#21)", () => {
-    const hub = quietHub()
-    const a = bound(hub, "A")
-    hub.refreshAuthRecord(users, { id: "A", tokenKey: "key_A", name: "new" })
-    expect(a.auth?.record.name).toBe("new")
-  })
-
-  it("a changed tokenKey demotes to guest (#23)", () => {
-    const hub = quietHub()
-    const a = bound(hub, "A")
-    hub.refreshAuthRecord(users, { id: "A", tokenKey: "other" })
-    expect(a.auth).toBeNull()
-  })
-
-  it("deleting the auth record demotes its clients only, which stay registered (#20)", () => {
-    const hub = quietHub()
-    const a1 = bound(hub, "A")
-    const a2 = bound(hub, "A")
-    const b = bound(hub, "B")
-    a1.subscribe("x")
-    hub.demoteAuthRecord(users, "A")
-    expect(a1.auth).toBeNull()
-    expect(a2.auth).toBeNull()
-    expect(b.auth?.record.id).toBe("B")
-    expect(hub.totalClients()).toBe(3)
-    expect(a1.hasSubscription("x")).toBe(true)
-  })
-
-  it("a changed collection secret demotes that collection's clients only (#24)", () => {
-    const hub = quietHub()
-    const clientsCol = collection("clients", { type: "auth", authToken: { secret: "c" } })
-    const u = bound(hub, "A")
-    const c = bound(hub, "C", clientsCol)
-    hub.applyCollectionChange({ action: "update", previous: users, collection: { ...users, authToken: { secret: "new" } } })
-    hub.applyCollectionChange({ action: "update", previous: clientsCol, collection: { ...clientsCol, listRule: null } })
-    expect(u.auth).toBeNull()
-    expect(c.auth?.record.id).toBe("C")
-  })
-
-  it("deleting an auth collection demotes its clients (#25)", () => {
-    const hub = quietHub()
-    const u = bound(hub, "A")
-    const s = bound(hub, "S", superusers)
-    hub.applyCollectionChange({ action: "delete", collection: users })
-    expect(u.auth).toBeNull()
-    expect(s.auth).not.toBeNull()
-  })
-
-  it("keeps the stored IP untouched by maintenance", () => {
-    const hub = quietHub()
-    const a = bound(hub, "A")
-    a.set(STORE_IP, "1.2.3.4")
-    hub.demoteAuthRecord(users, "A")
-    expect(a.get(STORE_IP)).toBe("1.2.3.4")
   })
 })

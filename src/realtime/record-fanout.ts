@@ -1,59 +1,60 @@
 /**
  * @module
- * Record event fan-out: which subscriptions an event reaches, one access decision and
- * one rendered payload per group of equivalent subscribers, and the shared frame bytes.
+ * Record event fan-out: which subscriptions an event reaches, one access decision and one
+ * rendered payload per group of equivalent subscribers, and the frames, written off the writer's
+ * request by the delivery queue.
  *
  * Grouping: subscribers that share (rule kind, bound auth identity, canonical options) get the
- * same verdict, so `canSee` runs once per group, never once per client. The rendered record
- * depends on (auth, options) only, so `render` and JSON encoding run once per that pair, and the
+ * same verdict, so the rule runs once per group, never once per client. The rendered record
+ * depends on (auth, options) only, so rendering and JSON encoding run once per that pair, and the
  * frame tail once per (event name, payload). Each client then writes its own `id:` head plus the
  * shared tail bytes.
+ *
+ * When things are decided: subscribers and the auth each one holds are taken when the event is
+ * handed over (right after its commit), so later auth changes never widen what an event reaches.
+ * A rule that needs the database is checked then too, against the state the event was committed
+ * in; a rule that reads only the record and the subscriber's request is checked later, in the
+ * delivery slices. A delete is decided entirely before its rows go (`decideNow`), so rules that
+ * reach through a relation the same delete removes (a cascade) still see it.
  */
 import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
 import type { Client } from "./client.ts"
-import { isPromiseLike } from "./delivery-queue.ts"
+import type { DeliveryJob, DeliveryQueue } from "./delivery-queue.ts"
+import type { RecordChangeEvent } from "./events.ts"
+import type { Hub } from "./hub.ts"
 import { encodeFrameTail } from "./sse.ts"
 import { recordEventCandidates, type RuleKind, type SubscriptionOptions } from "./topics.ts"
 
-/** What happened to the record. */
-export type RecordAction = "create" | "update" | "delete"
-
-/** A committed record change. For deletes, `record` is the row as it was before deletion. */
-export interface RecordEvent {
-  action: RecordAction
-  collection: Collection
-  /** The raw stored row (auth collections: including `tokenKey`, which auth maintenance compares). */
-  record: RecordData
-}
-
-/**
- * The records layer's answer to "may this subscriber see this record, and as what JSON?".
- * Either method may be sync (in-memory rules) or async (SQL); throwing or rejecting denies.
- */
+/** The records layer's answer to "may this subscriber see this record, and as what JSON?". Throwing denies. */
 export interface RecordAccess {
   /**
-   * Whether `info.auth` may see `record` through the collection's `kind` rule, with the
-   * subscription's `info.query.filter` also applied (restricted mode; superusers skip only the rule).
+   * A check reading only the record and `info` (no database), to run later; null when the
+   * database is needed. Applies the collection's `kind` rule and the subscription's filter.
    */
-  canSee(kind: RuleKind, collection: Collection, record: RecordData, info: RequestInfo): boolean | Promise<boolean>
+  pureCheck(kind: RuleKind, collection: Collection, info: RequestInfo): ((record: RecordData) => boolean) | null
+  /** The full check, database included: whether `info.auth` may see `record` through the `kind` rule and the filter. */
+  canSee(kind: RuleKind, collection: Collection, record: RecordData, info: RequestInfo): boolean
   /** The record JSON for this subscriber: visibility (hidden fields, email), `expand` and `fields` applied. */
-  render(collection: Collection, record: RecordData, info: RequestInfo): unknown | Promise<unknown>
+  render(collection: Collection, record: RecordData, info: RequestInfo): unknown
 }
 
 /** Subscribers sharing one verdict. */
-export interface FanoutGroup {
+interface FanoutGroup {
   kind: RuleKind
   info: RequestInfo
   /** Identifies (auth, options): groups with equal keys share one rendered payload. */
   renderKey: string
   /** Each member is one (client, matching subscription key); the key is the event name. */
   members: Array<{ client: Client; name: string }>
+  /** Decided already, or the pure check still to run. */
+  verdict: boolean | ((record: RecordData) => boolean)
+  /** The payload JSON when rendered before delivery (deletes); null when rendering failed. */
+  data?: string | null
 }
 
-/** Decided deliveries: groups that passed, each with its payload JSON. */
-export type FanoutPlan = Array<{ group: FanoutGroup; data: string }>
+/** Work units a render costs against a slice's budget (a frame costs one). */
+const RENDER_COST = 5
 
-/** Identity used for grouping: guests share one, auth records are told apart by collection and id. */
 function authKey(client: Client): string {
   const auth = client.auth
   return auth === null ? "" : `${auth.collection.id}/${String(auth.record.id)}`
@@ -63,25 +64,19 @@ function realtimeInfo(client: Client, options: SubscriptionOptions): RequestInfo
   return { auth: client.auth, context: "realtime", method: "GET", query: options.query, headers: options.headers, body: {} }
 }
 
-/**
- * Groups every (client, subscription) the event reaches. Synchronous, so the auth each client
- * has *now* is what later decisions use (deletes are grouped before auth maintenance demotes).
- */
-export function groupSubscribers(clients: Iterable<Client>, event: RecordEvent): FanoutGroup[] {
-  const candidates = recordEventCandidates(event.collection, String(event.record.id))
+/** Groups every (client, subscription) the event reaches, through the hub's topic index. */
+function groupSubscribers(hub: Hub, event: RecordChangeEvent): FanoutGroup[] {
   const groups = new Map<string, FanoutGroup>()
-  for (const client of clients) {
-    if (client.isDiscarded() || client.subscriptionCount === 0) continue
-    let identity: string | null = null
-    // Candidates have distinct bases and a key has one base, so no key is seen twice.
-    for (const candidate of candidates) {
+  for (const candidate of recordEventCandidates(event.collection, String(event.record.id))) {
+    for (const client of hub.subscribersOf(candidate.base)) {
+      if (client.isDiscarded()) continue
+      const identity = authKey(client)
       for (const sub of client.subscriptionsWithBase(candidate.base)) {
-        identity ??= authKey(client)
         const renderKey = `${identity}\u0000${sub.optionsKey}`
         const groupKey = `${candidate.kind}\u0000${renderKey}`
         let group = groups.get(groupKey)
         if (!group) {
-          group = { kind: candidate.kind, info: realtimeInfo(client, sub.options), renderKey, members: [] }
+          group = { kind: candidate.kind, info: realtimeInfo(client, sub.options), renderKey, members: [], verdict: false }
           groups.set(groupKey, group)
         }
         group.members.push({ client, name: sub.raw })
@@ -91,67 +86,134 @@ export function groupSubscribers(clients: Iterable<Client>, event: RecordEvent):
   return [...groups.values()]
 }
 
-/** Calls `fn`, turning a throw or a rejection into `fallback`. */
-function attempt<T>(fn: () => T | PromiseLike<T>, fallback: T): T | Promise<T> {
+function attempt<T>(fn: () => T, fallback: T): T {
   try {
-    const value = fn()
-    return isPromiseLike(value) ? Promise.resolve(value).catch(() => fallback) : value
+    return fn()
   } catch {
     return fallback
   }
 }
 
-function settleAll<T, R>(values: Array<T | Promise<T>>, then: (values: T[]) => R | Promise<R>): R | Promise<R> {
-  return values.some(isPromiseLike) ? Promise.all(values).then(then) : then(values as T[])
+/** Hands committed record events to the delivery queue, deciding what must be decided at once. */
+export class RecordFanout {
+  readonly #hub: Hub
+  readonly #access: RecordAccess
+  readonly #queue: DeliveryQueue
+  readonly #decided = new WeakMap<RecordChangeEvent, FanoutGroup[]>()
+
+  constructor(hub: Hub, access: RecordAccess, queue: DeliveryQueue) {
+    this.#hub = hub
+    this.#access = access
+    this.#queue = queue
+  }
+
+  /**
+   * Decides and renders the event for every current subscriber now, while the rows it is about
+   * (a delete and its cascade) still exist; `deliver` later sends exactly that. If the write
+   * rolls back, `deliver` is never called and the decision is simply dropped.
+   */
+  decideNow(event: RecordChangeEvent): void {
+    const { collection, record } = event
+    const groups = groupSubscribers(this.#hub, event)
+    const renders = new Map<string, string | null>()
+    for (const group of groups) {
+      group.verdict = attempt(() => this.#access.canSee(group.kind, collection, record, group.info), false)
+      if (!group.verdict) continue
+      if (!renders.has(group.renderKey)) renders.set(group.renderKey, this.#payload(event, group.info))
+      group.data = renders.get(group.renderKey)!
+    }
+    this.#decided.set(event, groups)
+  }
+
+  /** Schedules the event's frames after the current request; decides database-dependent rules now. */
+  deliver(event: RecordChangeEvent): void {
+    this.#hub.countEvent()
+    let groups = this.#decided.get(event)
+    if (!groups) {
+      groups = groupSubscribers(this.#hub, event)
+      for (const group of groups) {
+        const pure = attempt(() => this.#access.pureCheck(group.kind, event.collection, group.info), () => false)
+        group.verdict = pure ?? attempt(() => this.#access.canSee(group.kind, event.collection, event.record, group.info), false)
+      }
+    }
+    if (groups.length > 0) this.#queue.push(new RecordDelivery(event, groups, (info) => this.#payload(event, info)))
+  }
+
+  // A render failure skips those subscribers, as PocketBase does.
+  #payload(event: RecordChangeEvent, info: RequestInfo): string | null {
+    const rendered = attempt<unknown>(() => this.#access.render(event.collection, event.record, info), RENDER_FAILED)
+    return rendered === RENDER_FAILED ? null : JSON.stringify({ record: rendered, action: event.action })
+  }
 }
 
 const RENDER_FAILED = Symbol("render failed")
 
-/**
- * Decides each group once and renders each distinct payload once. Returns synchronously when
- * every `canSee`/`render` call did, otherwise a promise that never rejects.
- */
-export function decideFanout(groups: FanoutGroup[], event: RecordEvent, access: RecordAccess): FanoutPlan | Promise<FanoutPlan> {
-  const { collection, record, action } = event
-  const verdicts = groups.map((g) => attempt(() => access.canSee(g.kind, collection, record, g.info), false))
-  return settleAll(verdicts, (allowed) => {
-    const passed = groups.filter((_, i) => allowed[i] === true)
-    const renders = new Map<string, unknown>()
-    for (const g of passed) {
-      if (!renders.has(g.renderKey)) {
-        renders.set(g.renderKey, attempt<unknown>(() => access.render(collection, record, g.info), RENDER_FAILED))
+/** One event's frames, written a slice at a time. */
+class RecordDelivery implements DeliveryJob {
+  readonly #event: RecordChangeEvent
+  readonly #groups: FanoutGroup[]
+  readonly #render: (info: RequestInfo) => string | null
+  readonly #payloads = new Map<string, string | null>()
+  readonly #tails = new Map<string, Uint8Array>()
+  readonly size: number
+  #group = 0
+  #member = 0
+  #data: string | null = null
+
+  constructor(event: RecordChangeEvent, groups: FanoutGroup[], render: (info: RequestInfo) => string | null) {
+    this.#event = event
+    this.#groups = groups
+    this.#render = render
+    this.size = groups.reduce((n, g) => n + g.members.length, 0)
+  }
+
+  run(budget: number): { used: number; done: boolean } {
+    let used = 0
+    while (used < budget && this.#group < this.#groups.length) {
+      const group = this.#groups[this.#group]!
+      if (this.#member === 0) {
+        used++
+        const data = this.#passes(group) ? this.#payloadFor(group) : null
+        if (data === null) {
+          this.#group++
+          continue
+        }
+        if (group.data === undefined && !this.#payloads.has(group.renderKey)) used += RENDER_COST
+        this.#data = data
+      }
+      used += this.#write(group, budget - used)
+      if (this.#member >= group.members.length) {
+        this.#group++
+        this.#member = 0
       }
     }
-    const keys = [...renders.keys()]
-    return settleAll([...renders.values()], (rendered) => {
-      const payloads = new Map<string, string>()
-      keys.forEach((key, i) => {
-        // A render (enrich) failure skips those subscribers, as PocketBase does.
-        if (rendered[i] !== RENDER_FAILED) payloads.set(key, JSON.stringify({ record: rendered[i], action }))
-      })
-      const plan: FanoutPlan = []
-      for (const group of passed) {
-        const data = payloads.get(group.renderKey)
-        if (data !== undefined) plan.push({ group, data })
-      }
-      return plan
-    })
-  })
-}
+    return { used, done: this.#group >= this.#groups.length }
+  }
 
-/** Writes a decided plan; each distinct (name, payload) is encoded once. Returns the number of frames queued. */
-export function deliverFanout(plan: FanoutPlan): number {
-  const tails = new Map<string, Uint8Array>()
-  let frames = 0
-  for (const { group, data } of plan) {
-    for (const { client, name } of group.members) {
+  #passes(group: FanoutGroup): boolean {
+    const verdict = group.verdict
+    return typeof verdict === "boolean" ? verdict : attempt(() => verdict(this.#event.record), false)
+  }
+
+  #payloadFor(group: FanoutGroup): string | null {
+    if (group.data !== undefined) return group.data
+    let data = this.#payloads.get(group.renderKey)
+    if (data === undefined) this.#payloads.set(group.renderKey, (data = this.#render(group.info)))
+    return data
+  }
+
+  #write(group: FanoutGroup, budget: number): number {
+    const data = this.#data!
+    const end = Math.min(group.members.length, this.#member + Math.max(1, budget))
+    const start = this.#member
+    for (; this.#member < end; this.#member++) {
+      const { client, name } = group.members[this.#member]!
       if (client.isDiscarded()) continue
       const cacheKey = `${name}\u0000${group.renderKey}`
-      let tail = tails.get(cacheKey)
-      if (!tail) tails.set(cacheKey, (tail = encodeFrameTail({ name, data })))
+      let tail = this.#tails.get(cacheKey)
+      if (!tail) this.#tails.set(cacheKey, (tail = encodeFrameTail({ name, data })))
       client.sendEncoded({ name, data }, tail)
-      frames++
     }
+    return end - start
   }
-  return frames
 }

@@ -11,7 +11,8 @@
  * skipped; nothing is replayed after a reconnect.
  */
 import { RedisClient } from "bun"
-import type { RealtimeBroker, RealtimeEvent, RealtimeEventHandler } from "./broker.ts"
+import type { RealtimeBroker, RealtimeEventHandler } from "./broker.ts"
+import type { RealtimeEvent } from "./events.ts"
 import { CommitSequencer, DEFAULT_GAP_TIMEOUT_MS } from "./sequencer.ts"
 
 export interface RedisBrokerOptions {

@@ -1,15 +1,26 @@
 /**
  * @module
- * The realtime facade an app exposes: the hub, typed custom publishing, the outgoing-message
- * hook, and the cluster-aware operations (a subscription POST whose stream lives on another
- * process, presence and counters across every process).
+ * The realtime an app runs: the hub, the delivery queue, record fan-out, the broker connection
+ * and the commit feed, wired together; and the facade server code uses (custom publishing, the
+ * cluster-aware subscription POST, presence and counters across every process).
  */
-import { notFound } from "../core/errors.ts"
+import { ApiError, notFound, type ErrorData } from "../core/errors.ts"
 import type { AuthContext } from "../core/types.ts"
-import type { RealtimeBroker } from "./broker.ts"
+import type { Store } from "../db/store.ts"
+import { isThenable, RealtimeMessageEvent, type AppHooks } from "../hooks/index.ts"
+import type { RuleEvaluator } from "../records/access.ts"
+import type { CollectionRegistry } from "../records/collections.ts"
+import type { RecordRenderer } from "../records/expand.ts"
+import { connectBroker, LocalBroker, type RealtimeBroker } from "./broker.ts"
 import type { Client } from "./client.ts"
-import type { Hub, HubStats, MessageSendHook, SubscribeRequest } from "./hub.ts"
+import { publishCommittedChanges } from "./commit-feed.ts"
+import { DeliveryQueue } from "./delivery-queue.ts"
+import { Hub, type HubStats } from "./hub.ts"
+import { createRecordAccess } from "./record-access.ts"
+import { RecordFanout } from "./record-fanout.ts"
 import type { RedisBroker } from "./redis-broker.ts"
+import { hasLineBreak, type Message } from "./sse.ts"
+import { applySubscriptions, type SubscribeRequest } from "./subscribe-request.ts"
 
 /** How long a POST waits for the process that holds the stream before answering 404. @default 2000 */
 export const FORWARD_TIMEOUT_MS = 2_000
@@ -27,9 +38,6 @@ export interface ClientInfo {
   node: string
 }
 
-/** The outcome of a subscription POST: 204, or an error body. */
-export type SubscribeResult = { status: 204 } | { status: number; body: { status: number; message: string; data: unknown } }
-
 /** Loads an auth context by ids (the process holding a stream re-reads the auth record). */
 export type AuthLoader = (collectionId: string, recordId: string) => AuthContext | null
 
@@ -43,21 +51,47 @@ export interface Realtime {
    * @example app.services.realtime.publish("notifications", { text: "deploy finished" })
    */
   publish<T>(topic: string, data: T): void
-  /** Filters, rewrites or skips outgoing messages (return null to skip); returns the remover. */
-  onMessageSend(hook: MessageSendHook): () => void
-  /** Applies a subscription POST here, or on the process that holds the client's stream. */
-  subscribe(request: SubscribeRequest): Promise<SubscribeResult>
+  /** Applies a subscription POST here, or on the process that holds the client's stream; throws the `ApiError` to answer with. */
+  subscribe(request: SubscribeRequest): Promise<void>
   /** Every connected client on every process. */
   clients(): Promise<ClientInfo[]>
   /** Counters per process and in total. */
   stats(): Promise<{ total: HubStats; nodes: Array<NodeStats> }>
+  /** Resolves once every event handed over so far has been written to its clients' queues. */
+  idle(): Promise<void>
+}
+
+/** What realtime needs from the rest of the app. */
+export interface RealtimeDeps {
+  hooks: AppHooks
+  store: Store
+  collections: CollectionRegistry
+  rules: RuleEvaluator
+  renderer: RecordRenderer
+  loadAuth: AuthLoader
+  /** Outbound queue cap per client. @default 1 MiB */
+  bufferBytes?: number
+  /** Frames per delivery slice before yielding to the event loop. @default 500 */
+  sliceSize?: number
+  /**
+   * Frames that may wait for delivery before record writes through the API are held back (at
+   * their request hook) until the backlog is below it again. @default 50_000
+   */
+  maxBacklogFrames?: number
+  /** The Redis broker when running several processes; in-process delivery without one. */
+  cluster?: RedisBroker
+  nodeId: string
 }
 
 interface ForwardedSubscribe {
+  clientId: string
   body: unknown
   ip: string
   auth: { collectionId: string; recordId: string } | null
 }
+
+/** A forwarded POST's outcome as it crosses processes. */
+type ForwardedOutcome = { status: 204 } | { status: number; body: { status: number; message: string; data: ErrorData } }
 
 function clientInfo(client: Client, node: string): ClientInfo {
   const auth = client.auth
@@ -70,26 +104,66 @@ function clientInfo(client: Client, node: string): ClientInfo {
   }
 }
 
-function applyLocally(hub: Hub, request: SubscribeRequest): SubscribeResult {
-  const outcome = hub.applySubscriptions(request)
-  return outcome.ok ? { status: 204 } : { status: outcome.error.status, body: outcome.error.toJSON() }
+/** Runs the message-send hook for one frame: the message to write, or null to skip it. */
+function messageSender(hooks: AppHooks) {
+  const hook = hooks.onRealtimeMessageSend
+  return (client: Client, message: Message): Message | null => {
+    if (hook.length === 0) return message
+    const event = new RealtimeMessageEvent(client, message)
+    let sent = false
+    hook.trigger(event, () => void (sent = true))
+    if (!sent) return null
+    const out = event.message
+    if (out !== message && (hasLineBreak(out.name) || hasLineBreak(out.data))) throw new TypeError("realtime message must not contain line breaks")
+    return out
+  }
 }
 
-/** Builds the facade; `cluster` is the Redis broker when running several processes. */
-export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { nodeId: string; cluster?: RedisBroker; loadAuth: AuthLoader }): Realtime {
-  const { nodeId, cluster, loadAuth } = options
+/**
+ * Flow control: a write answers as soon as it commits, but while more than `limit` frames wait
+ * for delivery, new record writes through the API wait before they start. Without it, writers
+ * faster than delivery would grow the queue (and every subscriber's delay) without bound.
+ */
+function holdWritersBack(hooks: AppHooks, queue: DeliveryQueue, limit: number): void {
+  const admit = (e: { next(): Promise<void> | void }) => {
+    const wait = queue.whenBacklogAtMost(limit)
+    return wait ? wait.then(() => e.next()) : e.next()
+  }
+  for (const hook of [hooks.onRecordCreateRequest, hooks.onRecordUpdateRequest, hooks.onRecordDeleteRequest]) {
+    hook.bind({ id: "realtime-backpressure", priority: -100, func: admit })
+  }
+}
+
+/** Builds this process's realtime and connects it to the hooks and the broker. */
+export function startRealtime(deps: RealtimeDeps): Realtime {
+  const { hooks, cluster, nodeId, loadAuth } = deps
+  const hub = new Hub({ bufferBytes: deps.bufferBytes, beforeSend: messageSender(hooks) })
+  const queue = new DeliveryQueue((error) => hub.reportError(error), deps.sliceSize)
+  const fanout = new RecordFanout(hub, createRecordAccess(deps), queue)
+  const broker: RealtimeBroker = cluster ?? new LocalBroker()
+  connectBroker(broker, { hub, fanout, queue })
+  publishCommittedChanges({ hooks, store: deps.store, collections: deps.collections, broker, fanout, nodeId })
+  holdWritersBack(hooks, queue, deps.maxBacklogFrames ?? 50_000)
+
+  const subscribeHere = (request: SubscribeRequest) => applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
-  const localStats = () => ({ ...hub.stats(), node: nodeId, ...(cluster ? cluster.orderStats : {}) })
+  const localStats = (): NodeStats => ({ ...hub.stats(), node: nodeId, ...(cluster ? cluster.orderStats : {}) })
   const localClients = () => [...hub.clients().values()].map((c) => clientInfo(c, nodeId))
 
-  cluster?.handleRequests((kind, payload) => {
+  cluster?.handleRequests(async (kind, payload): Promise<unknown> => {
     if (kind === "clients") return localClients()
     if (kind === "stats") return localStats()
     if (kind !== "subscribe") return undefined
-    const forwarded = payload as ForwardedSubscribe & { clientId: string }
+    const forwarded = payload as ForwardedSubscribe
     if (!hub.clientById(forwarded.clientId)) return { notHere: true }
     const auth = forwarded.auth ? loadAuth(forwarded.auth.collectionId, forwarded.auth.recordId) : null
-    return applyLocally(hub, { body: forwarded.body, ip: forwarded.ip, auth })
+    try {
+      await subscribeHere({ body: forwarded.body, ip: forwarded.ip, auth })
+      return { status: 204 } satisfies ForwardedOutcome
+    } catch (error) {
+      if (error instanceof ApiError) return { status: error.status, body: error.toJSON() } satisfies ForwardedOutcome
+      throw error
+    }
   })
 
   return {
@@ -100,19 +174,23 @@ export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { node
       if (typeof topic !== "string" || topic === "") throw new TypeError("realtime.publish needs a topic")
       void broker.publish({ type: "custom", topic, data })
     },
-    onMessageSend: (hook) => hub.onMessageSend(hook),
     async subscribe(request) {
-      const local = applyLocally(hub, request)
-      const missing = local.status === 404
-      if (!missing || !cluster) return local
+      try {
+        const done = subscribeHere(request)
+        if (isThenable(done)) await done
+        return
+      } catch (error) {
+        const elsewhere = error instanceof ApiError && error.status === 404 && cluster
+        if (!elsewhere) throw error
+      }
       const clientId = String((request.body as { clientId?: unknown }).clientId)
       const auth = request.auth ? { collectionId: request.auth.collection.id, recordId: String(request.auth.record.id) } : null
-      const isOwner = (answer: unknown) => typeof (answer as SubscribeResult).status === "number"
-      const answers = await cluster.ask("subscribe", { clientId, body: request.body, ip: request.ip, auth }, { timeoutMs: FORWARD_TIMEOUT_MS, until: isOwner })
-      const owner = answers.find(isOwner)
-      if (owner) return owner as SubscribeResult
-      const error = notFound("Missing or invalid client id.")
-      return { status: 404, body: error.toJSON() }
+      const isOwner = (answer: unknown) => typeof (answer as ForwardedOutcome).status === "number"
+      const forwarded: ForwardedSubscribe = { clientId, body: request.body, ip: request.ip, auth }
+      const answers = await cluster!.ask("subscribe", forwarded, { timeoutMs: FORWARD_TIMEOUT_MS, until: isOwner })
+      const owner = answers.find(isOwner) as ForwardedOutcome | undefined
+      if (!owner) throw notFound("Missing or invalid client id.")
+      if ("body" in owner) throw new ApiError(owner.status, owner.body.message, owner.body.data)
     },
     async clients() {
       const remote = cluster ? ((await cluster.ask("clients", null, { timeoutMs: GATHER_TIMEOUT_MS })) as ClientInfo[][]) : []
@@ -125,5 +203,6 @@ export function createRealtime(hub: Hub, broker: RealtimeBroker, options: { node
       for (const node of nodes) for (const key of Object.keys(total) as Array<keyof HubStats>) total[key] += node[key]
       return { total, nodes }
     },
+    idle: () => queue.idle(),
   }
 }

@@ -22,11 +22,6 @@ const encoder = new TextEncoder()
  */
 export const HEARTBEAT_FRAME: Uint8Array = encoder.encode(":\n\n")
 
-/** Encodes a whole frame as text. */
-export function encodeFrame(clientId: string, message: Message): string {
-  return `id:${clientId}\nevent:${message.name}\ndata:${message.data}\n\n`
-}
-
 /** The per-connection frame head `id:<clientId>`, encoded once per client and reused for every frame. */
 export function encodeFrameHead(clientId: string): Uint8Array {
   return encoder.encode(`id:${clientId}`)

@@ -1,22 +1,26 @@
 import { afterEach, describe, expect, it } from "bun:test"
 import net from "node:net"
 import type { Server } from "bun"
-import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
+import type { RequestInfo } from "../core/types.ts"
 import { STORE_IP } from "./client.ts"
-import { Hub } from "./hub.ts"
-import type { RecordAccess } from "./record-fanout.ts"
+import { deliverCustomMessage } from "./custom-messages.ts"
+import { DeliveryQueue } from "./delivery-queue.ts"
+import { Hub, type HubOptions } from "./hub.ts"
+import { RecordFanout, type RecordAccess } from "./record-fanout.ts"
 import { openStream, type StreamOptions } from "./stream.ts"
-import { authAs, collection, eventually, SseReader } from "./test-support.ts"
+import { authAs, collection, eventually, SseReader } from "../../tests/support/realtime-units.ts"
 
 const posts = collection("posts")
 let hub: Hub
+let queue: DeliveryQueue
 let server: Server<undefined> | null = null
 let streamOptions: StreamOptions = {}
 const opened: SseReader[] = []
 const sockets: net.Socket[] = []
 
-function start(options: StreamOptions = {}): string {
-  hub = new Hub({ onError: () => {} })
+function start(options: StreamOptions = {}, hubOptions: HubOptions = {}): string {
+  hub = new Hub({ onError: () => {}, ...hubOptions })
+  queue = new DeliveryQueue(() => {})
   streamOptions = options
   server = Bun.serve({
     port: 0,
@@ -48,9 +52,12 @@ async function connect(url: string, init?: RequestInit): Promise<{ res: Response
 }
 
 function subscribe(clientId: string, subscriptions: string[], auth: ReturnType<typeof authAs> | null = null): void {
-  const outcome = hub.applySubscriptions({ body: { clientId, subscriptions }, ip: "127.0.0.1", auth })
-  if (!outcome.ok) throw new Error(`subscribe failed: ${outcome.error.message}`)
+  const client = hub.clientById(clientId)!
+  client.auth = auth
+  client.subscribe(...subscriptions)
 }
+
+const publish = (topic: string, data: unknown) => deliverCustomMessage(hub, queue, topic, data)
 
 describe("realtime stream", () => {
   it("answers with SSE headers and exact PB_CONNECT bytes first", async () => {
@@ -68,9 +75,9 @@ describe("realtime stream", () => {
   it("unregisters the client as soon as the reader cancels", async () => {
     const url = start()
     const { reader } = await connect(url)
-    expect(hub.totalClients()).toBe(1)
+    expect(hub.stats().clients).toBe(1)
     await reader.cancel()
-    await eventually(() => hub.totalClients() === 0, "client count back to 0 after cancel")
+    await eventually(() => hub.stats().clients === 0, "client count back to 0 after cancel")
   })
 
   it("unregisters when the request is aborted", async () => {
@@ -78,7 +85,7 @@ describe("realtime stream", () => {
     const abort = new AbortController()
     await connect(url, { signal: abort.signal })
     abort.abort()
-    await eventually(() => hub.totalClients() === 0, "client count back to 0 after abort")
+    await eventually(() => hub.stats().clients === 0, "client count back to 0 after abort")
   })
 
   it("sends heartbeat comment frames", async () => {
@@ -93,27 +100,27 @@ describe("realtime stream", () => {
     subscribe(clientId, ["tick"])
     const opened = Date.now()
     for (let i = 0; i < 8; i++) {
-      hub.publish("tick", i)
+      publish("tick", i)
       await reader.until((t) => t.includes(`data:${i}\n`), `tick ${i}`)
       await Bun.sleep(100)
     }
     expect(reader.done).toBe(false)
     expect(Date.now() - opened).toBeGreaterThan(500)
     await reader.ended("idle timeout to end the stream")
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
   })
 
   it("ends a busy stream at its max lifetime", async () => {
     const url = start({ maxLifetimeMs: 300, idleTimeoutMs: 60_000 })
     const { reader, clientId } = await connect(url)
     subscribe(clientId, ["tick"])
-    const timer = setInterval(() => hub.publish("tick", 1), 20)
+    const timer = setInterval(() => publish("tick", 1), 20)
     try {
       await reader.ended("max lifetime to end the stream")
     } finally {
       clearInterval(timer)
     }
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
   })
 
   it("closeAll ends every stream cleanly", async () => {
@@ -121,18 +128,19 @@ describe("realtime stream", () => {
     const readers = await Promise.all([connect(url), connect(url), connect(url)])
     hub.closeAll()
     for (const { reader } of readers) await reader.ended("closeAll to end the stream")
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
   })
 
   it("a send hook that throws on PB_CONNECT ends the stream with an empty body", async () => {
-    const url = start()
-    hub.onMessageSend(() => {
-      throw new Error("no")
+    const url = start({}, {
+      beforeSend: () => {
+        throw new Error("no")
+      },
     })
     const res = await fetch(url)
     expect(res.status).toBe(200)
     expect(await res.text()).toBe("")
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
   })
 
   it("disconnects a stalled reader while another client keeps receiving promptly", async () => {
@@ -146,7 +154,7 @@ describe("realtime stream", () => {
     })
     stalled.pause()
     sockets.push(stalled)
-    await eventually(() => hub.totalClients() === 2, "the stalled client to register")
+    await eventually(() => hub.stats().clients === 2, "the stalled client to register")
     for (const c of hub.clients().values()) c.subscribe("big", "ping")
 
     // The active client drains in the background, counting bytes and watching for "ping".
@@ -168,40 +176,21 @@ describe("realtime stream", () => {
     let published = 0
     while (hub.stats().droppedSlowClients === 0) {
       if (Date.now() > deadline) throw new Error("stalled client was never disconnected")
-      hub.publish("big", payload)
+      publish("big", payload)
       published++
       await Bun.sleep(1)
     }
     // Far more than the 64 KiB cap went out before the drop: it came from backpressure on a
     // stalled socket, not from one synchronous burst.
     expect(published * payload.length).toBeGreaterThan(1 << 20)
-    expect(hub.totalClients()).toBe(1)
+    expect(hub.stats().clients).toBe(1)
     expect(hub.clientById(active.clientId)).toBeDefined()
     const sentAt = Date.now()
-    hub.publish("ping", 1)
+    publish("ping", 1)
     await pump
     expect(received).toBeGreaterThan(0)
     expect(pingAt - sentAt).toBeLessThan(1000)
   }, 30_000)
-
-  it("keeps per-client order when async access checks resolve out of order", async () => {
-    const url = start()
-    const { reader, clientId } = await connect(url)
-    subscribe(clientId, ["posts/*"])
-    const delays = [60, 0, 30, 10, 0]
-    let call = 0
-    const access: RecordAccess = {
-      canSee: () => new Promise((resolve) => setTimeout(() => resolve(true), delays[call++] ?? 0)),
-      render: async (_c: Collection, r: RecordData) => r,
-    }
-    for (let i = 0; i < delays.length; i++) hub.broadcastRecordEvent({ action: "update", collection: posts, record: { id: "a", n: i } }, access)
-    await reader.until((t) => t.split("event:posts/*").length - 1 === delays.length, "all record events")
-    const order = reader
-      .frames()
-      .slice(1)
-      .map((f) => JSON.parse(f.data).record.n)
-    expect(order).toEqual([0, 1, 2, 3, 4])
-  })
 
   it("decides once per group of equivalent subscribers and writes the same payload to each", async () => {
     const url = start()
@@ -212,13 +201,14 @@ describe("realtime stream", () => {
     const calls: Array<string | null> = []
     let renders = 0
     const access: RecordAccess = {
-      canSee: async (_k, _c, _r, info: RequestInfo) => {
+      pureCheck: () => null,
+      canSee: (_k, _c, _r, info: RequestInfo) => {
         calls.push((info.auth?.record.id as string) ?? null)
         return true
       },
       render: (_c, r, info) => (renders++, { ...r, viewer: info.auth?.record.id ?? null }),
     }
-    hub.broadcastRecordEvent({ action: "create", collection: posts, record: { id: "p1" } }, access)
+    new RecordFanout(hub, access, queue).deliver({ type: "record", action: "create", collection: posts, record: { id: "p1" } })
     for (const c of [...guests, user]) await c.reader.until((t) => t.includes("event:posts/*"), "the record event")
     expect(calls.sort()).toEqual(["A", null].sort() as Array<string | null>)
     expect(renders).toBe(2)

@@ -1,25 +1,42 @@
 import { describe, expect, it } from "bun:test"
-import type { ApiError } from "../core/errors.ts"
+import { ApiError, forbidden } from "../core/errors.ts"
 import type { AuthContext } from "../core/types.ts"
+import { Hook, type RealtimeSubscribeRequestEvent } from "../hooks/index.ts"
 import { Client, STORE_IP } from "./client.ts"
-import { Hub, type SubscribeOutcome } from "./hub.ts"
-import { authAs, superusers } from "./test-support.ts"
+import { Hub } from "./hub.ts"
+import { applySubscriptions, type SubscribeRequest } from "./subscribe-request.ts"
+import { authAs, superusers } from "../../tests/support/realtime-units.ts"
 
 const IP = "127.0.0.1"
 
+type Outcome = { ok: true } | { ok: false; error: ApiError }
+
+/** A hub with one client "cid" and a subscribe hook that counts its calls; `apply` reports the outcome. */
 function setup(stored: AuthContext | null = null) {
-  const hub = new Hub({ onError: () => {} })
+  const registry = new Hub({ onError: () => {} })
   const client = new Client({ id: "cid" })
   client.set(STORE_IP, IP)
   client.auth = stored
   client.subscribe("test0")
-  hub.register(client)
+  registry.register(client)
+  const hook = new Hook<RealtimeSubscribeRequestEvent>("onRealtimeSubscribeRequest")
   let hookCalls = 0
-  hub.onSubscribeRequest(() => void hookCalls++)
-  return { hub, client, hooks: () => hookCalls }
+  hook.bindFunc((e) => (hookCalls++, e.next()))
+  const hub = {
+    applySubscriptions(request: SubscribeRequest): Outcome {
+      try {
+        void applySubscriptions(registry, hook, request)
+        return { ok: true }
+      } catch (error) {
+        if (error instanceof ApiError) return { ok: false, error }
+        throw error
+      }
+    },
+  }
+  return { hub, hook, client, hooks: () => hookCalls }
 }
 
-function failure(outcome: SubscribeOutcome): ApiError {
+function failure(outcome: Outcome): ApiError {
   if (outcome.ok) throw new Error("expected the POST to fail")
   return outcome.error
 }
@@ -114,7 +131,7 @@ describe("POST /api/realtime checks", () => {
 
   it("a client without a stored IP accepts any IP", () => {
     const { hub, client } = setup()
-    client.unset(STORE_IP)
+    client.set(STORE_IP, undefined)
     expect(hub.applySubscriptions({ body: { clientId: "cid", subscriptions: ["a"] }, ip: "10.0.0.9", auth: null }).ok).toBe(true)
   })
 
@@ -122,7 +139,7 @@ describe("POST /api/realtime checks", () => {
     const { hub, client } = setup()
     const long = "a".repeat(2500)
     expect(hub.applySubscriptions({ body: { clientId: "cid", subscriptions: ["abc", long] }, ip: IP, auth: null }).ok).toBe(true)
-    expect([...client.subscriptions().keys()]).toEqual(["abc", long])
+    expect(client.topics()).toEqual(["abc", long])
   })
 
   it("[] unsubscribes everything (#13)", () => {
@@ -135,7 +152,7 @@ describe("POST /api/realtime checks", () => {
   it("replaces the set, skipping empty items and collapsing duplicates (#14)", () => {
     const { hub, client } = setup()
     hub.applySubscriptions({ body: { clientId: "cid", subscriptions: ["test1", "test2", "", "test1", null] }, ip: IP, auth: null })
-    expect([...client.subscriptions().keys()]).toEqual(["test1", "test2"])
+    expect(client.topics()).toEqual(["test1", "test2"])
   })
 
   it("a guest client binds a superuser (#15)", () => {
@@ -179,17 +196,19 @@ describe("POST /api/realtime checks", () => {
     expect(failure(hub.applySubscriptions({ body: { clientId: "cid" }, ip: IP, auth: authAs("A", superusers) })).status).toBe(403)
   })
 
-  it("subscribe hooks can replace the list or refuse with an ApiError", async () => {
-    const { hub, client } = setup()
-    const { forbidden } = await import("../core/errors.ts")
-    const remove = hub.onSubscribeRequest((_c, subs) => subs.filter((s) => s !== "secret"))
+  it("subscribe hooks can replace the list or refuse with an ApiError", () => {
+    const { hub, hook, client } = setup()
+    const id = hook.bindFunc((e) => {
+      e.subscriptions = e.subscriptions.filter((s) => s !== "secret")
+      return e.next()
+    })
     hub.applySubscriptions({ body: { clientId: "cid", subscriptions: ["a", "secret"] }, ip: IP, auth: null })
-    expect([...client.subscriptions().keys()]).toEqual(["a"])
-    remove()
-    hub.onSubscribeRequest(() => {
+    expect(client.topics()).toEqual(["a"])
+    hook.unbind(id)
+    hook.bindFunc(() => {
       throw forbidden()
     })
     expect(failure(hub.applySubscriptions({ body: { clientId: "cid", subscriptions: ["b"] }, ip: IP, auth: null })).status).toBe(403)
-    expect([...client.subscriptions().keys()]).toEqual(["a"])
+    expect(client.topics()).toEqual(["a"])
   })
 })

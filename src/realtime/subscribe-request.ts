@@ -1,10 +1,50 @@
 /**
  * @module
- * The pure checks of `POST /api/realtime`: body binding, field validation and the
- * auth-binding rule, each producing PocketBase's exact ApiError. The hub runs them in order.
+ * `POST /api/realtime` on this process: body binding, field validation, the client lookup, its
+ * IP and the auth-binding rule, each failing with PocketBase's exact `ApiError`; then the
+ * `onRealtimeSubscribeRequest` hook around replacing the client's subscriptions.
  */
 import { ApiError, badRequest, fieldError, forbidden, type ErrorData } from "../core/errors.ts"
 import type { AuthContext } from "../core/types.ts"
+import { RealtimeSubscribeRequestEvent, type Hook } from "../hooks/index.ts"
+import { STORE_IP } from "./client.ts"
+import type { Hub } from "./hub.ts"
+
+/** What a POST to `/api/realtime` needs from the request. */
+export interface SubscribeRequest {
+  /** The decoded body (JSON, or form fields as an object); null/undefined for an empty body. */
+  body: unknown
+  /** The request's real IP (trusted-proxy aware). */
+  ip: string
+  /** The request auth resolved by the auth middleware (guest: null). */
+  auth: AuthContext | null
+}
+
+/** The subscribe hook as the realtime module triggers it. */
+export type SubscribeHook = Hook<RealtimeSubscribeRequestEvent>
+
+/**
+ * Applies a POST to a client of this process: bind, validate, find the client, check its IP
+ * and the auth binding, then run the hook around binding the auth and replacing the whole set.
+ * Throws the `ApiError` to answer with.
+ */
+export function applySubscriptions(hub: Hub, hook: SubscribeHook, request: SubscribeRequest): void | Promise<void> {
+  const body = bindSubscribeBody(request.body)
+  if (body instanceof ApiError) throw body
+  const invalid = validateSubscribeBody(body)
+  if (invalid) throw invalid
+  const client = hub.clientById(body.clientId)
+  if (!client) throw missingClient()
+  const storedIp = client.get(STORE_IP)
+  if (typeof storedIp === "string" && storedIp !== "" && storedIp !== request.ip) throw invalidClient()
+  if (!authBindingAllowed(client.auth, request.auth)) throw authMismatch()
+  const event = new RealtimeSubscribeRequestEvent(client, body.subscriptions, request.auth)
+  return hook.trigger(event, (e) => {
+    e.client.auth = e.auth
+    e.client.unsubscribe()
+    e.client.subscribe(...e.subscriptions)
+  })
+}
 
 /** `clientId` length bounds, in UTF-8 bytes. */
 export const CLIENT_ID_MAX_BYTES = 255

@@ -1,8 +1,9 @@
 /**
  * @module
- * Subscription keys: parsing the `?options=` suffix into query/headers and matching
- * record events against keys by candidate prefix. Pure; no client or hub state.
+ * Subscription keys: parsing the `?options=` suffix into query/headers, and the candidate
+ * bases a record event reaches. Pure; no client or hub state.
  */
+import { formatFloat } from "../core/numbers.ts"
 import { snakeCase } from "../core/snake-case.ts"
 
 export { snakeCase }
@@ -117,23 +118,8 @@ function formDecode(text: string): string | null {
 export function stringifyOptionValue(value: unknown): string {
   if (typeof value === "string") return value
   if (typeof value === "boolean") return value ? "true" : "false"
-  if (typeof value === "number") return plainDecimal(value)
+  if (typeof value === "number") return formatFloat(value)
   return ""
-}
-
-/** Shortest round-trip digits of `n`, written without an exponent (`1e21` → `"1000000000000000000000"`). */
-function plainDecimal(n: number): string {
-  const text = String(n)
-  const e = text.indexOf("e")
-  if (e === -1) return text
-  const sign = text.startsWith("-") ? "-" : ""
-  const mantissa = text.slice(sign.length, e)
-  const exponent = Number(text.slice(e + 1))
-  const digits = mantissa.replace(".", "")
-  const point = (mantissa.indexOf(".") === -1 ? mantissa.length : mantissa.indexOf(".")) + exponent
-  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`
-  if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length)
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`
 }
 
 /**
@@ -154,29 +140,6 @@ export function recordEventCandidates(collection: { id: string; name: string }, 
   add(`${collection.id}/*`, "list")
   add(collection.name, "list")
   add(collection.id, "list")
-  return out
-}
-
-/** True when subscription key `key` receives events for candidate `prefix`: `(key + "?").startsWith(prefix)`. */
-export function keyMatchesPrefix(key: string, prefix: string): boolean {
-  return (key + "?").startsWith(prefix)
-}
-
-/**
- * Every key among `keys` that a record event reaches, each with the rule kind that guards it.
- * One key matches at most one candidate (bases differ), so each key appears at most once.
- */
-export function matchRecordEvent(
-  keys: Iterable<string>,
-  collection: { id: string; name: string },
-  recordId: string,
-): Array<{ key: string; kind: RuleKind }> {
-  const candidates = recordEventCandidates(collection, recordId)
-  const out: Array<{ key: string; kind: RuleKind }> = []
-  for (const key of keys) {
-    const hit = candidates.find((c) => keyMatchesPrefix(key, c.prefix))
-    if (hit) out.push({ key, kind: hit.kind })
-  }
   return out
 }
 

@@ -1,24 +1,20 @@
 /**
  * @module
  * The collection registry: collections persisted in `_collections`, cached in memory, each
- * backed by a real SQLite table that follows its fields.
+ * backed by a real SQLite table that follows its fields. Creates, updates and deletes run
+ * through the collection hooks (the after-success ones once the change committed).
  */
 import { ApiError, ValidationError, badRequest, type ErrorData } from "../core/errors.ts"
 import type { Collection } from "../core/types.ts"
 import { quoteIdent } from "../db/sql.ts"
 import type { Store } from "../db/store.ts"
+import { CollectionErrorEvent, CollectionEvent, type AppHooks, type SyncHook } from "../hooks/index.ts"
+import { runModelHooks } from "./model-hooks.ts"
 import { initialCollections } from "./collection-defaults.ts"
 import { collectionFromInput } from "./collection-input.ts"
 import { validateCollection } from "./collection-validate.ts"
 import { alterTableSql, createTableSql, indexName } from "./schema-sql.ts"
 import { deriveViewFields } from "./view-fields.ts"
-
-/** A committed change to a collection, for listeners such as the realtime hub. */
-export interface CollectionChange {
-  action: "create" | "update" | "delete"
-  collection: Collection
-  previous?: Collection
-}
 
 /** Compiles a rule for validation; returns an error text or null. Supplied by the filter layer. */
 export type RuleChecker = (collection: Collection, rule: string, all: Collection[]) => string | null
@@ -32,12 +28,13 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS _collections (
 /** Owns every collection definition and its table. */
 export class CollectionRegistry {
   #store: Store
+  #hooks: AppHooks
   #byId = new Map<string, Collection>()
-  #listeners = new Set<(change: CollectionChange) => void>()
   #checkRule: RuleChecker
 
-  constructor(store: Store, checkRule: RuleChecker = () => null) {
+  constructor(store: Store, hooks: AppHooks, checkRule: RuleChecker = () => null) {
     this.#store = store
+    this.#hooks = hooks
     this.#checkRule = checkRule
   }
 
@@ -97,25 +94,29 @@ export class CollectionRegistry {
     return collection
   }
 
-  /** Listens to committed collection changes; returns the unsubscribe function. */
-  onChange(listener: (change: CollectionChange) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
-  }
-
   /** Creates a collection from a request body. */
   create(input: unknown): Collection {
-    const candidate = collectionFromInput(input, null)
-    this.#assertValid(candidate, null, "Failed to create collection.")
-    return this.#mutate("Failed to create collection.", () => this.#insert(candidate))
+    const message = "Failed to create collection."
+    const event = new CollectionEvent("create", collectionFromInput(input, null), null)
+    const hooks = this.#hooks
+    this.#runHooks(event, { main: hooks.onCollectionCreate, success: hooks.onCollectionAfterCreateSuccess, error: hooks.onCollectionAfterCreateError }, {
+      validate: (e) => this.#assertValid(e.collection, null, message),
+      write: (e) => void (e.collection = this.#mutate(message, () => this.#insert(e.collection))),
+    })
+    return event.collection
   }
 
   /** Applies a request body onto a stored collection. */
   update(idOrName: string, input: unknown): Collection {
+    const message = "Failed to update collection."
     const existing = this.get(idOrName)
-    const candidate = collectionFromInput(input, existing)
-    this.#assertValid(candidate, existing, "Failed to update collection.")
-    return this.#mutate("Failed to update collection.", () => this.#replace(existing, candidate))
+    const event = new CollectionEvent("update", collectionFromInput(input, existing), existing)
+    const hooks = this.#hooks
+    this.#runHooks(event, { main: hooks.onCollectionUpdate, success: hooks.onCollectionAfterUpdateSuccess, error: hooks.onCollectionAfterUpdateError }, {
+      validate: (e) => this.#assertValid(e.collection, existing, message),
+      write: (e) => void (e.collection = this.#mutate(message, () => this.#replace(existing, e.collection))),
+    })
+    return event.collection
   }
 
   /** Deletes a collection and its table; system and referenced collections are refused. */
@@ -126,12 +127,24 @@ export class CollectionRegistry {
     if (referencing.length > 0) {
       throw badRequest(`Failed to delete collection probably due to existing reference in ${referencing.map((c) => c.name).join(", ")}.`)
     }
-    this.#mutate("Failed to delete collection.", () => {
-      this.#store.exec(`DROP ${collection.type === "view" ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdent(collection.name)}`)
-      this.#store.run("DELETE FROM _collections WHERE id = ?", [collection.id])
-      this.#byId.delete(collection.id)
-      this.#announce({ action: "delete", collection })
+    const hooks = this.#hooks
+    const event = new CollectionEvent("delete", collection, collection)
+    this.#runHooks(event, { main: hooks.onCollectionDelete, success: hooks.onCollectionAfterDeleteSuccess, error: hooks.onCollectionAfterDeleteError }, {
+      write: (e) =>
+        this.#mutate("Failed to delete collection.", () => {
+          this.#store.exec(`DROP ${e.collection.type === "view" ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdent(e.collection.name)}`)
+          this.#store.run("DELETE FROM _collections WHERE id = ?", [e.collection.id])
+          this.#byId.delete(e.collection.id)
+        }),
     })
+  }
+
+  #runHooks(
+    event: CollectionEvent,
+    set: { main: SyncHook<CollectionEvent>; success: SyncHook<CollectionEvent>; error: SyncHook<CollectionErrorEvent> },
+    steps: { validate?: (event: CollectionEvent) => void; write: (event: CollectionEvent) => void },
+  ): void {
+    runModelHooks(this.#store, { ...set, failed: (e, error) => new CollectionErrorEvent(e, error) }, event, steps)
   }
 
   /** Deletes every record of a collection, keeping its table. */
@@ -200,7 +213,6 @@ export class CollectionRegistry {
     }
     this.#store.run("INSERT INTO _collections (id, name, data) VALUES (?, ?, ?)", [collection.id, collection.name, JSON.stringify(collection)])
     this.#byId.set(collection.id, collection)
-    this.#announce({ action: "create", collection })
     return collection
   }
 
@@ -220,14 +232,7 @@ export class CollectionRegistry {
     }
     this.#store.run("UPDATE _collections SET name = ?, data = ? WHERE id = ?", [candidate.name, JSON.stringify(candidate), existing.id])
     this.#byId.set(candidate.id, candidate)
-    this.#announce({ action: "update", collection: candidate, previous: existing })
     return candidate
-  }
-
-  #announce(change: CollectionChange): void {
-    this.#store.afterCommit(() => {
-      for (const listener of this.#listeners) listener(change)
-    })
   }
 }
 

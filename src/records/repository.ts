@@ -1,7 +1,7 @@
 /**
  * @module
- * Row-level access to collection tables: decode rows into records, and the three writes, each
- * of which reports to the store's committed-changes feed. Every record write goes through here.
+ * Row-level access to collection tables: decode rows into records, and the three writes. Writes
+ * come only from `RecordLifecycle`, which runs them inside a transaction and through the hooks.
  */
 import type { SQLQueryBindings } from "bun:sqlite"
 import type { Collection, Field, RecordData } from "../core/types.ts"
@@ -47,41 +47,30 @@ export class RecordRepository {
       .map((row) => this.decode(collection, row))
   }
 
-  /** Inserts a complete record (id included) and queues a `create` change. */
+  /** Inserts a complete record (id included); returns it as stored. */
   insert(collection: Collection, record: RecordData): RecordData {
-    return this.#store.transaction(() => {
-      const fields = collection.fields.filter((f) => f.name in record)
-      const columns = fields.map((f) => quoteIdent(f.name)).join(", ")
-      const marks = fields.map(() => "?").join(", ")
-      const values = fields.map((f) => toColumn(f, record[f.name]))
-      this.#store.run(`INSERT INTO ${quoteIdent(collection.name)} (${columns}) VALUES (${marks})`, values)
-      const stored = this.#written(collection, fields, values, null)
-      this.#store.recordChanged({ action: "create", collection, record: stored })
-      return stored
-    })
+    const fields = collection.fields.filter((f) => f.name in record)
+    const columns = fields.map((f) => quoteIdent(f.name)).join(", ")
+    const marks = fields.map(() => "?").join(", ")
+    const values = fields.map((f) => toColumn(f, record[f.name]))
+    this.#store.run(`INSERT INTO ${quoteIdent(collection.name)} (${columns}) VALUES (${marks})`, values)
+    return this.#written(collection, fields, values, null)
   }
 
-  /** Writes every field of `record` over the stored row `previous` and queues an `update` change. */
+  /** Writes every field of `record` over the stored row `previous`; returns it as stored. */
   update(collection: Collection, record: RecordData, previous: RecordData): RecordData {
-    return this.#store.transaction(() => {
-      const fields = collection.fields.filter((f) => f.name in record)
-      const assignments = fields.map((f) => `${quoteIdent(f.name)} = ?`).join(", ")
-      const values = fields.map((f) => toColumn(f, record[f.name]))
-      if (fields.length > 0) {
-        this.#store.run(`UPDATE ${quoteIdent(collection.name)} SET ${assignments} WHERE id = ?`, [...values, String(previous.id)])
-      }
-      const stored = this.#written(collection, fields, values, previous)
-      this.#store.recordChanged({ action: "update", collection, record: stored, previous })
-      return stored
-    })
+    const fields = collection.fields.filter((f) => f.name in record)
+    const assignments = fields.map((f) => `${quoteIdent(f.name)} = ?`).join(", ")
+    const values = fields.map((f) => toColumn(f, record[f.name]))
+    if (fields.length > 0) {
+      this.#store.run(`UPDATE ${quoteIdent(collection.name)} SET ${assignments} WHERE id = ?`, [...values, String(previous.id)])
+    }
+    return this.#written(collection, fields, values, previous)
   }
 
-  /** Deletes a stored record and queues a `delete` change carrying the row as it was. */
+  /** Deletes a stored record. */
   delete(collection: Collection, record: RecordData): void {
-    this.#store.transaction(() => {
-      this.#store.run(`DELETE FROM ${quoteIdent(collection.name)} WHERE id = ?`, [String(record.id)])
-      this.#store.recordChanged({ action: "delete", collection, record, previous: record })
-    })
+    this.#store.run(`DELETE FROM ${quoteIdent(collection.name)} WHERE id = ?`, [String(record.id)])
   }
 
   // The row as stored, decoded from the column values just written (no read back): the same

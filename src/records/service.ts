@@ -1,7 +1,9 @@
 /**
  * @module
  * The records API's logic: list, view, create, update and delete with API rules, validation,
- * expand/fields, and reference handling on delete. Routes only parse the request and call here.
+ * expand/fields, and reference handling on delete. Each request runs through its request hook
+ * (rules already checked) and each write through the record lifecycle's model hooks. Routes only
+ * parse the request and call here; `undefined` from a method means "answer 204".
  */
 import type { SQLQueryBindings } from "bun:sqlite"
 import { ApiError, badRequest, fieldError, forbidden, notFound, type ErrorData } from "../core/errors.ts"
@@ -11,6 +13,7 @@ import type { ReadQueries } from "../db/read-pool.ts"
 import { quoteIdent } from "../db/sql.ts"
 import { PasswordTooLongError } from "../core/passwords.ts"
 import { isFilterError, SelectBuilder } from "../filter/index.ts"
+import { isThenable, RecordRequestEvent, RecordsListRequestEvent, type AppHooks, type Hook, type RequestEvent } from "../hooks/index.ts"
 import type { RuleEvaluator } from "./access.ts"
 import type { CollectionRegistry } from "./collections.ts"
 import { RecordRenderer } from "./expand.ts"
@@ -20,7 +23,7 @@ import { listEnvelope, type ListParams } from "./list-params.ts"
 import { FieldsParamError, pickResponse } from "./pick-fields.ts"
 import { authFormText, buildRecord, checkAuthForm, passwordWork, validateRecord, type FormActor, type PasswordWork } from "./record-form.ts"
 import type { RecordRepository } from "./repository.ts"
-import { deleteWithReferences } from "./delete-references.ts"
+import type { RecordLifecycle } from "./record-lifecycle.ts"
 import type { RecordFiles, UploadedFiles, Uploads } from "./record-files.ts"
 
 /** Options every read/write response honours. */
@@ -37,6 +40,8 @@ interface Deps {
   /** Where list queries run (reader threads, or the main connection). */
   reads: ReadQueries
   files: RecordFiles
+  hooks: AppHooks
+  lifecycle: RecordLifecycle
 }
 
 const onlySuperusers = () => forbidden("Only superusers can perform this action.")
@@ -81,17 +86,24 @@ export class RecordService {
     ])
     const records = rows.map((row) => this.#deps.records.decode(collection, row))
     const total = counted ? Number((counted[0] as { total?: number } | undefined)?.total ?? 0) : null
-    const items = this.#render(collection, records, request, options)
-    return this.#pick(listEnvelope(params, items, total), options)
+    const { items: _, ...pageInfo } = listEnvelope(params, [], total)
+    const event = new RecordsListRequestEvent(request, collection, records, pageInfo)
+    return answer(this.#deps.hooks.onRecordsListRequest, event, (e) => {
+      const items = this.#render(e.collection, e.records, request, options)
+      e.response = this.#pick({ ...e.page, items }, options)
+    })
   }
 
   /** GET …/records/:id */
-  view(idOrName: string, id: string, options: ResponseOptions, request: RequestInfo): unknown {
+  view(idOrName: string, id: string, options: ResponseOptions, request: RequestInfo): Promise<unknown> | unknown {
     const collection = this.#collection(idOrName, "Missing collection context.")
     if (!isSuperuser(request.auth) && collection.viewRule === null) throw onlySuperusers()
     const record = this.#deps.records.findById(collection, id)
     if (!record || !this.#deps.rules.allows(collection, collection.viewRule, id, request)) throw notFound()
-    return this.#pick(this.#render(collection, [record], request, options)[0], options)
+    const event = new RecordRequestEvent(request, collection, record)
+    return answer(this.#deps.hooks.onRecordViewRequest, event, (e) => {
+      e.response = this.#pick(this.#render(e.collection, [e.record], request, options)[0], options)
+    })
   }
 
   /** POST …/records; `files` are the multipart body's file parts by part name. */
@@ -116,10 +128,14 @@ export class RecordService {
         actor.manager = this.#deps.rules.allowsVirtual(collection, manageRule, built.record, ruleRequest)
       }
     }
-    this.#validate(collection, null, built, input, actor, "Failed to create record.", uploads, work)
-    const saved = this.#save("Failed to create record.", collection, () =>
-      this.#withFiles(collection, null, uploads, () => this.#deps.records.insert(collection, built.record)))
-    return this.#respond(collection, saved, request, options, actor.manager)
+    const event = new RecordRequestEvent(ruleRequest, collection, built.record)
+    return answer(this.#deps.hooks.onRecordCreateRequest, event, (e) => {
+      const message = "Failed to create record."
+      const saved = this.#save(message, collection, () =>
+        this.#withFiles(collection, null, uploads, () =>
+          this.#deps.lifecycle.create(e.collection, e.record, (ev) => this.#validate(ev.collection, null, { ...built, record: ev.record }, input, actor, message, uploads, work))))
+      e.response = this.#respond(collection, saved, request, options, actor.manager)
+    })
   }
 
   /** PATCH …/records/:id; `files` as for {@link create}. */
@@ -146,14 +162,18 @@ export class RecordService {
         actor.manager = this.#deps.rules.allows(collection, manageRule, id, ruleRequest)
       }
     }
-    this.#validate(collection, stored, built, input, actor, "Failed to update record.", uploads, work)
-    const saved = this.#save("Failed to update record.", collection, () =>
-      this.#withFiles(collection, stored, uploads, () => this.#deps.records.update(collection, built.record, stored)))
-    return this.#respond(collection, saved, request, options, actor.manager)
+    const event = new RecordRequestEvent(ruleRequest, collection, built.record)
+    return answer(this.#deps.hooks.onRecordUpdateRequest, event, (e) => {
+      const message = "Failed to update record."
+      const saved = this.#save(message, collection, () =>
+        this.#withFiles(collection, stored, uploads, () =>
+          this.#deps.lifecycle.update(e.collection, e.record, stored, (ev) => this.#validate(ev.collection, stored, { ...built, record: ev.record }, input, actor, message, uploads, work))))
+      e.response = this.#respond(collection, saved, request, options, actor.manager)
+    })
   }
 
   /** DELETE …/records/:id */
-  delete(idOrName: string, id: string, request: RequestInfo): void {
+  delete(idOrName: string, id: string, request: RequestInfo): Promise<unknown> | unknown {
     const collection = this.#writable(idOrName, "Missing collection context.")
     if (!isSuperuser(request.auth) && collection.deleteRule === null) throw onlySuperusers()
     const stored = this.#deps.records.findById(collection, id)
@@ -161,7 +181,8 @@ export class RecordService {
     if (collection.name === "_superusers" && this.#deps.records.count(collection) <= 1) {
       throw badRequest("You can't delete the only existing superuser.")
     }
-    deleteWithReferences(this.#deps, collection, stored)
+    const event = new RecordRequestEvent(request, collection, stored)
+    return answer(this.#deps.hooks.onRecordDeleteRequest, event, (e) => this.#deps.lifecycle.delete(e.collection, e.record))
   }
 
   #collection(idOrName: string, missing: string): Collection {
@@ -258,6 +279,15 @@ export class RecordService {
       throw error
     }
   }
+}
+
+/**
+ * Runs a request hook around `action` and returns the event's response. Awaits only when a
+ * handler went async, so without such handlers the checks and the write share one tick.
+ */
+function answer<E extends RequestEvent>(hook: Hook<E>, event: E, action: (event: E) => void): unknown {
+  const done = hook.trigger(event, action)
+  return isThenable(done) ? Promise.resolve(done).then(() => event.response) : event.response
 }
 
 /** Filter/sort problems become a 400 that says what is wrong and where. */

@@ -90,11 +90,11 @@ describe("realtime connect (pocketbun only)", () => {
     const raw = await Promise.all([openRawStream(server.url), openRawStream(server.url)])
     const pbs = await Promise.all([sdk.make(server), sdk.make(server)])
     await Promise.all(pbs.map((pb) => pb.realtime.subscribe("anything", () => {})))
-    await waitFor(() => hub.totalClients() === 4, 3000, "4 registered clients")
+    await waitFor(() => hub.stats().clients === 4, 3000, "4 registered clients")
     for (const r of raw) await r.close()
-    await waitFor(() => hub.totalClients() === 2, 3000, "raw clients unregistered after cancel")
+    await waitFor(() => hub.stats().clients === 2, 3000, "raw clients unregistered after cancel")
     await sdk.closeAll()
-    await waitFor(() => hub.totalClients() === 0, 3000, "client count back to 0 after the SDK closed its streams")
+    await waitFor(() => hub.stats().clients === 0, 3000, "client count back to 0 after the SDK closed its streams")
     expect(hub.stats().subscriptions).toBe(0)
   })
 
@@ -103,20 +103,21 @@ describe("realtime connect (pocketbun only)", () => {
     const hub = server.app.services.realtime.hub
     const abort = new AbortController()
     await openRawStream(server.url, { signal: abort.signal })
-    expect(hub.totalClients()).toBe(1)
+    expect(hub.stats().clients).toBe(1)
     abort.abort()
-    await waitFor(() => hub.totalClients() === 0, 3000, "the aborted client to be unregistered")
+    await waitFor(() => hub.stats().clients === 0, 3000, "the aborted client to be unregistered")
   })
 
   it("ends the connection with an empty 200 and unregisters the client when a send hook throws on PB_CONNECT", async () => {
     server = await startPocketbun()
     const hub = server.app.services.realtime.hub
     const errors: unknown[] = []
-    server.app.services.realtime.onMessageSend((_client, message) => {
-      if (message.name === "PB_CONNECT") {
-        errors.push(message)
+    server.app.hooks.onRealtimeMessageSend.bindFunc((e) => {
+      if (e.message.name === "PB_CONNECT") {
+        errors.push(e.message)
         throw new Error("refused by a hook")
       }
+      e.next()
     })
     const originalError = console.error
     console.error = () => {}
@@ -128,16 +129,17 @@ describe("realtime connect (pocketbun only)", () => {
       console.error = originalError
     }
     expect(errors).toHaveLength(1)
-    await waitFor(() => hub.totalClients() === 0, 1000, "the refused client to be unregistered")
+    await waitFor(() => hub.stats().clients === 0, 1000, "the refused client to be unregistered")
   })
 
   it("keeps the connection open when a send hook skips PB_CONNECT, until the peer goes away", async () => {
     server = await startPocketbun()
     const hub = server.app.services.realtime.hub
-    server.app.services.realtime.onMessageSend((_client, message) => (message.name === "PB_CONNECT" ? null : undefined))
+    // Not calling next() skips the message.
+    server.app.hooks.onRealtimeMessageSend.bindFunc((e) => void (e.message.name === "PB_CONNECT" || e.next()))
     const abort = new AbortController()
     const pending = fetch(`${server.url}/api/realtime`, { signal: abort.signal }).catch(() => null)
-    await waitFor(() => hub.totalClients() === 1, 2000, "the client to register")
+    await waitFor(() => hub.stats().clients === 1, 2000, "the client to register")
     const [client] = hub.clients().values()
     expect((await postRealtime(server.url, { clientId: client!.id, subscriptions: ["later"] })).status).toBe(204)
     server.app.services.realtime.publish("later", { ok: true })
@@ -146,7 +148,7 @@ describe("realtime connect (pocketbun only)", () => {
     await reader.until((t) => t.includes("event:later"), "the message published after the skipped PB_CONNECT")
     expect(reader.text).toBe(`id:${client!.id}\nevent:later\ndata:{"ok":true}\n\n`)
     abort.abort()
-    await waitFor(() => hub.totalClients() === 0, 2000, "the client to be unregistered after the abort")
+    await waitFor(() => hub.stats().clients === 0, 2000, "the client to be unregistered after the abort")
   })
 
   it("sends heartbeat comments every realtimeHeartbeat seconds, which do not count as activity", async () => {
@@ -203,6 +205,6 @@ describe("realtime connect (pocketbun only)", () => {
     const stream = await openRawStream(server.url)
     streams.push(stream)
     await stream.reader.ended("the max lifetime to close the stream", 2000)
-    await waitFor(() => server.app.services.realtime.hub.totalClients() === 0, 1000, "the expired client to be unregistered")
+    await waitFor(() => server.app.services.realtime.hub.stats().clients === 0, 1000, "the expired client to be unregistered")
   })
 })

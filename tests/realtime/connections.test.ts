@@ -98,7 +98,7 @@ describe("realtime connections (pocketbun only)", () => {
     await pb.collection("blobs").subscribe("*", blobs.push)
     const stalledId = await stalledClient(server.url)
     expect((await postRealtime(server.url, { clientId: stalledId, subscriptions: ["blobs/*"] })).status).toBe(204)
-    expect(hub.totalClients()).toBe(2)
+    expect(hub.stats().clients).toBe(2)
 
     const body = "x".repeat(200_000)
     const latencies: number[] = []
@@ -116,7 +116,7 @@ describe("realtime connections (pocketbun only)", () => {
     expect(latencies.length).toBeGreaterThanOrEqual(2)
     expect(Math.max(...latencies)).toBeLessThan(1000)
     expect(hub.clientById(stalledId)).toBeUndefined()
-    expect(hub.totalClients()).toBe(1)
+    expect(hub.stats().clients).toBe(1)
     const last = await server.admin.collection("blobs").create({ body: "small" })
     expect((await blobs.next()).record.id).toBe(last.id)
   }, 30_000)
@@ -172,13 +172,16 @@ describe("realtime connections (pocketbun only)", () => {
     expect(plain.all).toHaveLength(1)
   })
 
-  it("onMessageSend hooks can rewrite and skip outgoing messages", async () => {
+  it("onRealtimeMessageSend hooks can rewrite and skip outgoing messages", async () => {
     server = await startPocketbun()
     const realtime = server.app.services.realtime
-    const remove = realtime.onMessageSend((_client, message) => {
-      if (message.name === "secret") return null
-      if (message.name === "greet") return { name: message.name, data: JSON.stringify({ text: "rewritten" }) }
+    const hook = server.app.hooks.onRealtimeMessageSend
+    const id = hook.bindFunc((e) => {
+      if (e.message.name === "secret") return
+      if (e.message.name === "greet") e.message = { name: e.message.name, data: JSON.stringify({ text: "rewritten" }) }
+      e.next()
     })
+    const remove = () => hook.unbind(id)
     const pb = await sdk.make(server)
     const secret = new EventCollector<unknown>("secret")
     const greet = new EventCollector<unknown>("greet")
@@ -198,7 +201,7 @@ describe("realtime connections (pocketbun only)", () => {
     const hub = server.app.services.realtime.hub
     const raw = await Promise.all([openRawStream(server.url), openRawStream(server.url)])
     streams.push(...raw)
-    expect(hub.totalClients()).toBe(2)
+    expect(hub.stats().clients).toBe(2)
     const stopping = server.stop()
     server = null
     for (const s of raw) await s.reader.ended("the stream to end on shutdown", 3000).catch((error: Error) => {
@@ -206,6 +209,6 @@ describe("realtime connections (pocketbun only)", () => {
       if (!/terminated|closed|reset|ECONNRESET/i.test(String(error))) throw error
     })
     await stopping
-    expect(hub.totalClients()).toBe(0)
+    expect(hub.stats().clients).toBe(0)
   })
 })

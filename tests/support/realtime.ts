@@ -14,10 +14,10 @@ import { createApp, type App } from "../../src/app.ts"
 import { makeConfig, type Config } from "../../src/config.ts"
 import { serveApp, type RunningServer } from "../../src/server.ts"
 import { upsertSuperuser } from "../../src/auth/superusers.ts"
-import { SseReader } from "../../src/realtime/test-support.ts"
+import { SseReader } from "./realtime-units.ts"
 import { referenceExecutable, SUPERUSER_EMAIL, SUPERUSER_PASSWORD, type TestServer } from "./servers.ts"
 
-export { parseFrames, SseReader, type DecodedFrame } from "../../src/realtime/test-support.ts"
+export { parseFrames, SseReader, type DecodedFrame } from "./realtime-units.ts"
 
 // The SDK opens `new EventSource(url)` from the global scope; the `eventsource` package (v4, on
 // fetch) stands in for the browser's.
@@ -190,7 +190,7 @@ export async function startRestartablePocketbun(overrides: Partial<Config> = {})
   const config = makeConfig({ dir, migrationsDir: join(dir, "no-migrations"), ...overrides })
   let app = createApp(config)
   await upsertSuperuser(app.services, SUPERUSER_EMAIL, SUPERUSER_PASSWORD)
-  let running: RunningServer | null = serveApp(app, "127.0.0.1", 0)
+  let running: RunningServer | null = await serveApp(app, "127.0.0.1", 0)
   const port = running.server.port!
   const url = `http://127.0.0.1:${port}`
   const admin = await adminOf(url)
@@ -210,7 +210,7 @@ export async function startRestartablePocketbun(overrides: Partial<Config> = {})
     halt,
     async resume() {
       app = createApp(config)
-      running = serveApp(app, "127.0.0.1", port)
+      running = await serveApp(app, "127.0.0.1", port)
       await waitForHealth(url, 5000)
     },
     async stop() {

@@ -38,7 +38,7 @@ export async function startPocketbun(overrides: Partial<Config> = {}): Promise<P
   const dir = overrides.dir ?? mkdtempSync(join(tmpdir(), "pocketbun-test-"))
   const app = createApp(makeConfig({ dir, migrationsDir: join(dir, "no-migrations"), ...overrides }))
   await upsertSuperuser(app.services, SUPERUSER_EMAIL, SUPERUSER_PASSWORD)
-  const running = serveApp(app, "127.0.0.1", 0)
+  const running = await serveApp(app, "127.0.0.1", 0)
   const admin = await adminClient(running.url)
   return {
     name: "pocketbun",

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono"
 import { ApiError, badRequest } from "../../core/errors.ts"
+import { RealtimeConnectRequestEvent } from "../../hooks/index.ts"
 import { openStream } from "../../realtime/index.ts"
 import { parseBody, readLimited, type ParsedBody } from "../body.ts"
 import { clientIp } from "../client-ip.ts"
@@ -11,18 +12,24 @@ import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
 
 export const realtimeRoutes = new Hono<HttpEnv>()
-  .get("/", (c) => {
-    const { config, realtime } = c.get("services")
+  .get("/", async (c) => {
+    const { config, realtime, hooks } = c.get("services")
     // Bun ends responses quiet for 10 s; the stream's own idle and lifetime timers bound it instead.
     c.env.server?.timeout(c.req.raw, 0)
-    return openStream(realtime.hub, {
-      ip: clientIp(c.req.raw, c.env),
-      heartbeatMs: config.realtimeHeartbeat * 1000,
-      idleTimeoutMs: config.realtimeIdleTimeout * 1000,
-      maxLifetimeMs: config.realtimeMaxLifetime * 1000,
-      bufferBytes: config.realtimeBuffer,
-      signal: c.req.raw.signal,
+    const ip = clientIp(c.req.raw, c.env)
+    const client = realtime.hub.createClient()
+    let stream: Response | null = null
+    await hooks.onRealtimeConnectRequest.trigger(new RealtimeConnectRequestEvent(client, ip), () => {
+      stream = openStream(realtime.hub, {
+        ip,
+        client,
+        heartbeatMs: config.realtimeHeartbeat * 1000,
+        idleTimeoutMs: config.realtimeIdleTimeout * 1000,
+        maxLifetimeMs: config.realtimeMaxLifetime * 1000,
+        signal: c.req.raw.signal,
+      })
     })
+    return stream ?? c.body(null, 204)
   })
   .post("/", async (c) => {
     const { config, realtime } = c.get("services")
@@ -30,8 +37,8 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     const body = parsed.kind === "json"
       ? parsed.value
       : { clientId: parsed.value.get("clientId"), subscriptions: parsed.value.getAll("subscriptions") }
-    const result = await realtime.subscribe({ body, ip: clientIp(c.req.raw, c.env), auth: c.get("auth") })
-    return "body" in result ? c.json(result.body, result.status as 400) : c.body(null, 204)
+    await realtime.subscribe({ body, ip: clientIp(c.req.raw, c.env), auth: c.get("auth") })
+    return c.body(null, 204)
   })
   // Beyond PocketBase: presence and counters across every process, for superusers.
   .get("/clients", async (c) => {

@@ -32,7 +32,7 @@ function authCollection(c: Context<HttpEnv>): Collection {
 
 function deps(c: Context<HttpEnv>): AuthResponseDeps {
   const services = c.get("services")
-  return { rules: services.rules, renderer: services.recordService.renderer }
+  return { rules: services.rules, renderer: services.recordService.renderer, hooks: services.hooks }
 }
 
 const responseOptions = (c: Context<HttpEnv>) => ({ expand: c.req.query("expand"), fields: c.req.query("fields") })
@@ -55,9 +55,9 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
       services.loginThrottle,
     )
     const request = { ...requestInfo(c, body), context: "password" as const }
-    return c.json(authResponse(deps(c), { collection, record, token: issueAuthToken(collection, record) }, request, responseOptions(c)))
+    return c.json(await authResponse(deps(c), { collection, record, token: issueAuthToken(collection, record), method: "password" }, request, responseOptions(c)))
   })
-  .post("/:collection/auth-refresh", (c) => {
+  .post("/:collection/auth-refresh", async (c) => {
     const collection = c.get("services").collections.find(c.req.param("collection"))
     if (!collection) throw missingCollection()
     const auth = c.get("auth")
@@ -68,7 +68,7 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
     // Non-refreshable (impersonation) tokens are echoed back unchanged.
     const current = tokenFromAuthorization(c.req.header("authorization"))
     const token = isRefreshable(current) ? issueAuthToken(collection, auth.record) : current
-    return c.json(authResponse(deps(c), { collection, record: auth.record, token }, requestInfo(c), responseOptions(c)))
+    return c.json(await authResponse(deps(c), { collection, record: auth.record, token, method: "refresh" }, requestInfo(c), responseOptions(c)))
   })
   .post("/:collection/impersonate/:id", async (c) => {
     requireSuperuser(c.get("auth"))
@@ -86,7 +86,7 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
       })
     }
     const token = issueAuthToken(collection, record, false, duration)
-    return c.json(authResponse(deps(c), { collection, record, token }, requestInfo(c, body), responseOptions(c)))
+    return c.json(await authResponse(deps(c), { collection, record, token, method: "impersonate" }, requestInfo(c, body), responseOptions(c)))
   })
   .get("/:collection/auth-methods", (c) => {
     const collection = authCollection(c)

@@ -2,13 +2,16 @@
  * @module
  * The records API: `/api/collections/:collection/records[/:id]`. Parse, call the service, answer.
  */
-import { Hono } from "hono"
+import { Hono, type Context } from "hono"
 import { ApiError } from "../../core/errors.ts"
 import { parseFormBody, FormBodyError, type FormBody } from "../../records/fields/index.ts"
 import { parseListParams } from "../../records/list-params.ts"
 import { parseBody } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { requestInfo } from "../request-info.ts"
+
+// A request hook that answers by itself without a body gets 204, as a delete does.
+const answer = (c: Context<HttpEnv>, body: unknown) => (body === undefined ? c.body(null, 204) : c.json(body))
 
 const responseOptions = (query: (key: string) => string | undefined) => ({ expand: query("expand"), fields: query("fields") })
 
@@ -27,23 +30,22 @@ export const recordRoutes = new Hono<HttpEnv>()
   .get("/:collection/records", async (c) => {
     const query = (key: string) => c.req.query(key)
     const service = c.get("services").recordService
-    return c.json(await service.list(c.req.param("collection"), parseListParams(query), responseOptions(query), requestInfo(c)))
+    return answer(c, await service.list(c.req.param("collection"), parseListParams(query), responseOptions(query), requestInfo(c)))
   })
-  .get("/:collection/records/:id", (c) => {
+  .get("/:collection/records/:id", async (c) => {
     const service = c.get("services").recordService
-    return c.json(service.view(c.req.param("collection"), c.req.param("id"), responseOptions((k) => c.req.query(k)), requestInfo(c)))
+    return answer(c, await service.view(c.req.param("collection"), c.req.param("id"), responseOptions((k) => c.req.query(k)), requestInfo(c)))
   })
   .post("/:collection/records", async (c) => {
     const { recordService, config } = c.get("services")
     const { data, files } = await recordBody(c.req.raw, config.bodyLimit)
-    return c.json(await recordService.create(c.req.param("collection"), data, responseOptions((k) => c.req.query(k)), requestInfo(c, data), files))
+    return answer(c, await recordService.create(c.req.param("collection"), data, responseOptions((k) => c.req.query(k)), requestInfo(c, data), files))
   })
   .patch("/:collection/records/:id", async (c) => {
     const { recordService, config } = c.get("services")
     const { data, files } = await recordBody(c.req.raw, config.bodyLimit)
-    return c.json(await recordService.update(c.req.param("collection"), c.req.param("id"), data, responseOptions((k) => c.req.query(k)), requestInfo(c, data), files))
+    return answer(c, await recordService.update(c.req.param("collection"), c.req.param("id"), data, responseOptions((k) => c.req.query(k)), requestInfo(c, data), files))
   })
-  .delete("/:collection/records/:id", (c) => {
-    c.get("services").recordService.delete(c.req.param("collection"), c.req.param("id"), requestInfo(c))
-    return c.body(null, 204)
+  .delete("/:collection/records/:id", async (c) => {
+    return answer(c, await c.get("services").recordService.delete(c.req.param("collection"), c.req.param("id"), requestInfo(c)))
   })

@@ -3,7 +3,7 @@
  * Multipart and urlencoded request bodies → the same plain object a JSON body gives.
  */
 
-import { formatFloat, parseFloatStrict } from "./numbers.ts"
+import { formatFloat, parseFloatStrict } from "../../core/numbers.ts"
 
 /** The form part whose JSON object is merged over the other values (the JS SDK's way to send objects). */
 export const JSON_PAYLOAD_KEY = "@jsonPayload"

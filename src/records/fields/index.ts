@@ -8,7 +8,7 @@ export type { ColumnValue, FieldHandler, ValidateContext } from "./handler.ts"
 export { FIELD_HANDLERS, fromColumn, handlerOf, normalize, prepareValue, toColumn, validateField, zeroValue } from "./registry.ts"
 
 export { formatDate, goRFC3339, goTimeString, normalizeDate, parseDate } from "./dates.ts"
-export { formatFloat, parseFloatStrict } from "./numbers.ts"
+export { formatFloat, parseFloatStrict } from "../../core/numbers.ts"
 export { isMultiple, normalizeList, normalizeListValue, scalarToString } from "./lists.ts"
 
 export { autogenerateText, DEFAULT_TEXT_MAX } from "./text.ts"

@@ -4,7 +4,7 @@
  */
 
 import type { Field } from "../../core/types.ts"
-import { formatFloat } from "./numbers.ts"
+import { formatFloat } from "../../core/numbers.ts"
 
 /** Scalar → string as Go's `cast.ToString` does; arrays, objects and null give `""`. */
 export function scalarToString(value: unknown): string {

@@ -6,7 +6,7 @@
 import { fieldError } from "../../core/errors.ts"
 import { errRequired } from "./field-errors.ts"
 import { numOption, type FieldHandler } from "./handler.ts"
-import { formatFloat, parseFloatStrict } from "./numbers.ts"
+import { formatFloat, parseFloatStrict } from "../../core/numbers.ts"
 
 const INT64_LIMIT = 2 ** 63
 

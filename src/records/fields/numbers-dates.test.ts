@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test"
 import { formatDate, goRFC3339, goTimeString, normalizeDate, parseDate } from "./dates.ts"
-import { formatFloat, parseFloatStrict } from "./numbers.ts"
+import { formatFloat, parseFloatStrict } from "../../core/numbers.ts"
 
 describe("formatFloat", () => {
   // Go's strconv.FormatFloat(f, 'f', -1, 64); text-field outputs checked on the reference server

@@ -1,11 +1,14 @@
 /**
  * @module
- * Keeping bound auth in step with the database. Clients are never disconnected here:
- * a stale identity is refreshed or dropped to guest, and the next POST may bind auth again.
+ * Auth upkeep: keeping the auth bound to clients in step with the database (auth record updated
+ * or deleted, tokenKey rotated, token secret changed, auth collection deleted). Clients are never
+ * disconnected here: a stale identity is refreshed or dropped to guest, and the next POST may
+ * bind auth again.
  */
 import type { Collection, RecordData } from "../core/types.ts"
 import type { Client } from "./client.ts"
 import { tokenKeyDigest } from "../core/token-key-digest.ts"
+import type { CollectionChangeEvent } from "./events.ts"
 
 function boundTo(client: Client, collectionName: string, recordId: unknown): boolean {
   const auth = client.auth
@@ -42,8 +45,8 @@ export function demoteAuthRecord(clients: Iterable<Client>, collection: Pick<Col
   return touched
 }
 
-/** Every client authenticated through the collection becomes a guest (secret changed, collection deleted). */
-export function demoteAuthCollection(clients: Iterable<Client>, collectionId: string): number {
+/** Every client authenticated through the collection becomes a guest. */
+function demoteAuthCollection(clients: Iterable<Client>, collectionId: string): number {
   let touched = 0
   for (const client of clients) {
     if (client.auth?.collection.id !== collectionId) continue
@@ -53,6 +56,13 @@ export function demoteAuthCollection(clients: Iterable<Client>, collectionId: st
   return touched
 }
 
+/** Every client authenticated through the collection whose token secret changed, or which was deleted, becomes a guest. */
+export function applyCollectionChange(clients: Iterable<Client>, change: CollectionChangeEvent): number {
+  if (change.collection.type !== "auth" && !(change.action === "update" && change.previous.type === "auth")) return 0
+  if (change.action === "update" && !authSecretChanged(change.previous, change.collection)) return 0
+  return demoteAuthCollection(clients, change.collection.id)
+}
+
 /** The collection's auth-token secret, if it has one (`authToken.secret`). */
 function tokenSecret(collection: Collection): unknown {
   const authToken = collection.authToken as { secret?: unknown } | undefined
@@ -60,6 +70,6 @@ function tokenSecret(collection: Collection): unknown {
 }
 
 /** Whether an auth collection update invalidates every token of the collection. */
-export function authSecretChanged(previous: Collection, next: Collection): boolean {
+function authSecretChanged(previous: Collection, next: Collection): boolean {
   return next.type === "auth" && tokenSecret(previous) !== tokenSecret(next)
 }

@@ -3,8 +3,8 @@
  * Test fixtures shared by the realtime tests: plain collections and auth contexts, a sink that
  * collects decoded frames, and an SSE reader with deadlines. Not part of the public API.
  */
-import type { AuthContext, Collection, RecordData } from "../core/types.ts"
-import type { Client, ClientSink } from "./client.ts"
+import type { AuthContext, Collection, RecordData } from "../../src/core/types.ts"
+import type { Client, ClientSink } from "../../src/realtime/client.ts"
 
 /** A minimal collection value. */
 export function collection(name: string, overrides: Partial<Collection> = {}): Collection {

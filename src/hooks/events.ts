@@ -1,0 +1,207 @@
+/**
+ * @module
+ * The event types the app's hooks carry. Model-level events (records, collections) are
+ * triggered inside the write's transaction and must be handled synchronously; their
+ * after-success forms run once the transaction committed, their after-error forms when the
+ * write failed or was rolled back. Request events wrap one HTTP request and may be async.
+ */
+import type { AuthContext, Collection, RecordData, RequestInfo } from "../core/types.ts"
+import { HookEvent, type Tagged } from "./hook.ts"
+
+/** Tags of anything that belongs to a collection: its id and its name. */
+function collectionTags(collection: Collection): string[] {
+  return [collection.id, collection.name]
+}
+
+/** What happens to a record or collection. */
+export type ModelAction = "create" | "update" | "delete"
+
+/** One record being validated, created, updated or deleted (model level, any source: API, cascade, migrations, code). */
+export class RecordEvent extends HookEvent<void> implements Tagged {
+  /** The record as it will be (create/update) or as it was (delete); handlers before `next()` may change it. */
+  record: RecordData
+  constructor(
+    readonly action: ModelAction,
+    public collection: Collection,
+    record: RecordData,
+    /** The stored row before an update (null for create; the deleted row for delete). */
+    readonly original: RecordData | null,
+  ) {
+    super()
+    this.record = record
+  }
+  tags(): string[] {
+    return collectionTags(this.collection)
+  }
+}
+
+/** A record write that failed, or whose transaction rolled back. */
+export class RecordErrorEvent extends RecordEvent {
+  constructor(event: RecordEvent, readonly error: unknown) {
+    super(event.action, event.collection, event.record, event.original)
+  }
+}
+
+/** One collection being created, updated or deleted. */
+export class CollectionEvent extends HookEvent<void> implements Tagged {
+  constructor(
+    readonly action: ModelAction,
+    public collection: Collection,
+    /** The stored definition before an update (null for create; the deleted one for delete). */
+    readonly original: Collection | null,
+  ) {
+    super()
+  }
+  tags(): string[] {
+    return collectionTags(this.collection)
+  }
+}
+
+/** A collection write that failed, or whose transaction rolled back. */
+export class CollectionErrorEvent extends CollectionEvent {
+  constructor(event: CollectionEvent, readonly error: unknown) {
+    super(event.action, event.collection, event.original)
+  }
+}
+
+/**
+ * The base of request events. `response` is what the route answers with (JSON, status 200);
+ * the guarded action sets it, and a handler that answers by itself sets it without calling
+ * `next()`. Throw an `ApiError` to answer with that error instead.
+ */
+export class RequestEvent extends HookEvent<Promise<void> | void> {
+  /** The response body; `undefined` answers 204 No Content. */
+  response: unknown = undefined
+  constructor(readonly request: RequestInfo) {
+    super()
+  }
+}
+
+/** View, create, update or delete of one record through the records API. */
+export class RecordRequestEvent extends RequestEvent implements Tagged {
+  constructor(
+    request: RequestInfo,
+    public collection: Collection,
+    /** The stored record (view, delete) or the record about to be saved (create, update), rules already checked. */
+    public record: RecordData,
+  ) {
+    super(request)
+  }
+  tags(): string[] {
+    return collectionTags(this.collection)
+  }
+}
+
+/** A records list request, after the page was read and before it is rendered. */
+export class RecordsListRequestEvent extends RequestEvent implements Tagged {
+  constructor(
+    request: RequestInfo,
+    public collection: Collection,
+    /** The page's records; handlers may filter or change them. */
+    public records: RecordData[],
+    /** The list envelope without items (`page`, `perPage`, `totalItems`, `totalPages`). */
+    public page: { page: number; perPage: number; totalItems: number; totalPages: number },
+  ) {
+    super(request)
+  }
+  tags(): string[] {
+    return collectionTags(this.collection)
+  }
+}
+
+/** Any request that answers with an auth token and its record (auth-with-password, auth-refresh, impersonate). */
+export class RecordAuthRequestEvent extends RequestEvent implements Tagged {
+  constructor(
+    request: RequestInfo,
+    public collection: Collection,
+    public record: RecordData,
+    public token: string,
+    /** How the token was obtained: `password`, `refresh`, `impersonate`. */
+    readonly authMethod: string,
+  ) {
+    super(request)
+  }
+  tags(): string[] {
+    return collectionTags(this.collection)
+  }
+}
+
+/** The part of a realtime client that hooks see (the realtime module's `Client` satisfies it). */
+export interface RealtimeClientView {
+  readonly id: string
+  /** The auth bound by the last accepted POST, or null (guest). */
+  auth: AuthContext | null
+  get(key: string): unknown
+  set(key: string, value: unknown): void
+  /** The subscription keys, in subscription order. */
+  topics(): string[]
+  subscribe(...topics: string[]): void
+  /** Removes these keys, or every subscription when called without any. */
+  unsubscribe(...topics: string[]): void
+}
+
+/** One realtime message about to be written to one client. */
+export interface RealtimeMessageView {
+  name: string
+  data: string
+}
+
+/** `GET /api/realtime`: a client is about to be registered and its stream opened. */
+export class RealtimeConnectRequestEvent extends HookEvent<Promise<void> | void> {
+  constructor(
+    readonly client: RealtimeClientView,
+    /** The request's real IP. */
+    readonly ip: string,
+  ) {
+    super()
+  }
+}
+
+/** `POST /api/realtime`: the checks passed; handlers may change `subscriptions` before they replace the client's. */
+export class RealtimeSubscribeRequestEvent extends HookEvent<Promise<void> | void> {
+  constructor(
+    readonly client: RealtimeClientView,
+    public subscriptions: string[],
+    /** The request's auth, bound to the client once the chain completes. */
+    readonly auth: AuthContext | null,
+  ) {
+    super()
+  }
+}
+
+/** A message about to be queued for one client (PB_CONNECT included); change it, or skip it by not calling `next()`. */
+export class RealtimeMessageEvent extends HookEvent<void> {
+  constructor(
+    readonly client: RealtimeClientView,
+    public message: RealtimeMessageView,
+  ) {
+    super()
+  }
+}
+
+/** The app's services are built (before serving or running a command). */
+export class BootstrapEvent extends HookEvent<Promise<void> | void> {
+  constructor(readonly app: unknown) {
+    super()
+  }
+}
+
+/** The HTTP server is about to listen (`next()` starts it); after `next()`, `url` is set. */
+export class ServeEvent extends HookEvent<Promise<void> | void> {
+  /** `http://host:port` once listening. */
+  url = ""
+  constructor(
+    readonly app: unknown,
+    readonly hostname: string,
+    readonly port: number,
+  ) {
+    super()
+  }
+}
+
+/** The app is shutting down (signal or `close()`). */
+export class TerminateEvent extends HookEvent<Promise<void> | void> {
+  constructor(readonly app: unknown) {
+    super()
+  }
+}
