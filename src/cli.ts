@@ -1,28 +1,33 @@
 #!/usr/bin/env bun
 /**
  * @module
- * The command line, spelled as PocketBase's: `serve`, `superuser upsert|create|delete`,
- * `migrate up|down`. The only place that reads argv and env or starts a server.
+ * The command line, spelled as PocketBase's: `serve`, `superuser upsert|create|update|delete|otp`,
+ * `migrate up|down|create|collections|history-sync`. The only place that reads argv and env or
+ * starts a server.
  */
 import { BOOLEAN_KEYS, buildConfig, splitArgs, UsageError, type Config } from "./config.ts"
 import { BrokerUnavailableError, connectCluster, runWorkers } from "./cluster.ts"
 import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
-import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
-import { createSuperuser, deleteSuperuser, SuperuserInputError, upsertSuperuser } from "./auth/superusers.ts"
+import { migrateDown, migrateUp, MigrationError, syncMigrationHistory, type MigrationRun } from "./db/migrate.ts"
+import { createSuperuser, deleteSuperuser, SuperuserInputError, updateSuperuser, upsertSuperuser } from "./auth/superusers.ts"
+import { migrationLoader, writeBlankMigration, writeCollectionsSnapshot } from "./jsvm/index.ts"
 
 const USAGE = `usage:
-  pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=./migrations]
+  pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=DIR/../pb_migrations]
+                  [--hooksDir=DIR/../pb_hooks] [--publicDir=DIR/../pb_public] [--indexFallback=true]
+                  [--automigrate=true] [--hooksWatch=true]
                   [--realtimeHeartbeat=25] [--realtimeIdleTimeout=300] [--realtimeMaxLifetime=1800]
                   [--realtimeBuffer=1048576] [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
                   [--workers=N] [--reusePort] [--readWorkers=2] [--bodyLimit=33554432]
                   [--loginMaxFailures=5] [--loginMaxIpFailures=20] [--loginWindow=60]
-  pocketbun superuser upsert|create EMAIL PASSWORD [--dir=./pb_data]
+  pocketbun superuser upsert|create|update EMAIL PASSWORD [--dir=./pb_data]
   pocketbun superuser delete EMAIL [--dir=./pb_data]
-  pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=./migrations]`
+  pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=DIR/../pb_migrations]
+  pocketbun migrate create NAME | collections | history-sync [--dir=./pb_data] [--migrationsDir=…]`
 
 const SERVE_FLAGS: Array<keyof Config> = [
-  "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
+  "http", "dir", "migrationsDir", "hooksDir", "publicDir", "indexFallback", "automigrate", "hooksWatch", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
   "realtimeMaxLifetime", "realtimeBuffer", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
   "loginMaxFailures", "loginMaxIpFailures", "loginWindow",
 ]
@@ -35,9 +40,9 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
       return serve(buildConfig(flags, process.env, SERVE_FLAGS))
     case "superuser":
-      return superuser(rest, buildConfig(flags, process.env, ["dir", "migrationsDir"]))
+      return superuser(rest, commandConfig(flags))
     case "migrate":
-      return migrate(rest, buildConfig(flags, process.env, ["dir", "migrationsDir"]))
+      return migrate(rest, commandConfig(flags))
     case undefined:
       throw new UsageError("missing command")
     default:
@@ -45,8 +50,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Commands other than serve neither write migrations nor watch hooks.
+const commandConfig = (flags: Map<string, string>) =>
+  Object.freeze({ ...buildConfig(flags, process.env, ["dir", "migrationsDir", "hooksDir", "automigrate"]), automigrate: false, hooksWatch: false, publicDir: "" })
+
+function migrationRun(app: App): MigrationRun<unknown> {
+  const { services } = app
+  return { store: services.store, dir: services.config.migrationsDir, app: services, afterEach: () => services.collections.reload(), load: migrationLoader(services) }
+}
+
 async function applyMigrations(app: App): Promise<void> {
-  const applied = await migrateUp(app.services.store, app.services.config.migrationsDir, app.services, () => app.services.collections.reload())
+  const applied = await migrateUp(migrationRun(app))
   for (const file of applied) console.log(`applied migration ${file}`)
 }
 
@@ -83,8 +97,8 @@ async function serve(config: Readonly<Config>): Promise<number> {
 
 async function superuser(args: string[], config: Readonly<Config>): Promise<number> {
   const [action, email, password, ...extra] = args
-  const wantsPassword = action === "upsert" || action === "create"
-  if (!action || !["upsert", "create", "delete"].includes(action)) throw new UsageError(`unknown superuser action "${action ?? ""}"`)
+  const wantsPassword = action === "upsert" || action === "create" || action === "update"
+  if (!action || !["upsert", "create", "update", "delete"].includes(action)) throw new UsageError(`unknown superuser action "${action ?? ""}"`)
   if (!email || (wantsPassword && !password) || extra.length > 0 || (!wantsPassword && password)) {
     throw new UsageError(`superuser ${action} takes ${wantsPassword ? "EMAIL PASSWORD" : "EMAIL"}`)
   }
@@ -93,6 +107,9 @@ async function superuser(args: string[], config: Readonly<Config>): Promise<numb
     if (action === "delete") {
       deleteSuperuser(app.services, email)
       console.log(`Successfully deleted superuser ${email}!`)
+    } else if (action === "update") {
+      await updateSuperuser(app.services, email, password!)
+      console.log(`Successfully changed superuser ${email} password!`)
     } else if (action === "create") {
       await createSuperuser(app.services, email, password!)
       console.log(`Successfully created new superuser ${email}!`)
@@ -107,17 +124,27 @@ async function superuser(args: string[], config: Readonly<Config>): Promise<numb
 }
 
 async function migrate(args: string[], config: Readonly<Config>): Promise<number> {
-  const [direction, countText, ...extra] = args
-  if (direction !== "up" && direction !== "down") throw new UsageError(`migrate takes "up" or "down", got "${direction ?? ""}"`)
-  if (extra.length > 0 || (countText !== undefined && !/^\d+$/.test(countText))) throw new UsageError("migrate's N must be a whole number")
+  const [action, argument, ...extra] = args
+  if (!["up", "down", "create", "collections", "history-sync"].includes(action ?? "")) {
+    throw new UsageError(`migrate takes up, down, create, collections or history-sync, got "${action ?? ""}"`)
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`)
+  if (action === "down" && argument !== undefined && !/^\d+$/.test(argument)) throw new UsageError("migrate down's N must be a whole number")
+  if (action === "create" && !argument) throw new UsageError("migrate create takes a NAME")
   const app = createApp(config)
   try {
-    const { store, collections } = app.services
-    const reload = () => collections.reload()
-    const files = direction === "up"
-      ? await migrateUp(store, config.migrationsDir, app.services, reload)
-      : await migrateDown(store, config.migrationsDir, app.services, countText === undefined ? 1 : Number(countText), reload)
-    console.log(files.length === 0 ? "No migrations to apply." : files.map((f) => `${direction === "up" ? "Applied" : "Reverted"} ${f}`).join("\n"))
+    const { services } = app
+    if (action === "create") {
+      console.log(`Successfully created file "${writeBlankMigration(config.migrationsDir, argument!)}"`)
+    } else if (action === "collections") {
+      console.log(`Successfully created file "${writeCollectionsSnapshot(config.migrationsDir, services)}"`)
+    } else if (action === "history-sync") {
+      const removed = syncMigrationHistory(services.store, config.migrationsDir)
+      console.log(`Removed ${removed.length} missing migration${removed.length === 1 ? "" : "s"} from the history.`)
+    } else {
+      const files = action === "up" ? await migrateUp(migrationRun(app)) : await migrateDown(migrationRun(app), argument === undefined ? 1 : Number(argument))
+      console.log(files.length === 0 ? "No migrations to apply." : files.map((f) => `${action === "up" ? "Applied" : "Reverted"} ${f}`).join("\n"))
+    }
     return 0
   } finally {
     app.close()

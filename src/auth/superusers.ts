@@ -1,7 +1,7 @@
 /**
  * @module
- * Superuser accounts managed from the command line: create, upsert (create or reset the
- * password), delete. Every write goes through the record lifecycle (and its hooks) like any other.
+ * Superuser accounts managed from the command line: create, update (reset the password),
+ * upsert (either), delete. Every write goes through the record lifecycle (and its hooks) like any other.
  */
 import { nowDateTime } from "../core/clock.ts"
 import { newRecordId } from "../core/ids.ts"
@@ -50,8 +50,17 @@ export async function upsertSuperuser(deps: Deps, email: string, password: strin
     await createSuperuser(deps, email, password)
     return "created"
   }
-  deps.recordLifecycle.update(collection, { ...existing, password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), updated: nowDateTime() }, existing)
+  await updateSuperuser(deps, email, password)
   return "updated"
+}
+
+/** Sets a new password (and token key) for an existing superuser. */
+export async function updateSuperuser(deps: Deps, email: string, password: string): Promise<void> {
+  check(email, password)
+  const collection = deps.collections.get(SUPERUSERS)
+  const existing = deps.records.findByField(collection, "email", email)
+  if (!existing) throw new SuperuserInputError(`superuser ${email} does not exist`)
+  deps.recordLifecycle.update(collection, { ...existing, password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), updated: nowDateTime() }, existing)
 }
 
 /** Deletes a superuser; the last one cannot be deleted. */

@@ -15,6 +15,7 @@ import {
   BootstrapEvent,
   CollectionErrorEvent,
   CollectionEvent,
+  CollectionRequestEvent,
   RealtimeConnectRequestEvent,
   RealtimeMessageEvent,
   RealtimeSubscribeRequestEvent,
@@ -75,4 +76,9 @@ export class AppHooks {
   readonly onRealtimeConnectRequest = new Hook<RealtimeConnectRequestEvent>("onRealtimeConnectRequest")
   readonly onRealtimeSubscribeRequest = new Hook<RealtimeSubscribeRequestEvent>("onRealtimeSubscribeRequest")
   readonly onRealtimeMessageSend = new SyncHook<RealtimeMessageEvent>("onRealtimeMessageSend")
+
+  // Collections API requests (superusers; may be async).
+  readonly onCollectionCreateRequest = new Hook<CollectionRequestEvent>("onCollectionCreateRequest")
+  readonly onCollectionUpdateRequest = new Hook<CollectionRequestEvent>("onCollectionUpdateRequest")
+  readonly onCollectionDeleteRequest = new Hook<CollectionRequestEvent>("onCollectionDeleteRequest")
 }

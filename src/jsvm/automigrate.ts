@@ -1,0 +1,62 @@
+/**
+ * @module
+ * Automigrate: each collection change a superuser makes through the collections API is written
+ * as a JavaScript migration in PocketBase's format (`created_`, `updated_`, `deleted_` files), so
+ * the schema travels with the app's sources and the same files run on PocketBase.
+ */
+import type { Collection as StoredCollection } from "../core/types.ts"
+import type { AppHooks, CollectionRequestEvent } from "../hooks/index.ts"
+import { migrationJson, sortedJson, writeMigration } from "./migrations.ts"
+
+type Json = Record<string, unknown>
+
+const createBody = (json: Json) => `  const collection = new Collection(${sortedJson(json, 2)});\n\n  return app.save(collection);`
+const deleteBody = (id: string) => `  const collection = app.findCollectionByNameOrId(${JSON.stringify(id)});\n\n  return app.delete(collection);`
+
+// One direction of an update: the changed top-level keys, then removed, added and changed fields.
+function updateBody(id: string, from: Json, to: Json): string {
+  const lines = [`  const collection = app.findCollectionByNameOrId(${JSON.stringify(id)})`]
+  const changed: Json = {}
+  for (const key of new Set([...Object.keys(from), ...Object.keys(to)])) {
+    if (key === "fields" || key === "id") continue
+    if (JSON.stringify(sortedJson(from[key])) !== JSON.stringify(sortedJson(to[key]))) changed[key] = to[key] ?? null
+  }
+  if (Object.keys(changed).length > 0) lines.push("", "  // update collection data", `  unmarshal(${sortedJson(changed, 2)}, collection)`)
+  const before = from.fields as Json[]
+  const after = to.fields as Json[]
+  for (const field of before) {
+    if (!after.some((f) => f.id === field.id)) lines.push("", "  // remove field", `  collection.fields.removeById(${JSON.stringify(field.id)})`)
+  }
+  after.forEach((field, index) => {
+    const old = before.find((f) => f.id === field.id)
+    if (old && sortedJson(old) === sortedJson(field)) return
+    lines.push("", old ? "  // update field" : "  // add field", `  collection.fields.addAt(${index}, new Field(${sortedJson(field, 2)}))`)
+  })
+  lines.push("", "  return app.save(collection)")
+  return lines.join("\n")
+}
+
+/** Writes one migration file per collection change made through the API into `dir`. */
+export function bindAutomigrate(hooks: AppHooks, dir: string): void {
+  const record = (write: (e: CollectionRequestEvent) => void) => async (e: CollectionRequestEvent) => {
+    await e.next()
+    write(e)
+  }
+  hooks.onCollectionCreateRequest.bindFunc(record((e) => {
+    if (!e.collection) return
+    const json = migrationJson(e.collection)
+    writeMigration(dir, `created_${e.collection.name}`, createBody(json), deleteBody(e.collection.id))
+  }))
+  hooks.onCollectionUpdateRequest.bindFunc(record((e) => {
+    if (!e.collection || !e.original) return
+    const before = migrationJson(e.original)
+    const after = migrationJson(e.collection)
+    if (sortedJson(before) === sortedJson(after)) return
+    writeMigration(dir, `updated_${e.original.name}`, updateBody(e.collection.id, before, after), updateBody(e.collection.id, after, before))
+  }))
+  hooks.onCollectionDeleteRequest.bindFunc(record((e) => {
+    const deleted: StoredCollection | null = e.original
+    if (!deleted) return
+    writeMigration(dir, `deleted_${deleted.name}`, deleteBody(deleted.id), createBody(migrationJson(deleted)))
+  }))
+}

@@ -1,0 +1,8 @@
+/**
+ * @module
+ * The PocketBase JavaScript app runtime: `pb_migrations` in PocketBase's format, automigrate,
+ * and `pb_hooks` (custom routes, middlewares, hooks, cron jobs), run by Bun itself.
+ */
+export { bindAutomigrate } from "./automigrate.ts"
+export { migrationLoader, writeBlankMigration, writeCollectionsSnapshot } from "./migrations.ts"
+export { JsApp, NoRowsError } from "./js-app.ts"

@@ -1,0 +1,241 @@
+/**
+ * @module
+ * `$app` (and the `app` a JavaScript migration receives): PocketBase's app methods over our
+ * services. Every write goes through the collection registry and the record lifecycle, so hooks,
+ * validation and realtime see JavaScript writes like any other.
+ */
+import type { SQLQueryBindings } from "bun:sqlite"
+import { ApiError } from "../core/errors.ts"
+import type { Collection as StoredCollection, RecordData } from "../core/types.ts"
+import { SelectBuilder } from "../filter/index.ts"
+import { buildRecord, validateRecord } from "../records/record-form.ts"
+import { hashPasswordSync } from "../core/passwords.ts"
+import { PasswordValue } from "../records/fields/index.ts"
+import type { Services } from "../services.ts"
+import { Collection, DynamicModel, recordClass, type RecordClass } from "./models.ts"
+
+/** What Go's `sql.ErrNoRows` is to PocketBase: a lookup found nothing (a 404 when unhandled). */
+export class NoRowsError extends Error {
+  constructor() {
+    super("sql: no rows in result set")
+  }
+}
+
+type JsRecord = InstanceType<RecordClass>
+
+const SERVER_ACTOR = { superuser: true, manager: true }
+
+/** Inlines `{:name}` placeholders as filter literals. */
+function bindFilterParams(filter: string, params: Record<string, unknown> = {}): string {
+  return filter.replace(/\{:(\w+)\}/g, (whole, name: string) => {
+    if (!(name in params)) return whole
+    const value = params[name]
+    if (value === null || value === undefined) return "null"
+    if (typeof value === "number" || typeof value === "boolean") return String(value)
+    return JSON.stringify(typeof value === "string" ? value : JSON.stringify(value))
+  })
+}
+
+/** A raw SQL query, as `$app.db().newQuery(sql)` builds it. */
+class RawQuery {
+  #params: Record<string, SQLQueryBindings> = {}
+  constructor(
+    private readonly services: Services,
+    private readonly sql: string,
+  ) {}
+
+  bind(params: Record<string, unknown>): this {
+    for (const [key, value] of Object.entries(params)) {
+      this.#params[`$${key}`] = (typeof value === "object" && value !== null ? JSON.stringify(value) : value) as SQLQueryBindings
+    }
+    return this
+  }
+
+  // PocketBase's `{:name}` placeholders become SQLite's `$name`.
+  #text(): string {
+    return this.sql.replace(/\{:(\w+)\}/g, "$$$1")
+  }
+
+  execute(): { rowsAffected(): number } {
+    const result = this.services.store.db.query(this.#text()).run(this.#params as never)
+    return { rowsAffected: () => result.changes }
+  }
+
+  one(target?: Record<string, unknown>): Record<string, unknown> {
+    const row = this.services.store.db.query(this.#text()).get(this.#params as never) as Record<string, unknown> | null
+    if (!row) throw new NoRowsError()
+    return target ? Object.assign(target, row) : new DynamicModel(row)
+  }
+
+  all(target?: unknown[]): unknown[] {
+    const rows = this.services.store.db.query(this.#text()).all(this.#params as never) as Array<Record<string, unknown>>
+    if (!Array.isArray(target)) return rows.map((row) => new DynamicModel(row))
+    target.length = 0
+    for (const row of rows) target.push(new DynamicModel(row))
+    return target
+  }
+}
+
+/** PocketBase's app API over one app's services. */
+export class JsApp {
+  readonly Record: RecordClass
+  readonly #services: Services
+
+  constructor(services: Services) {
+    this.#services = services
+    this.Record = recordClass((idOrName) => this.#stored(idOrName))
+  }
+
+  #stored(idOrName: string): StoredCollection {
+    const collection = this.#services.collections.find(idOrName)
+    if (!collection) throw new NoRowsError()
+    return collection
+  }
+
+  #collectionOf(collection: Collection | string): StoredCollection {
+    return this.#stored(typeof collection === "string" ? collection : String(collection.id ?? collection.name))
+  }
+
+  #wrap(collection: StoredCollection, data: RecordData): JsRecord {
+    const record = new this.Record(collection)
+    record.data = data
+    record.originalData = { ...data }
+    return record
+  }
+
+  findCollectionByNameOrId(idOrName: string): Collection {
+    return Collection.fromStored(this.#stored(idOrName))
+  }
+
+  findAllCollections(...types: string[]): Collection[] {
+    return this.#services.collections.all().filter((c) => types.length === 0 || types.includes(c.type)).map(Collection.fromStored)
+  }
+
+  findRecordById(collection: Collection | string, id: string): JsRecord {
+    const stored = this.#collectionOf(collection)
+    const data = this.#services.records.findById(stored, id)
+    if (!data) throw new NoRowsError()
+    return this.#wrap(stored, data)
+  }
+
+  findRecordsByIds(collection: Collection | string, ids: string[]): JsRecord[] {
+    const stored = this.#collectionOf(collection)
+    return ids.flatMap((id) => {
+      const data = this.#services.records.findById(stored, id)
+      return data ? [this.#wrap(stored, data)] : []
+    })
+  }
+
+  findFirstRecordByData(collection: Collection | string, key: string, value: unknown): JsRecord {
+    const stored = this.#collectionOf(collection)
+    const data = this.#services.records.findByField(stored, key, value as SQLQueryBindings)
+    if (!data) throw new NoRowsError()
+    return this.#wrap(stored, data)
+  }
+
+  findAuthRecordByEmail(collection: Collection | string, email: string): JsRecord {
+    return this.findFirstRecordByData(collection, "email", email)
+  }
+
+  findRecordsByFilter(collection: Collection | string, filter: string, sort = "", limit = 0, offset = 0, params?: Record<string, unknown>): JsRecord[] {
+    const stored = this.#collectionOf(collection)
+    const query = new SelectBuilder({ collection: stored, schema: this.#services.collections })
+    query.where(bindFilterParams(filter, params))
+    query.sort(sort)
+    const built = query.build(limit > 0 ? { limit, offset } : {})
+    const rows = this.#services.store.all(built.sql, built.params as Record<string, SQLQueryBindings>)
+    return rows.map((row) => this.#wrap(stored, this.#services.records.decode(stored, row as Record<string, unknown>)))
+  }
+
+  findFirstRecordByFilter(collection: Collection | string, filter: string, params?: Record<string, unknown>): JsRecord {
+    const [first] = this.findRecordsByFilter(collection, filter, "", 1, 0, params)
+    if (!first) throw new NoRowsError()
+    return first
+  }
+
+  findAllRecords(collection: Collection | string): JsRecord[] {
+    return this.findRecordsByFilter(collection, "")
+  }
+
+  countRecords(collection: Collection | string): number {
+    return this.#services.records.count(this.#collectionOf(collection))
+  }
+
+  /** Saves a collection (created when its id is new) or a record (with field validation). */
+  save(model: unknown): void {
+    if (model instanceof Collection) return this.#saveCollection(model)
+    if (model instanceof this.Record) return this.#saveRecord(model, true)
+    throw new TypeError("save() takes a Collection or a Record")
+  }
+
+  saveNoValidate(model: unknown): void {
+    if (model instanceof this.Record) return this.#saveRecord(model, false)
+    return this.save(model)
+  }
+
+  delete(model: unknown): void {
+    if (model instanceof Collection) return this.#services.collections.delete(String(model.id ?? model.name))
+    if (model instanceof this.Record) return this.#services.recordLifecycle.delete(model.collectionModel, model.data)
+    throw new TypeError("delete() takes a Collection or a Record")
+  }
+
+  #saveCollection(model: Collection): void {
+    const json = model.toJSON()
+    const existing = typeof json.id === "string" && json.id !== "" ? this.#services.collections.find(json.id) : undefined
+    const saved = existing ? this.#services.collections.update(existing.id, json) : this.#services.collections.create(json)
+    Object.assign(model, Collection.fromStored(saved))
+  }
+
+  #saveRecord(model: JsRecord, validate: boolean): void {
+    const { records, recordLifecycle } = this.#services
+    const collection = model.collectionModel
+    const stored = model.id === "" ? null : records.findById(collection, model.id)
+    const input = Object.fromEntries(Object.entries(model.data).filter(([, value]) => !(value instanceof PasswordValue)))
+    const built = buildRecord(collection, stored, input, SERVER_ACTOR)
+    const password = model.data.password
+    if (password instanceof PasswordValue) built.record.password = password.hash ? password : new PasswordValue("", hashPasswordSync(password.plain))
+    const check = validate
+      ? () => {
+          const errors = validateRecord(collection, stored, built.record)
+          if (errors) throw new ApiError(400, "An error occurred while validating the submitted data.", errors)
+        }
+      : undefined
+    const saved = stored
+      ? recordLifecycle.update(collection, built.record, stored, check)
+      : recordLifecycle.create(collection, built.record, check)
+    model.data = saved
+    model.originalData = { ...saved }
+  }
+
+  /** Runs `work` with this app inside one transaction (rolled back when it throws). */
+  runInTransaction(work: (app: JsApp) => void): void {
+    this.#services.store.transaction(() => work(this))
+  }
+
+  importCollections(collections: unknown[], deleteMissing = false): void {
+    this.#services.collections.import(collections.map((c) => (c instanceof Collection ? c.toJSON() : c)), deleteMissing)
+  }
+
+  db(): { newQuery(sql: string): RawQuery } {
+    return { newQuery: (sql) => new RawQuery(this.#services, sql) }
+  }
+
+  dataDir(): string {
+    return this.#services.config.dir
+  }
+
+  isDev(): boolean {
+    return false
+  }
+
+  logger(): Record<string, (...args: unknown[]) => unknown> {
+    const log = (level: string) => (message: unknown, ...attrs: unknown[]) => console.log(`[${level}] ${String(message)}`, ...attrs)
+    const logger: Record<string, (...args: unknown[]) => unknown> = { debug: log("DEBUG"), info: log("INFO"), warn: log("WARN"), error: log("ERROR"), with: () => logger }
+    return logger
+  }
+
+  /** Custom realtime messages: `$app.realtime().publish(topic, data)` (beyond PocketBase's API). */
+  realtime(): { publish(topic: string, data: unknown): void } {
+    return { publish: (topic, data) => this.#services.realtime.publish(topic, data) }
+  }
+}
