@@ -7,6 +7,7 @@
 import { hostname } from "node:os"
 import type { Config } from "./config.ts"
 import { RedisBroker } from "./realtime/redis-broker.ts"
+import { randomString } from "./core/random.ts"
 
 /** The broker could not be reached at start and was not optional. */
 export class BrokerUnavailableError extends Error {}
@@ -14,7 +15,7 @@ export class BrokerUnavailableError extends Error {}
 /** Connects the configured broker; null when none is configured (or it is optional and down). */
 export async function connectCluster(config: Readonly<Config>): Promise<RedisBroker | null> {
   if (config.realtimeBroker === "") return null
-  const nodeId = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`
+  const nodeId = `${hostname()}:${process.pid}:${randomString(8)}`
   try {
     return await RedisBroker.connect({ url: config.realtimeBroker, nodeId })
   } catch (error) {

@@ -55,7 +55,6 @@ export class ValidationError extends Error {
 
 export const badRequest = (message = "Something went wrong while processing your request.", data: ErrorData = {}) =>
   new ApiError(400, message, data)
-export const unauthorized = (message = "Missing or invalid authentication.") => new ApiError(401, message)
 export const forbidden = (message = "You are not allowed to perform this request.") => new ApiError(403, message)
 export const notFound = (message = "The requested resource wasn't found.") => new ApiError(404, message)
 export const tooLarge = (message = "Request entity too large.") => new ApiError(413, message)

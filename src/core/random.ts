@@ -36,6 +36,16 @@ export function randomString(length: number, alphabet: string = ALPHANUMERIC): s
   return out
 }
 
+/** A uniformly random integer in `[0, n)` (rejection sampling, no modulo bias). */
+export function randomInt(n: number): number {
+  if (n <= 1) return 0
+  const buf = new Uint32Array(1)
+  const limit = Math.floor(0x1_0000_0000 / n) * n
+  do crypto.getRandomValues(buf)
+  while (buf[0]! >= limit)
+  return buf[0]! % n
+}
+
 /** A new record `tokenKey`: 50 random alphanumeric characters. */
 export const newTokenKey = (): string => randomString(TOKEN_KEY_LENGTH)
 

@@ -77,13 +77,11 @@ export class RequestEvent extends HookEvent<Promise<void> | void> {
   }
 }
 
-/** View, create, update or delete of one record through the records API. */
-export class RecordRequestEvent extends RequestEvent implements Tagged {
+/** A request about one collection's records, tagged with the collection. */
+export class CollectionRequestEvent extends RequestEvent implements Tagged {
   constructor(
     request: RequestInfo,
     public collection: Collection,
-    /** The stored record (view, delete) or the record about to be saved (create, update), rules already checked. */
-    public record: RecordData,
   ) {
     super(request)
   }
@@ -92,37 +90,45 @@ export class RecordRequestEvent extends RequestEvent implements Tagged {
   }
 }
 
-/** A records list request, after the page was read and before it is rendered. */
-export class RecordsListRequestEvent extends RequestEvent implements Tagged {
-  constructor(
-    request: RequestInfo,
-    public collection: Collection,
-    /** The page's records; handlers may filter or change them. */
-    public records: RecordData[],
-    /** The list envelope without items (`page`, `perPage`, `totalItems`, `totalPages`). */
-    public page: { page: number; perPage: number; totalItems: number; totalPages: number },
-  ) {
-    super(request)
+/** View, create, update or delete of one record through the records API. */
+export class RecordRequestEvent extends CollectionRequestEvent {
+  /** The stored record (view, delete) or the record about to be saved (create, update), rules already checked. */
+  record: RecordData
+  constructor(request: RequestInfo, collection: Collection, record: RecordData) {
+    super(request, collection)
+    this.record = record
   }
-  tags(): string[] {
-    return collectionTags(this.collection)
+}
+
+/** The list envelope without its items. */
+export interface ListPage {
+  page: number
+  perPage: number
+  totalItems: number
+  totalPages: number
+}
+
+/** A records list request, after the page was read and before it is rendered. */
+export class RecordsListRequestEvent extends CollectionRequestEvent {
+  /** The page's records; handlers may filter or change them. */
+  records: RecordData[]
+  page: ListPage
+  constructor(request: RequestInfo, collection: Collection, records: RecordData[], page: ListPage) {
+    super(request, collection)
+    this.records = records
+    this.page = page
   }
 }
 
 /** Any request that answers with an auth token and its record (auth-with-password, auth-refresh, impersonate). */
-export class RecordAuthRequestEvent extends RequestEvent implements Tagged {
-  constructor(
-    request: RequestInfo,
-    public collection: Collection,
-    public record: RecordData,
-    public token: string,
-    /** How the token was obtained: `password`, `refresh`, `impersonate`. */
-    readonly authMethod: string,
-  ) {
-    super(request)
-  }
-  tags(): string[] {
-    return collectionTags(this.collection)
+export class RecordAuthRequestEvent extends RecordRequestEvent {
+  token: string
+  /** How the token was obtained: `password`, `refresh`, `impersonate`. */
+  readonly authMethod: string
+  constructor(request: RequestInfo, collection: Collection, record: RecordData, token: string, authMethod: string) {
+    super(request, collection, record)
+    this.token = token
+    this.authMethod = authMethod
   }
 }
 

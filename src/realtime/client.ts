@@ -66,6 +66,9 @@ export class Client {
   /** When the client was created (unix ms), for presence listings. */
   readonly connectedAt = Date.now()
   readonly #store = new Map<string, unknown>()
+  // The bound auth lives in a field (read and written through STORE_AUTH too): fan-out reads it
+  // once per subscriber per event.
+  #auth: AuthContext | null = null
   readonly #subs = new Map<string, Subscription>()
   /**
    * base → the subscriptions with that base, in subscription order; record fan-out reads them by
@@ -90,21 +93,22 @@ export class Client {
 
   /** Reads a store value. */
   get(key: string): unknown {
-    return this.#store.get(key)
+    return key === STORE_AUTH ? this.#auth : this.#store.get(key)
   }
 
   /** Writes a store value. */
   set(key: string, value: unknown): void {
-    this.#store.set(key, value)
+    if (key === STORE_AUTH) this.#auth = (value as AuthContext | null | undefined) ?? null
+    else this.#store.set(key, value)
   }
 
   /** The auth bound by the last accepted POST, or null (guest). */
   get auth(): AuthContext | null {
-    return (this.#store.get(STORE_AUTH) as AuthContext | null | undefined) ?? null
+    return this.#auth
   }
 
   set auth(auth: AuthContext | null) {
-    this.#store.set(STORE_AUTH, auth)
+    this.#auth = auth
   }
 
   /** Adds subscriptions (options parsed now); `""` is skipped and an existing key is overwritten. */

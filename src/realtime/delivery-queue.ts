@@ -16,8 +16,8 @@ export interface DeliveryJob {
   run(budget: number): { used: number; done: boolean }
 }
 
-/** Frames (or equivalent work) per slice before yielding to the event loop. @default 500 */
-const DEFAULT_SLICE_SIZE = 500
+/** Frames (or equivalent work) per slice before yielding to the event loop. @default 250 */
+const DEFAULT_SLICE_SIZE = 250
 
 /** The per-process FIFO of delivery jobs. */
 export class DeliveryQueue {

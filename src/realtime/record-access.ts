@@ -41,6 +41,19 @@ function checkTexts(kind: RuleKind, collection: Collection, info: RequestInfo): 
 export function createRecordAccess(deps: AccessDeps): RecordAccess {
   const current = (eventCollection: Collection) => deps.collections.find(eventCollection.id) ?? eventCollection
   return {
+    rulesArePure(eventCollection) {
+      const collection = current(eventCollection)
+      const pure = (rule: string | null) => {
+        if (rule === null) return true
+        try {
+          return compileMatcher(rule, { collection }) !== null
+        } catch (error) {
+          if (isFilterError(error)) return true
+          throw error
+        }
+      }
+      return pure(collection.listRule) && pure(collection.viewRule)
+    },
     pureCheck(kind, eventCollection, info) {
       const collection = current(eventCollection)
       const texts = checkTexts(kind, collection, info)

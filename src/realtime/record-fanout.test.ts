@@ -20,6 +20,9 @@ class CountingAccess implements RecordAccess {
   renderCalls = 0
   pure = false
   constructor(public rule: (kind: RuleKind, info: RequestInfo, record: RecordData) => boolean = () => true) {}
+  rulesArePure(): boolean {
+    return this.pure
+  }
   pureCheck(kind: RuleKind, c: Collection, info: RequestInfo): ((record: RecordData) => boolean) | null {
     return this.pure ? (record) => this.canSee(kind, c, record, info) : null
   }
@@ -132,6 +135,7 @@ describe("record fan-out", () => {
     const user = subscriber(hub, ["posts/*"], authAs("A"))
     const other = subscriber(hub, ["posts/*"], authAs("B"))
     const access: RecordAccess = {
+      rulesArePure: () => false,
       pureCheck: () => null,
       canSee: (_k, _c, _r, info) => {
         if (info.auth === null) throw new Error("sql failed")

@@ -71,7 +71,7 @@ export interface RealtimeDeps {
   loadAuth: AuthLoader
   /** Outbound queue cap per client. @default 1 MiB */
   bufferBytes?: number
-  /** Frames per delivery slice before yielding to the event loop. @default 500 */
+  /** Frames per delivery slice before yielding to the event loop. @default 250 */
   sliceSize?: number
   /**
    * Frames that may wait for delivery before record writes through the API are held back (at

@@ -201,6 +201,7 @@ describe("realtime stream", () => {
     const calls: Array<string | null> = []
     let renders = 0
     const access: RecordAccess = {
+      rulesArePure: () => false,
       pureCheck: () => null,
       canSee: (_k, _c, _r, info: RequestInfo) => {
         calls.push((info.auth?.record.id as string) ?? null)

@@ -21,17 +21,16 @@ function during<E>(hook: { bindFunc(fn: (e: E) => unknown, ...tags: string[]): s
   bound.push(() => hook.unbind(id))
 }
 
+/** Every API rule open to anyone. */
+const OPEN = { listRule: "", viewRule: "", createRule: "", updateRule: "", deleteRule: "" }
+
 beforeAll(async () => {
   server = await startPocketbun()
   hooks = server.app.hooks
-  const parents = await server.admin.collections.create({ name: "parents", listRule: "", viewRule: "", createRule: "", updateRule: "", deleteRule: "", fields: [{ name: "name", type: "text" }] })
+  const parents = await server.admin.collections.create({ name: "parents", ...OPEN, fields: [{ name: "name", type: "text" }] })
   await server.admin.collections.create({
     name: "posts",
-    listRule: "",
-    viewRule: "",
-    createRule: "",
-    updateRule: "",
-    deleteRule: "",
+    ...OPEN,
     fields: [
       { name: "title", type: "text" },
       { name: "slug", type: "text" },

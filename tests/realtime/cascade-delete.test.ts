@@ -9,15 +9,8 @@
  * client also watches) has reached it, so the forbidden event had every chance to arrive first.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test"
-import type PocketBase from "pocketbase"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
-import { about, createUser, EventCollector, SdkClients, type RecordEventData, type TestUser } from "../support/realtime.ts"
-
-interface Watcher {
-  pb: PocketBase
-  children: EventCollector<RecordEventData>
-  pings: EventCollector<RecordEventData>
-}
+import { createUser, eventWatchers, SdkClients, type TestUser } from "../support/realtime.ts"
 
 for (const target of conformanceTargets()) {
   describe(`realtime cascade deletes (${target.name})`, () => {
@@ -25,6 +18,8 @@ for (const target of conformanceTargets()) {
     let ann: TestUser
     let bob: TestUser
     const sdk = new SdkClients()
+    const { watch: watchAs, ping } = eventWatchers(() => server, sdk)
+    const watch = (user: TestUser) => watchAs(user.email, user, "children", "*")
 
     beforeAll(async () => {
       server = await target.start()
@@ -59,20 +54,6 @@ for (const target of conformanceTargets()) {
       await server?.stop()
     })
 
-    async function watch(user: TestUser): Promise<Watcher> {
-      const pb = await sdk.make(server, user)
-      const children = new EventCollector<RecordEventData>(`${user.email} children/*`)
-      const pings = new EventCollector<RecordEventData>(`${user.email} pings/*`)
-      await pb.collection("children").subscribe("*", children.push)
-      await pb.collection("pings").subscribe("*", pings.push)
-      return { pb, children, pings }
-    }
-
-    async function ping(...watchers: Watcher[]): Promise<void> {
-      const record = await server.admin.collection("pings").create({ n: 1 })
-      for (const w of watchers) await w.pings.find(about("create", record.id), "the ping")
-    }
-
     async function family(title: string): Promise<{ parent: string; child: string }> {
       const parent = await server.admin.collection("parents").create({ owner: ann.id })
       const child = await server.admin.collection("children").create({ title, parent: parent.id })
@@ -84,10 +65,10 @@ for (const target of conformanceTargets()) {
       const a = await watch(ann)
       const b = await watch(bob)
       await server.admin.collection("children").delete(child)
-      expect(await a.children.next()).toMatchObject({ action: "delete", record: { id: child, title: "direct" } })
+      expect(await a.events.next()).toMatchObject({ action: "delete", record: { id: child, title: "direct" } })
       await ping(a, b)
-      expect(a.children.pending).toEqual([])
-      expect(b.children.all).toEqual([])
+      expect(a.events.pending).toEqual([])
+      expect(b.events.all).toEqual([])
     })
 
     it("a cascade from the parent sends the child's delete, judged while the parent still existed", async () => {
@@ -95,10 +76,10 @@ for (const target of conformanceTargets()) {
       const a = await watch(ann)
       const b = await watch(bob)
       await server.admin.collection("parents").delete(parent)
-      expect(await a.children.next()).toMatchObject({ action: "delete", record: { id: child, title: "cascaded", parent } })
+      expect(await a.events.next()).toMatchObject({ action: "delete", record: { id: child, title: "cascaded", parent } })
       await ping(a, b)
-      expect(a.children.pending).toEqual([])
-      expect(b.children.all).toEqual([])
+      expect(a.events.pending).toEqual([])
+      expect(b.events.all).toEqual([])
       await expect(server.admin.collection("children").getOne(child)).rejects.toMatchObject({ status: 404 })
     })
 
@@ -108,7 +89,7 @@ for (const target of conformanceTargets()) {
       const a = await watch(ann)
       await expect(server.admin.collection("parents").delete(parent)).rejects.toMatchObject({ status: 400 })
       await ping(a)
-      expect(a.children.all).toEqual([])
+      expect(a.events.all).toEqual([])
       expect((await server.admin.collection("children").getOne(child)).id).toBe(child)
     })
   })

@@ -10,15 +10,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test"
 import type PocketBase from "pocketbase"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
-import { about, createUser, EventCollector, SdkClients, type RecordEventData, type TestUser } from "../support/realtime.ts"
-
-/** One subscriber: its SDK client, its record events and its pings. */
-interface Watcher {
-  name: string
-  pb: PocketBase
-  events: EventCollector<RecordEventData>
-  pings: EventCollector<RecordEventData>
-}
+import { about, createUser, EventCollector, eventWatchers, SdkClients, type RecordEventData, type TestUser } from "../support/realtime.ts"
 
 for (const target of conformanceTargets()) {
   describe(`realtime rules (${target.name})`, () => {
@@ -26,6 +18,7 @@ for (const target of conformanceTargets()) {
     let ann: TestUser
     let bob: TestUser
     const sdk = new SdkClients()
+    const { watch, ping } = eventWatchers(() => server, sdk)
 
     beforeAll(async () => {
       server = await target.start()
@@ -49,22 +42,6 @@ for (const target of conformanceTargets()) {
     afterAll(async () => {
       await server?.stop()
     })
-
-    /** Subscribes a guest (no user) or a user to `topic` and to `pings/*`. */
-    async function watch(name: string, user: TestUser | null, collection: string, topic: string, options?: Record<string, string>): Promise<Watcher> {
-      const pb = await sdk.make(server, user ?? undefined)
-      const events = new EventCollector<RecordEventData>(`${name} ${collection}/${topic}`)
-      const pings = new EventCollector<RecordEventData>(`${name} pings/*`)
-      await pb.collection(collection).subscribe(topic, events.push, options)
-      await pb.collection("pings").subscribe("*", pings.push)
-      return { name, pb, events, pings }
-    }
-
-    /** Creates a ping and waits until every watcher has it: anything sent before it has arrived by then. */
-    async function ping(...watchers: Watcher[]): Promise<void> {
-      const record = await server.admin.collection("pings").create({ n: 1 })
-      for (const w of watchers) await w.pings.find(about("create", record.id), "the ping")
-    }
 
     it("listRule: each user sees only its own docs on create, update and delete; the guest sees none", async () => {
       const a = await watch("ann", ann, "docs", "*")

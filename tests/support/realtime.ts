@@ -157,6 +157,37 @@ export class SdkClients {
   }
 }
 
+/** One subscriber of a "who sees which event" suite: its SDK client, its events and its pings. */
+export interface Watcher {
+  name: string
+  pb: PocketBase
+  events: EventCollector<RecordEventData>
+  pings: EventCollector<RecordEventData>
+}
+
+/**
+ * Watchers for suites that check who gets which record event. Every watcher also follows
+ * `pings/*` (a collection anyone may list, which the suite creates): `ping` creates one ping and
+ * waits until every watcher has it, so anything sent before had every chance to arrive first.
+ */
+export function eventWatchers(server: () => TestServer, sdk: SdkClients) {
+  return {
+    /** Subscribes a guest (no user) or a user to `topic` of `collection`, and to `pings/*`. */
+    async watch(name: string, user: TestUser | null, collection: string, topic: string, options?: Record<string, string>): Promise<Watcher> {
+      const pb = await sdk.make(server(), user ?? undefined)
+      const events = new EventCollector<RecordEventData>(`${name} ${collection}/${topic}`)
+      const pings = new EventCollector<RecordEventData>(`${name} pings/*`)
+      await pb.collection(collection).subscribe(topic, events.push, options)
+      await pb.collection("pings").subscribe("*", pings.push)
+      return { name, pb, events, pings }
+    },
+    async ping(...watchers: Watcher[]): Promise<void> {
+      const record = await server().admin.collection("pings").create({ n: 1 })
+      for (const w of watchers) await w.pings.find(about("create", record.id), "the ping")
+    },
+  }
+}
+
 /** A server that can be stopped and started again on the same port and data directory. */
 export interface RestartableServer extends TestServer {
   /** Stops the server (its data stays). */

@@ -8,6 +8,7 @@
  * quantifiers `{n}`, `{n,m}`, `{n,}`, `?`, `*`, `+` (open ranges are capped at 10 extra repeats).
  * Anchors `^`/`$` are ignored.
  */
+import { randomInt } from "../../core/random.ts"
 
 type Node =
   | { kind: "set"; chars: string }
@@ -148,15 +149,6 @@ class PatternParser {
     this.#pos += length
     return node
   }
-}
-
-const randomInt = (n: number): number => {
-  if (n <= 1) return 0
-  const buf = new Uint32Array(1)
-  const limit = Math.floor(0x1_0000_0000 / n) * n
-  do crypto.getRandomValues(buf)
-  while (buf[0]! >= limit)
-  return buf[0]! % n
 }
 
 function render(nodes: Node[]): string {
