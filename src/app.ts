@@ -25,6 +25,7 @@ import type { RedisBroker } from "./realtime/redis-broker.ts"
 import { AppHooks } from "./hooks/index.ts"
 import { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
+import { bindAutomigrate, JsHooks, RouteTable } from "./jsvm/index.ts"
 
 /** One running pocketbun instance: its hooks, its services and its request handler. */
 export interface App {
@@ -89,13 +90,19 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordLifecycle,
     recordFiles,
     realtime,
+    routes: new RouteTable(),
   }
+  if (config.automigrate && config.migrationsDir) bindAutomigrate(hooks, config.migrationsDir)
+  const jsHooks = new JsHooks(services)
+  jsHooks.load()
+  if (config.hooksWatch) jsHooks.watch()
   const http = buildHttp(services)
   return {
     hooks,
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
+      jsHooks.close()
       realtime.hub.closeAll()
       readPool?.close()
       void options.cluster?.close()

@@ -14,6 +14,7 @@ import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
 import type { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { AppHooks } from "./hooks/index.ts"
+import type { RouteTable } from "./jsvm/router.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -30,4 +31,6 @@ export interface Services {
   /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`). */
   recordFiles: RecordFiles
   realtime: Realtime
+  /** Custom routes and global middlewares (`routerAdd`/`routerUse`, or `app.routes` from TypeScript). */
+  routes: RouteTable
 }

@@ -216,7 +216,7 @@ export class TerminateEvent extends HookEvent<Promise<void> | void> {
  * A collection create, update or delete through the collections API (superusers), around the
  * registry write. The action sets `collection` to the saved definition (null after a delete).
  */
-export class CollectionRequestEvent extends RequestEvent implements Tagged {
+export class CollectionChangeRequestEvent extends RequestEvent implements Tagged {
   /** The saved definition once `next()` returned; null before, and after a delete. */
   collection: Collection | null = null
   constructor(

@@ -15,7 +15,7 @@ import {
   BootstrapEvent,
   CollectionErrorEvent,
   CollectionEvent,
-  CollectionRequestEvent,
+  CollectionChangeRequestEvent,
   RealtimeConnectRequestEvent,
   RealtimeMessageEvent,
   RealtimeSubscribeRequestEvent,
@@ -78,7 +78,7 @@ export class AppHooks {
   readonly onRealtimeMessageSend = new SyncHook<RealtimeMessageEvent>("onRealtimeMessageSend")
 
   // Collections API requests (superusers; may be async).
-  readonly onCollectionCreateRequest = new Hook<CollectionRequestEvent>("onCollectionCreateRequest")
-  readonly onCollectionUpdateRequest = new Hook<CollectionRequestEvent>("onCollectionUpdateRequest")
-  readonly onCollectionDeleteRequest = new Hook<CollectionRequestEvent>("onCollectionDeleteRequest")
+  readonly onCollectionCreateRequest = new Hook<CollectionChangeRequestEvent>("onCollectionCreateRequest")
+  readonly onCollectionUpdateRequest = new Hook<CollectionChangeRequestEvent>("onCollectionUpdateRequest")
+  readonly onCollectionDeleteRequest = new Hook<CollectionChangeRequestEvent>("onCollectionDeleteRequest")
 }

@@ -16,6 +16,8 @@ import { recordAuthRoutes } from "./routes/record-auth.ts"
 import { recordRoutes } from "./routes/records.ts"
 import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
+import { customRoutes } from "./middleware/custom-routes.ts"
+import { serveStatic } from "../files/index.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
 export function buildHttp(services: Services): Hono<HttpEnv> {
@@ -26,14 +28,19 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
     await next()
   })
   app.use(resolveAuth)
+  app.use(customRoutes)
   app.route("/api/health", healthRoutes)
   app.route("/api/realtime", realtimeRoutes)
   app.route("/api/collections", collectionRoutes)
   app.route("/api/collections", recordAuthRoutes)
   app.route("/api/collections", recordRoutes)
   app.route("/api/files", fileRoutes)
-  // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
-  app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
+  // Unmatched GETs fall through to static-file serving (pb_public), as in PocketBase, hence its wording.
+  app.notFound(async (c) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") return errorResponse(notFound())
+    const { publicDir, indexFallback } = services.config
+    return publicDir ? serveStatic(publicDir, indexFallback, c.req.raw) : errorResponse(new ApiError(404, "File not found."))
+  })
   app.onError((error) => handleError(error))
   return app
 }

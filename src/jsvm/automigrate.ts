@@ -5,7 +5,7 @@
  * the schema travels with the app's sources and the same files run on PocketBase.
  */
 import type { Collection as StoredCollection } from "../core/types.ts"
-import type { AppHooks, CollectionRequestEvent } from "../hooks/index.ts"
+import type { AppHooks, CollectionChangeRequestEvent } from "../hooks/index.ts"
 import { migrationJson, sortedJson, writeMigration } from "./migrations.ts"
 
 type Json = Record<string, unknown>
@@ -38,7 +38,7 @@ function updateBody(id: string, from: Json, to: Json): string {
 
 /** Writes one migration file per collection change made through the API into `dir`. */
 export function bindAutomigrate(hooks: AppHooks, dir: string): void {
-  const record = (write: (e: CollectionRequestEvent) => void) => async (e: CollectionRequestEvent) => {
+  const record = (write: (e: CollectionChangeRequestEvent) => void) => async (e: CollectionChangeRequestEvent) => {
     await e.next()
     write(e)
   }

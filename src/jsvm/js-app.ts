@@ -96,10 +96,11 @@ export class JsApp {
     return this.#stored(typeof collection === "string" ? collection : String(collection.id ?? collection.name))
   }
 
-  #wrap(collection: StoredCollection, data: RecordData): JsRecord {
+  /** The model of a stored record; its values object is shared, so `set` changes `data` itself. */
+  wrap(collection: StoredCollection, data: RecordData, original: RecordData | null = data): JsRecord {
     const record = new this.Record(collection)
     record.data = data
-    record.originalData = { ...data }
+    record.originalData = original && { ...original }
     return record
   }
 
@@ -115,14 +116,14 @@ export class JsApp {
     const stored = this.#collectionOf(collection)
     const data = this.#services.records.findById(stored, id)
     if (!data) throw new NoRowsError()
-    return this.#wrap(stored, data)
+    return this.wrap(stored, data)
   }
 
   findRecordsByIds(collection: Collection | string, ids: string[]): JsRecord[] {
     const stored = this.#collectionOf(collection)
     return ids.flatMap((id) => {
       const data = this.#services.records.findById(stored, id)
-      return data ? [this.#wrap(stored, data)] : []
+      return data ? [this.wrap(stored, data)] : []
     })
   }
 
@@ -130,7 +131,7 @@ export class JsApp {
     const stored = this.#collectionOf(collection)
     const data = this.#services.records.findByField(stored, key, value as SQLQueryBindings)
     if (!data) throw new NoRowsError()
-    return this.#wrap(stored, data)
+    return this.wrap(stored, data)
   }
 
   findAuthRecordByEmail(collection: Collection | string, email: string): JsRecord {
@@ -144,7 +145,7 @@ export class JsApp {
     query.sort(sort)
     const built = query.build(limit > 0 ? { limit, offset } : {})
     const rows = this.#services.store.all(built.sql, built.params as Record<string, SQLQueryBindings>)
-    return rows.map((row) => this.#wrap(stored, this.#services.records.decode(stored, row as Record<string, unknown>)))
+    return rows.map((row) => this.wrap(stored, this.#services.records.decode(stored, row as Record<string, unknown>)))
   }
 
   findFirstRecordByFilter(collection: Collection | string, filter: string, params?: Record<string, unknown>): JsRecord {

@@ -4,7 +4,7 @@
  * scaffolds. Routes parse and map; the registry does the work.
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono"
-import { CollectionRequestEvent } from "../../hooks/index.ts"
+import { CollectionChangeRequestEvent } from "../../hooks/index.ts"
 import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
 import { collectionScaffold } from "../../records/collection-defaults.ts"
 import { collectionJSON } from "../../records/collection-json.ts"
@@ -18,7 +18,7 @@ import { requestInfo } from "../request-info.ts"
 const invalidCollectionBody = () => new ApiError(400, "Failed to load the collection type data due to invalid formatting.")
 
 // The saved collection; a handler that answered by itself (or a delete) gets its response or 204.
-const answer = (c: Context<HttpEnv>, event: CollectionRequestEvent) =>
+const answer = (c: Context<HttpEnv>, event: CollectionChangeRequestEvent) =>
   event.collection ? c.json(collectionJSON(event.collection)) : event.response === undefined ? c.body(null, 204) : c.json(event.response)
 
 // Applied per route: this router shares its mount point with the records and auth routers.
@@ -53,7 +53,7 @@ export const collectionRoutes = new Hono<HttpEnv>()
   .post("/", superusersOnly, async (c) => {
     const { config, collections, hooks } = c.get("services")
     const body = await parseJsonObject(c.req.raw, config.bodyLimit, invalidCollectionBody)
-    const event = new CollectionRequestEvent(requestInfo(c, body), "create", null, body)
+    const event = new CollectionChangeRequestEvent(requestInfo(c, body), "create", null, body)
     await hooks.onCollectionCreateRequest.trigger(event, (e) => void (e.collection = collections.create(e.body)))
     return answer(c, event)
   })
@@ -62,14 +62,14 @@ export const collectionRoutes = new Hono<HttpEnv>()
     const { config, collections, hooks } = c.get("services")
     const existing = collections.get(c.req.param("idOrName"))
     const body = await parseJsonObject(c.req.raw, config.bodyLimit, invalidCollectionBody)
-    const event = new CollectionRequestEvent(requestInfo(c, body), "update", existing, body)
+    const event = new CollectionChangeRequestEvent(requestInfo(c, body), "update", existing, body)
     await hooks.onCollectionUpdateRequest.trigger(event, (e) => void (e.collection = collections.update(existing.id, e.body)))
     return answer(c, event)
   })
   .delete("/:idOrName", superusersOnly, async (c) => {
     const { collections, hooks } = c.get("services")
     const existing = collections.get(c.req.param("idOrName"))
-    const event = new CollectionRequestEvent(requestInfo(c), "delete", existing, {})
+    const event = new CollectionChangeRequestEvent(requestInfo(c), "delete", existing, {})
     await hooks.onCollectionDeleteRequest.trigger(event, () => collections.delete(existing.id))
     return answer(c, event)
   })

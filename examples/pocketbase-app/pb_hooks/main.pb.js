@@ -1,0 +1,61 @@
+/// <reference path="../pb_data/types.d.ts" />
+
+routerAdd("GET", "/hello/{name}", (e) => {
+  const { greet } = require(`${__hooks}/greetings.js`)
+  return e.json(200, { message: greet(e.request.pathValue("name")) })
+})
+
+routerAdd("GET", "/api/posts/count", (e) => {
+  return e.json(200, { total: $app.countRecords("posts") })
+})
+
+routerAdd("POST", "/api/echo", (e) => {
+  const data = new DynamicModel({ text: "" })
+  e.bindBody(data)
+  return e.json(200, { text: data.text, upper: data.text.toUpperCase() })
+})
+
+routerAdd("GET", "/api/me", (e) => {
+  return e.json(200, { email: e.auth.email() })
+}, $apis.requireAuth())
+
+routerAdd("GET", "/api/admin-only", (e) => e.string(200, "ok"), $apis.requireSuperuserAuth())
+
+routerAdd("GET", "/api/boom", (e) => {
+  throw new BadRequestError("custom failure")
+})
+
+routerAdd("GET", "/api/crash", (e) => {
+  const missing = null
+  return missing.property
+})
+
+routerAdd("GET", "/api/post/{slug}", (e) => {
+  const record = $app.findFirstRecordByFilter("posts", "slug = {:slug}", { slug: e.request.pathValue("slug") })
+  return e.json(200, { title: record.get("title"), views: record.getInt("views") })
+})
+
+routerAdd("GET", "/api/page", (e) => {
+  const html = $template.loadString("<h1>{{.title}}</h1>").render({ title: "<b>hi</b>" })
+  return e.html(200, html)
+})
+
+routerAdd("GET", "/api/hash", (e) => e.json(200, { sha256: $security.sha256("abc"), md5: $security.md5("abc") }))
+
+onRecordCreateRequest((e) => {
+  const title = e.record.get("title").trim()
+  if (title === "forbidden") {
+    throw new ForbiddenError("Posts titled forbidden are not allowed.")
+  }
+  e.record.set("title", title + "!")
+  e.record.set("slug", title.toLowerCase().replace(/\s+/g, "-"))
+  return e.next()
+}, "posts")
+
+onRecordAfterCreateSuccess((e) => {
+  const views = e.record.getInt("views")
+  if (views === 0) {
+    $app.db().newQuery("UPDATE posts SET views = 1 WHERE id = {:id}").bind({ id: e.record.id }).execute()
+  }
+  e.next()
+}, "posts")

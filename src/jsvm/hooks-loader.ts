@@ -1,0 +1,185 @@
+/**
+ * @module
+ * `pb_hooks`: every `*.pb.js` file of the hooks folder, in file-name order, run by Bun with
+ * PocketBase's hook globals (`routerAdd`, `routerUse`, `on*` hooks with tags, `cronAdd`, `$app`,
+ * `$apis`, ...). Handlers hang on the app's hook bus and route table; a throwing handler answers
+ * with PocketBase's API error and logs its file and line. With watching on, a change to the
+ * folder unbinds everything the files bound and loads them again.
+ */
+import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from "node:fs"
+import { createRequire } from "node:module"
+import { join } from "node:path"
+import { ApiError } from "../core/errors.ts"
+import type { AuthContext, RequestInfo } from "../core/types.ts"
+import type { AppHooks } from "../hooks/index.ts"
+import type { Services } from "../services.ts"
+import { apisGlobal } from "./apis.ts"
+import { baseGlobals } from "./globals.ts"
+import { JsApp } from "./js-app.ts"
+import { Collection } from "./models.ts"
+import type { RouteHandler } from "./router.ts"
+import { runScript, scriptLocation, toApiError } from "./script.ts"
+
+/** A scheduler `cronAdd` can use (the cron feature's, when the app has one). */
+export interface CronJobs {
+  add(id: string, expression: string, run: () => unknown): void
+  remove(id: string): void
+}
+
+type AnyHook = { bindFunc(func: (e: never) => unknown, ...tags: string[]): string; unbind(...ids: string[]): void }
+
+const HOOK_FILE = /\.pb\.(js|ts)$/
+
+/** The JavaScript view of a bus event: records and collections as models, request helpers. */
+function jsEvent(event: Record<string, unknown>, app: JsApp): unknown {
+  const cache = new Map<string, unknown>()
+  const once = (key: string, make: () => unknown) => (cache.has(key) ? cache.get(key) : (cache.set(key, make()), cache.get(key)))
+  const request = event.request as RequestInfo | undefined
+  const wrapAuth = (auth: AuthContext | null | undefined) => (auth ? app.wrap(auth.collection, auth.record) : null)
+  return new Proxy(event, {
+    get(target, key) {
+      switch (key) {
+        case "app":
+          return app
+        case "record":
+          return target.record && target.collection ? once("record", () => app.wrap(target.collection as never, target.record as never, target.original as never)) : target.record
+        case "collection":
+          return target.collection ? once("collection", () => Collection.fromStored(target.collection as never)) : null
+        case "auth":
+          return wrapAuth(request?.auth)
+        case "requestInfo":
+          return () => ({ ...request, auth: wrapAuth(request?.auth) })
+        case "hasSuperuserAuth":
+          return () => request?.auth?.collection.name === "_superusers"
+        case "json":
+          return (_status: number, data: unknown) => void (target.response = data)
+        case "next":
+          return () => (target.next as () => unknown).call(target)
+        default: {
+          const value = Reflect.get(target, key)
+          return typeof value === "function" ? value.bind(target) : value
+        }
+      }
+    },
+    set(target, key, value) {
+      if (key === "record" && value && typeof value === "object" && "data" in value) target.record = value.data
+      else Reflect.set(target, key, value)
+      cache.delete(String(key))
+      return true
+    },
+  })
+}
+
+/** Loads and reloads one app's `pb_hooks`. */
+export class JsHooks {
+  readonly #services: Services
+  readonly #dir: string
+  readonly #cron: CronJobs | null
+  #unbind: Array<() => void> = []
+  #watcher: FSWatcher | null = null
+
+  constructor(services: Services, cron: CronJobs | null = null) {
+    this.#services = services
+    this.#dir = services.config.hooksDir
+    this.#cron = cron
+  }
+
+  /** The hook files, in the order they load. */
+  files(): string[] {
+    if (!this.#dir || !existsSync(this.#dir)) return []
+    return readdirSync(this.#dir).filter((name) => HOOK_FILE.test(name)).sort()
+  }
+
+  /** Runs every hook file; a file that throws is logged and skipped. */
+  load(): void {
+    const app = new JsApp(this.#services)
+    this.#services.routes.view = { app, auth: (auth) => app.wrap(auth.collection, auth.record) }
+    const globals = { ...baseGlobals(app, this.#dir), ...this.#hookGlobals(app) }
+    for (const file of this.files()) {
+      const path = join(this.#dir, file)
+      try {
+        runScript(readFileSync(path, "utf8"), path, { ...globals, require: createRequire(path), module: { exports: {} } })
+      } catch (error) {
+        this.#log(error, `failed to load ${file}`)
+      }
+    }
+  }
+
+  /** Unbinds everything the files bound. */
+  unload(): void {
+    for (const undo of this.#unbind.splice(0)) undo()
+  }
+
+  /** Reloads the files whenever something in the folder changes. */
+  watch(): void {
+    if (!this.#dir || !existsSync(this.#dir) || this.#watcher) return
+    let timer: ReturnType<typeof setTimeout> | null = null
+    this.#watcher = watch(this.#dir, { recursive: true }, () => {
+      if (timer) clearTimeout(timer)
+      timer = setTimeout(() => {
+        this.unload()
+        this.load()
+        console.log("pb_hooks reloaded")
+      }, 50)
+    })
+  }
+
+  close(): void {
+    this.#watcher?.close()
+    this.#watcher = null
+    this.unload()
+  }
+
+  #log(error: unknown, context: string): void {
+    const where = scriptLocation(error, (file) => file.startsWith(this.#dir))
+    const message = error instanceof Error ? error.message : String(error)
+    console.error(`[pb_hooks] ${context}${where ? ` at ${where}` : ""}: ${message}`)
+  }
+
+  // Errors thrown by JavaScript become PocketBase's API errors; anything unexpected is logged with its place.
+  #guard<A extends unknown[]>(func: (...args: A) => unknown, context: string): (...args: A) => unknown {
+    const fail = (error: unknown) => {
+      if (!(error instanceof ApiError)) this.#log(error, context)
+      throw toApiError(error)
+    }
+    return (...args) => {
+      try {
+        const result = func(...args)
+        return result instanceof Promise ? result.catch(fail) : result
+      } catch (error) {
+        return fail(error)
+      }
+    }
+  }
+
+  #hookGlobals(app: JsApp): Record<string, unknown> {
+    const { hooks, routes } = this.#services
+    const globals: Record<string, unknown> = {}
+    for (const name of Object.keys(hooks) as Array<keyof AppHooks>) {
+      const hook = hooks[name] as unknown as AnyHook
+      globals[name] = (handler: (e: unknown) => unknown, ...tags: string[]) => {
+        const guarded = this.#guard((e: Record<string, unknown>) => handler(jsEvent(e, app)), name)
+        const id = hook.bindFunc(guarded as never, ...tags)
+        this.#unbind.push(() => hook.unbind(id))
+      }
+    }
+    const handlers = (list: unknown[]) =>
+      list.flatMap((m) => (typeof m === "function" ? [m] : m && typeof m === "object" && typeof (m as { func?: unknown }).func === "function" ? [(m as { func: unknown }).func] : []))
+        .map((m) => this.#guard(m as RouteHandler, "route") as RouteHandler)
+    globals.routerAdd = (method: string, path: string, handler: RouteHandler, ...middlewares: unknown[]) => {
+      this.#unbind.push(routes.add(method, path, this.#guard(handler, `${method} ${path}`) as RouteHandler, ...handlers(middlewares)))
+    }
+    globals.routerUse = (...middlewares: unknown[]) => this.#unbind.push(routes.use(...handlers(middlewares)))
+    globals.cronAdd = (id: string, expression: string, run: () => unknown) => {
+      if (!this.#cron) throw new Error("cronAdd: this app has no cron scheduler")
+      this.#cron.add(id, expression, this.#guard(run, `cron ${id}`))
+      this.#unbind.push(() => this.#cron?.remove(id))
+    }
+    globals.cronRemove = (id: string) => this.#cron?.remove(id)
+    globals.$apis = apisGlobal()
+    globals.migrate = () => {
+      throw new Error("migrate() belongs in pb_migrations, not pb_hooks")
+    }
+    return globals
+  }
+}
