@@ -1,0 +1,100 @@
+/**
+ * The sample PocketBase app in examples/pocketbase-app (JavaScript migrations, pb_hooks and
+ * pb_public), copied unchanged beside a fresh data dir and served by pocketbun and by the
+ * reference PocketBase: every answer below must be the same on both.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "bun:test"
+import { join } from "node:path"
+import PocketBase from "pocketbase"
+import { SUPERUSER_EMAIL, SUPERUSER_PASSWORD } from "../support/servers.ts"
+import { appRoot, referenceAvailable, startPocketbunApp, startReferenceApp, stopApp, type AppServer } from "./support.ts"
+
+const SAMPLE_APP = join(import.meta.dir, "../../examples/pocketbase-app")
+
+interface Answer {
+  status: number
+  type: string
+  body: unknown
+}
+
+// Generated values differ between servers; everything else must not.
+function stable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stable)
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !["id", "created", "updated", "token"].includes(k)).map(([k, v]) => [k, stable(v)]))
+  }
+  return value
+}
+
+async function ask(server: AppServer, path: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(`${server.url}${path}`, { redirect: "manual", ...init })
+  const type = response.headers.get("content-type") ?? ""
+  const text = await response.text()
+  return { status: response.status, type, body: type.startsWith("application/json") ? stable(JSON.parse(text)) : text }
+}
+
+const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+})
+
+/** The requests compared, each with what pocketbun must answer (checked even without the reference). */
+const scenarios: Array<{ name: string; path: string; init?: (token: string) => RequestInit; expect: (a: Answer) => void }> = [
+  { name: "custom route with a path value and a required module", path: "/hello/bob", expect: (a) => expect(a.body).toEqual({ message: "Hello bob" }) },
+  { name: "$app.countRecords sees the record a migration saved", path: "/api/posts/count", expect: (a) => expect(a.body).toEqual({ total: 1 }) },
+  { name: "raw SQL from a migration ran", path: "/api/post/hello", expect: (a) => expect(a.body).toEqual({ title: "Hello", views: 5 }) },
+  { name: "a lookup that finds nothing is a 404", path: "/api/post/nope", expect: (a) => expect(a.status).toBe(404) },
+  { name: "bindBody reads a JSON body", path: "/api/echo", init: () => json({ text: "hey" }), expect: (a) => expect(a.body).toEqual({ text: "hey", upper: "HEY" }) },
+  { name: "requireAuth refuses guests", path: "/api/me", expect: (a) => expect(a.status).toBe(401) },
+  { name: "requireAuth lets a superuser through", path: "/api/me", init: (t) => ({ headers: { Authorization: t } }), expect: (a) => expect(a.body).toEqual({ email: SUPERUSER_EMAIL }) },
+  { name: "requireSuperuserAuth", path: "/api/admin-only", init: (t) => ({ headers: { Authorization: t } }), expect: (a) => expect(a.body).toBe("ok") },
+  { name: "a thrown BadRequestError is the answer", path: "/api/boom", expect: (a) => expect(a.status).toBe(400) },
+  { name: "a crashing handler is a 400, not a 500", path: "/api/crash", expect: (a) => expect(a.status).toBe(400) },
+  { name: "$template escapes HTML", path: "/api/page", expect: (a) => expect(a.body).toBe("<h1>&lt;b&gt;hi&lt;/b&gt;</h1>") },
+  { name: "$security hashes", path: "/api/hash", expect: (a) => expect(a.body).toEqual({ md5: "900150983cd24fb0d6963f7d28e17f72", sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" }) },
+  { name: "a create request hook changes the record", path: "/api/collections/posts/records", init: () => json({ title: "  My post " }), expect: (a) => expect(a.body).toMatchObject({ title: "My post!", slug: "my-post", views: 0 }) },
+  { name: "a create request hook refuses with its error", path: "/api/collections/posts/records", init: () => json({ title: "forbidden" }), expect: (a) => expect(a.status).toBe(403) },
+  { name: "the after-success hook wrote through $app.db()", path: "/api/collections/posts/records?sort=title&fields=title,views", expect: (a) => expect(a.body).toMatchObject({ items: [{ title: "Hello", views: 5 }, { title: "My post!", views: 1 }] }) },
+  { name: "the migrated schema", path: "/api/collections/posts", init: (t) => ({ headers: { Authorization: t } }), expect: (a) => expect(a.body).toMatchObject({ name: "posts", updateRule: "@request.auth.id != ''" }) },
+  { name: "pb_public index.html at /", path: "/", expect: (a) => expect(a.body).toContain("Sample app") },
+  { name: "pb_public script with its content type", path: "/app.js", expect: (a) => expect(a.type).toBe("text/javascript; charset=utf-8") },
+  { name: "index fallback for a single-page app's deep link", path: "/deep/link", expect: (a) => expect(a.body).toContain("Sample app") },
+  { name: "index.html redirects to its folder", path: "/index.html", expect: (a) => expect(a.status).toBe(301) },
+  { name: "API routes win over pb_public", path: "/api/health", expect: (a) => expect(a.status).toBe(200) },
+]
+
+describe("a PocketBase app (pb_migrations, pb_hooks, pb_public) runs unchanged", () => {
+  const answers = new Map<string, Answer[]>()
+  const servers: AppServer[] = []
+
+  beforeAll(async () => {
+    servers.push(await startPocketbunApp(appRoot(SAMPLE_APP)))
+    if (referenceAvailable()) servers.push(await startReferenceApp(appRoot(SAMPLE_APP)))
+    for (const server of servers) {
+      const pb = new PocketBase(server.url)
+      const { token } = await pb.collection("_superusers").authWithPassword(SUPERUSER_EMAIL, SUPERUSER_PASSWORD)
+      for (const scenario of scenarios) {
+        const list = answers.get(scenario.name) ?? []
+        list.push(await ask(server, scenario.path, scenario.init?.(token)))
+        answers.set(scenario.name, list)
+      }
+    }
+  }, 60_000)
+
+  afterAll(async () => {
+    for (const server of servers) await stopApp(server)
+  })
+
+  for (const scenario of scenarios) {
+    it(scenario.name, () => {
+      const [ours, reference] = answers.get(scenario.name)!
+      scenario.expect(ours!)
+      if (reference) expect(ours).toEqual(reference)
+    })
+  }
+
+  it("logs a crashing hook with its file and line", () => {
+    expect(servers[0]!.output()).toMatch(/main\.pb\.js:\d+:\d+/)
+  })
+})
