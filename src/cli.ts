@@ -131,6 +131,7 @@ async function migrate(args: string[], config: Readonly<Config>): Promise<number
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`)
   if (action === "down" && argument !== undefined && !/^\d+$/.test(argument)) throw new UsageError("migrate down's N must be a whole number")
   if (action === "create" && !argument) throw new UsageError("migrate create takes a NAME")
+  if (["up", "collections", "history-sync"].includes(action!) && argument !== undefined) throw new UsageError(`unexpected argument "${argument}"`)
   const app = createApp(config)
   try {
     const { services } = app
