@@ -26,6 +26,12 @@ import { AppHooks } from "./hooks/index.ts"
 import { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
 import { bindAutomigrate, JsHooks, RouteTable } from "./jsvm/index.ts"
+import { SettingsService } from "./settings/index.ts"
+import { LogsService } from "./logs/index.ts"
+import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
+import { BackupsService } from "./backups/index.ts"
+import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
+import { WriteGate } from "./db/write-gate.ts"
 
 /** One running pocketbun instance: its hooks, its services and its request handler. */
 export interface App {
@@ -74,6 +80,14 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     cluster: options.cluster,
     nodeId: options.cluster?.nodeId ?? `${hostname()}:${process.pid}`,
   })
+  const settings = new SettingsService(store)
+  const logs = new LogsService({ path: options.inMemory ? ":memory:" : join(config.dir, "auxiliary.db"), settings })
+  const writeGate = new WriteGate()
+  const cron = new CronScheduler({
+    claims: sqliteTickClaims(store),
+    guard: (run) => writeGate.shared(run),
+    onError: (id, error) => logs.logger.error(`cron job ${id} failed`, { error: String(error) }),
+  })
   const services: Services = {
     config,
     hooks,
@@ -91,7 +105,37 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordFiles,
     realtime,
     routes: new RouteTable(),
+    settings,
+    logs,
+    cron,
+    writeGate,
+    rateLimits: new RateLimits({
+      settings,
+      counters: options.cluster ? new RedisRateCounters(config.realtimeBroker) : new MemoryRateCounters(),
+      findCollection: (idOrName) => collections.find(idOrName),
+    }),
+    backups: new BackupsService({
+      dataDir: config.dir,
+      store,
+      auxStore: logs.store,
+      settings,
+      cron,
+      logger: logs.logger,
+      // The restored data replaced the tables under every cache; other processes hear a schema change.
+      onRestored: () => {
+        collections.reload()
+        settings.reload()
+        realtime.hub.closeAll()
+        void realtime.broker.publish({ type: "schema", node: realtime.nodeId })
+      },
+    }),
   }
+  registerSystemJobs(services.cron, {
+    store,
+    auxStore: logs.store,
+    authCollections: () => collections.all().filter((c) => c.type === "auth"),
+    deleteExpiredLogs: (now) => logs.deleteExpired(now),
+  })
   if (config.automigrate && config.migrationsDir) bindAutomigrate(hooks, config.migrationsDir)
   const jsHooks = new JsHooks(services)
   jsHooks.load()
@@ -104,6 +148,9 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     close: () => {
       jsHooks.close()
       realtime.hub.closeAll()
+      services.cron.stop()
+      services.rateLimits.close()
+      logs.close()
       readPool?.close()
       void options.cluster?.close()
       store.close()

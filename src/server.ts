@@ -38,6 +38,7 @@ export async function serveApp(app: App, hostname: string, port: number, reusePo
   })
   const listening = server as Server<unknown> | null
   if (!listening) throw new Error("an onServe handler did not call next(): the server was not started")
+  app.services.cron.start()
   return {
     server: listening,
     url: event.url,

@@ -12,6 +12,12 @@ import type { RuleEvaluator } from "./records/access.ts"
 import type { RecordService } from "./records/service.ts"
 import type { RecordFiles } from "./records/record-files.ts"
 import type { Realtime } from "./realtime/service.ts"
+import type { SettingsService } from "./settings/index.ts"
+import type { LogsService } from "./logs/index.ts"
+import type { CronScheduler } from "./cron/index.ts"
+import type { BackupsService } from "./backups/index.ts"
+import type { RateLimits } from "./rate-limits/index.ts"
+import type { WriteGate } from "./db/write-gate.ts"
 import type { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { AppHooks } from "./hooks/index.ts"
 import type { RouteTable } from "./jsvm/router.ts"
@@ -33,4 +39,16 @@ export interface Services {
   realtime: Realtime
   /** Custom routes and global middlewares (`routerAdd`/`routerUse`, or `app.routes` from TypeScript). */
   routes: RouteTable
+  /** The application settings (`_params`), current in every process. */
+  settings: SettingsService
+  /** Request and app logs in `auxiliary.db`; `logs.logger` is the app logger. */
+  logs: LogsService
+  /** Scheduled jobs (system jobs included); ticking starts when the app serves. */
+  cron: CronScheduler
+  /** Backups of the data directory in `DIR/backups`. */
+  backups: BackupsService
+  /** `settings.rateLimits`, counted per process or, with a broker, in Redis. */
+  rateLimits: RateLimits
+  /** Held shared by requests and exclusive by a running batch (its transaction spans awaits). */
+  writeGate: WriteGate
 }

@@ -7,7 +7,11 @@
  * alternate between the servers, so background load on a shared machine hits both alike. Prints
  * req/s, p99 and the ratios as a Markdown table for bench/RESULTS.md.
  *
- *   bun bench/records/run.ts [--duration=5] [--concurrency=16] [--records=10000] [--only=pocketbun]
+ * The two `create, request logs on/off` rows are measured together: within each slice the server
+ * alternates between logging on and off (set through the settings API, on both servers), so their
+ * ratio is what request logging costs, under the same background load.
+ *
+ *   bun bench/records/run.ts [--duration=5] [--concurrency=16] [--records=10000] [--only=pocketbun] [--rows=create]
  */
 import { cpus } from "node:os"
 import { mergeResults, runLoad, type LoadResult, type RequestFactory } from "./load.ts"
@@ -25,6 +29,8 @@ const CONCURRENCY = flag("concurrency", 16, 256)
 const RECORDS = flag("records", 10_000, 100_000)
 const SLICES = 5
 const ONLY = Bun.argv.find((a) => a.startsWith("--only="))?.split("=")[1] as Target | undefined
+/** Runs only the rows whose name contains this text. */
+const ROWS_MATCHING = Bun.argv.find((a) => a.startsWith("--rows="))?.split("=")[1] ?? ""
 
 const FIELDS = [
   { name: "title", type: "text" },
@@ -67,6 +73,13 @@ async function setup(server: RunningServer): Promise<string[]> {
 interface Row {
   name: string
   make: (server: RunningServer, ids: string[]) => RequestFactory
+  /** Measured as these variants instead, alternating within each slice, each under its own settings. */
+  variants?: Array<{ name: string; settings: Record<string, unknown> }>
+}
+
+async function patchSettings(server: RunningServer, body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server.baseUrl}/api/settings`, { ...json(body, server.token), method: "PATCH" })
+  if (!response.ok) throw new Error(`settings on ${server.target}: ${response.status} ${await response.text()}`)
 }
 
 const ROWS: Row[] = [
@@ -74,6 +87,14 @@ const ROWS: Row[] = [
   { name: "list filtered+sorted (with total)", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records?${LIST_QUERY}&page=${(i % 5) + 1}` }) },
   { name: "list filtered+sorted (skipTotal)", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records?${LIST_QUERY}&page=${(i % 5) + 1}&skipTotal=1` }) },
   { name: "create", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records`, init: json(item(RECORDS + i)) }) },
+  {
+    name: "create, request logs on/off",
+    make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items/records`, init: json(item(2 * RECORDS + i)) }),
+    variants: [
+      { name: "create, request logs on", settings: { logs: { maxDays: 5 } } },
+      { name: "create, request logs off", settings: { logs: { maxDays: 0 } } },
+    ],
+  },
   { name: "create with a rule", make: (s) => (i) => ({ url: `${s.baseUrl}/api/collections/items_rule/records`, init: json(item(i)) }) },
 ]
 
@@ -93,24 +114,32 @@ async function main() {
       console.error(`${target}: seeded ${RECORDS} records in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
     }
     const results: Array<Record<Target, LoadResult | undefined> & { name: string }> = []
-    for (const row of ROWS) {
-      const result = { name: row.name } as Record<Target, LoadResult | undefined> & { name: string }
-      const slices = new Map<Target, LoadResult[]>(targets.map((t) => [t, []]))
+    for (const row of ROWS.filter((r) => r.name.includes(ROWS_MATCHING))) {
+      const variants = row.variants ?? [{ name: row.name, settings: null }]
+      const slices = new Map<string, LoadResult[]>()
       for (let slice = 0; slice < SLICES; slice++) {
         for (const target of slice % 2 === 0 ? targets : [...targets].reverse()) {
           const server = servers.get(target)!
           const make = row.make(server, ids.get(target)!)
-          const offset = slice * 1_000_000
-          slices.get(target)!.push(await runLoad((i) => make(offset + i), { concurrency: CONCURRENCY, durationMs: DURATION_MS / SLICES }))
+          for (const [v, variant] of (slice % 2 === 0 ? variants : [...variants].reverse()).entries()) {
+            if (variant.settings) await patchSettings(server, variant.settings)
+            const offset = slice * 1_000_000 + v * 100_000
+            const key = `${variant.name}|${target}`
+            slices.set(key, [...(slices.get(key) ?? []), await runLoad((i) => make(offset + i), { concurrency: CONCURRENCY, durationMs: DURATION_MS / SLICES })])
+          }
         }
       }
-      for (const target of targets) {
-        const load = mergeResults(slices.get(target)!)
-        if (load.errors > 0) console.error(`${target} ${row.name}: ${load.errors} errors, first: ${load.firstError}`)
-        console.error(`${target.padEnd(10)} ${row.name.padEnd(36)} ${fmt(load.rps).padStart(7)} req/s  p50 ${fmt(load.p50, 2)} ms  p99 ${fmt(load.p99, 2)} ms`)
-        result[target] = load
+      if (row.variants) for (const server of servers.values()) await patchSettings(server, row.variants[0]!.settings)
+      for (const variant of variants) {
+        const result = { name: variant.name } as Record<Target, LoadResult | undefined> & { name: string }
+        for (const target of targets) {
+          const load = mergeResults(slices.get(`${variant.name}|${target}`)!)
+          if (load.errors > 0) console.error(`${target} ${variant.name}: ${load.errors} errors, first: ${load.firstError}`)
+          console.error(`${target.padEnd(10)} ${variant.name.padEnd(36)} ${fmt(load.rps).padStart(7)} req/s  p50 ${fmt(load.p50, 2)} ms  p99 ${fmt(load.p99, 2)} ms`)
+          result[target] = load
+        }
+        results.push(result)
       }
-      results.push(result)
     }
     console.log(`\nBun ${Bun.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${CONCURRENCY} concurrent keep-alive workers, ${DURATION_MS / 1000} s per row and server (${SLICES} alternating slices), ${RECORDS} records\n`)
     console.log("| row | pocketbun req/s | pocketbun p99 ms | PocketBase req/s | PocketBase p99 ms | req/s ratio |")

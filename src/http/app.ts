@@ -18,6 +18,15 @@ import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
 import { customRoutes } from "./middleware/custom-routes.ts"
 import { serveStatic } from "../files/index.ts"
+import { settingsRoutes } from "./routes/settings.ts"
+import { logRoutes } from "./routes/logs.ts"
+import { cronRoutes } from "./routes/crons.ts"
+import { backupRoutes } from "./routes/backups.ts"
+import { requestLog } from "./middleware/request-log.ts"
+import { accessLimits } from "./middleware/rate-limit.ts"
+import { writeGate } from "./middleware/write-gate.ts"
+import { batchRoutes } from "./routes/batch.ts"
+import { realIp } from "./client-ip.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
 export function buildHttp(services: Services): Hono<HttpEnv> {
@@ -25,9 +34,15 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.use(globalHeaders)
   app.use(async (c, next) => {
     c.set("services", services)
+    // Another process may have changed the settings since the last request.
+    services.settings.refresh()
+    c.set("clientIp", c.env?.batch?.clientIp ?? realIp(c.req.raw, c.env, services.settings.get().trustedProxy))
     await next()
   })
+  app.use(writeGate)
+  app.use(requestLog)
   app.use(resolveAuth)
+  app.use(accessLimits)
   app.use(customRoutes)
   app.route("/api/health", healthRoutes)
   app.route("/api/realtime", realtimeRoutes)
@@ -35,6 +50,11 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/collections", recordAuthRoutes)
   app.route("/api/collections", recordRoutes)
   app.route("/api/files", fileRoutes)
+  app.route("/api/settings", settingsRoutes)
+  app.route("/api/logs", logRoutes)
+  app.route("/api/crons", cronRoutes)
+  app.route("/api/backups", backupRoutes)
+  app.route("/api/batch", batchRoutes((request, env) => app.fetch(request, env)))
   // Unmatched GETs fall through to static-file serving (pb_public), as in PocketBase, hence its wording.
   app.notFound(async (c) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return errorResponse(notFound())

@@ -11,6 +11,8 @@ export interface HttpEnv {
   Variables: {
     auth: AuthContext | null
     services: Services
+    /** The client's IP after the trusted-proxy settings (the peer's address without them). */
+    clientIp: string
     /** Set by routes whose answers may be framed (uploaded files): no `X-Frame-Options`. */
     allowFraming?: boolean
   }

@@ -16,5 +16,5 @@ export function requestInfo(c: Context<HttpEnv>, body: Record<string, unknown> =
     const key = snakeCase(name)
     if (!(key in headers)) headers[key] = value
   })
-  return { auth: c.get("auth"), context: "default", method: c.req.method.toUpperCase(), query, headers, body }
+  return { auth: c.get("auth"), context: c.env?.batch ? "batch" : "default", method: c.req.method.toUpperCase(), query, headers, body }
 }

@@ -20,12 +20,6 @@ import { Collection } from "./models.ts"
 import type { RouteHandler } from "./router.ts"
 import { runScript, scriptLocation, toApiError } from "./script.ts"
 
-/** A scheduler `cronAdd` can use (the cron feature's, when the app has one). */
-export interface CronJobs {
-  add(id: string, expression: string, run: () => unknown): void
-  remove(id: string): void
-}
-
 type AnyHook = { bindFunc(func: (e: never) => unknown, ...tags: string[]): string; unbind(...ids: string[]): void }
 
 const HOOK_FILE = /\.pb\.(js|ts)$/
@@ -74,14 +68,12 @@ function jsEvent(event: Record<string, unknown>, app: JsApp): unknown {
 export class JsHooks {
   readonly #services: Services
   readonly #dir: string
-  readonly #cron: CronJobs | null
   #unbind: Array<() => void> = []
   #watcher: FSWatcher | null = null
 
-  constructor(services: Services, cron: CronJobs | null = null) {
+  constructor(services: Services) {
     this.#services = services
     this.#dir = services.config.hooksDir
-    this.#cron = cron
   }
 
   /** The hook files, in the order they load. */
@@ -170,12 +162,13 @@ export class JsHooks {
       this.#unbind.push(routes.add(method, path, this.#guard(handler, `${method} ${path}`) as RouteHandler, ...handlers(middlewares)))
     }
     globals.routerUse = (...middlewares: unknown[]) => this.#unbind.push(routes.use(...handlers(middlewares)))
+    const { cron } = this.#services
     globals.cronAdd = (id: string, expression: string, run: () => unknown) => {
-      if (!this.#cron) throw new Error("cronAdd: this app has no cron scheduler")
-      this.#cron.add(id, expression, this.#guard(run, `cron ${id}`))
-      this.#unbind.push(() => this.#cron?.remove(id))
+      const guarded = this.#guard(run, `cron ${id}`)
+      cron.add(id, expression, () => void guarded())
+      this.#unbind.push(() => cron.remove(id))
     }
-    globals.cronRemove = (id: string) => this.#cron?.remove(id)
+    globals.cronRemove = (id: string) => cron.remove(id)
     globals.$apis = apisGlobal()
     globals.migrate = () => {
       throw new Error("migrate() belongs in pb_migrations, not pb_hooks")

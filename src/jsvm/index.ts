@@ -6,5 +6,5 @@
 export { bindAutomigrate } from "./automigrate.ts"
 export { migrationLoader, writeBlankMigration, writeCollectionsSnapshot } from "./migrations.ts"
 export { JsApp, NoRowsError } from "./js-app.ts"
-export { JsHooks, type CronJobs } from "./hooks-loader.ts"
+export { JsHooks } from "./hooks-loader.ts"
 export { RouteTable, RouterEvent, type RouteHandler } from "./router.ts"

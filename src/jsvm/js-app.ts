@@ -229,10 +229,27 @@ export class JsApp {
     return false
   }
 
+  /** The app logger, called as PocketBase's slog logger: `info(message, "key", value, ...)`. */
   logger(): Record<string, (...args: unknown[]) => unknown> {
-    const log = (level: string) => (message: unknown, ...attrs: unknown[]) => console.log(`[${level}] ${String(message)}`, ...attrs)
-    const logger: Record<string, (...args: unknown[]) => unknown> = { debug: log("DEBUG"), info: log("INFO"), warn: log("WARN"), error: log("ERROR"), with: () => logger }
+    const appLogger = this.#services.logs.logger
+    const attrs = (pairs: unknown[]) => {
+      const data: Record<string, unknown> = {}
+      for (let i = 0; i + 1 < pairs.length; i += 2) data[String(pairs[i])] = pairs[i + 1]
+      return data
+    }
+    const logger: Record<string, (...args: unknown[]) => unknown> = {
+      debug: (message, ...pairs) => appLogger.debug(String(message), attrs(pairs)),
+      info: (message, ...pairs) => appLogger.info(String(message), attrs(pairs)),
+      warn: (message, ...pairs) => appLogger.warn(String(message), attrs(pairs)),
+      error: (message, ...pairs) => appLogger.error(String(message), attrs(pairs)),
+      with: () => logger,
+    }
     return logger
+  }
+
+  /** The current settings (PocketBase's settings model). */
+  settings(): unknown {
+    return this.#services.settings.get()
   }
 
   /** Custom realtime messages: `$app.realtime().publish(topic, data)` (beyond PocketBase's API). */

@@ -5,7 +5,6 @@
  */
 import type { MiddlewareHandler } from "hono"
 import { parseBody } from "../body.ts"
-import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
 
 // JSON objects as they are, form fields as text (the last value of a repeated key wins).
@@ -22,7 +21,7 @@ export const customRoutes: MiddlewareHandler<HttpEnv> = async (c, next) => {
   const { routes, config } = c.get("services")
   if (routes.isEmpty) return next()
   let passedOn = false
-  const input = { request: c.req.raw, auth: c.get("auth"), ip: clientIp(c.req.raw, c.env), body: () => bodyValues(c.req.raw, config.bodyLimit) }
+  const input = { request: c.req.raw, auth: c.get("auth"), ip: c.get("clientIp"), body: () => bodyValues(c.req.raw, config.bodyLimit) }
   const answer = await routes.dispatch(input, async () => {
     passedOn = true
     await next()

@@ -7,7 +7,6 @@ import { ApiError, badRequest } from "../../core/errors.ts"
 import { RealtimeConnectRequestEvent } from "../../hooks/index.ts"
 import { openStream } from "../../realtime/index.ts"
 import { parseBody, readLimited, type ParsedBody } from "../body.ts"
-import { clientIp } from "../client-ip.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
 
@@ -16,7 +15,7 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     const { config, realtime, hooks } = c.get("services")
     // Bun ends responses quiet for 10 s; the stream's own idle and lifetime timers bound it instead.
     c.env.server?.timeout(c.req.raw, 0)
-    const ip = clientIp(c.req.raw, c.env)
+    const ip = c.get("clientIp")
     const client = realtime.hub.createClient()
     let stream: Response | null = null
     await hooks.onRealtimeConnectRequest.trigger(new RealtimeConnectRequestEvent(client, ip), () => {
@@ -37,7 +36,7 @@ export const realtimeRoutes = new Hono<HttpEnv>()
     const body = parsed.kind === "json"
       ? parsed.value
       : { clientId: parsed.value.get("clientId"), subscriptions: parsed.value.getAll("subscriptions") }
-    await realtime.subscribe({ body, ip: clientIp(c.req.raw, c.env), auth: c.get("auth") })
+    await realtime.subscribe({ body, ip: c.get("clientIp"), auth: c.get("auth") })
     return c.body(null, 204)
   })
   // Beyond PocketBase: presence and counters across every process, for superusers.

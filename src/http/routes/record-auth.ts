@@ -13,7 +13,6 @@ import { tokenFromAuthorization } from "../../auth/authorization.ts"
 import { decodeUnverified } from "../../auth/tokens.ts"
 import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
-import { clientIp } from "../client-ip.ts"
 import { requireSuperuser } from "../guards.ts"
 import { requestInfo } from "../request-info.ts"
 
@@ -50,7 +49,7 @@ export const recordAuthRoutes = new Hono<HttpEnv>()
     const body = await parseJsonObject(c.req.raw, services.config.bodyLimit, loadingFailed)
     const record = await authenticateWithPassword(
       collection,
-      { identity: body.identity, password: body.password, identityField: body.identityField, ip: clientIp(c.req.raw, c.env) },
+      { identity: body.identity, password: body.password, identityField: body.identityField, ip: c.get("clientIp") },
       services.records,
       services.loginThrottle,
     )

@@ -1,0 +1,7 @@
+/**
+ * @module
+ * The batch feature's public face: reading a batch request and running it atomically.
+ */
+export { readBatchItems, type BatchBody, type BatchItem } from "./request.ts"
+export { runBatch, BatchItemError, BatchTimeoutError, type BatchItemResult, type BatchRunDeps } from "./runner.ts"
+export type { ResolvedAction } from "./actions.ts"

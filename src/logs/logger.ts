@@ -1,0 +1,125 @@
+/**
+ * @module
+ * The app logger: server code (and later hooks) write entries with a level, a message and data;
+ * they are queued in memory and written to the auxiliary database in batches, off the request's
+ * path (every `flushIntervalMs`, or at once when `batchSize` entries wait), honouring the
+ * settings' `logs.minLevel` and `logs.maxDays` (0 turns logging off).
+ */
+import { nowDateTime } from "../core/clock.ts"
+import { newRecordId } from "../core/ids.ts"
+import type { LogsSettings } from "../settings/index.ts"
+import type { LogEntry } from "./log-store.ts"
+import type { WriteBatch } from "./log-writer.ts"
+
+/** slog's levels, which PocketBase stores. */
+export const LOG_LEVELS = { debug: -4, info: 0, warn: 4, error: 8 } as const
+
+/** Longest stored message, in characters (PocketBase's limit). */
+const MAX_MESSAGE_LENGTH = 8000
+/** Stored data size when `logs.maxDataSize` is 0 (PocketBase's default, ~16 KB). */
+const DEFAULT_MAX_DATA_SIZE = 16 << 10
+
+export interface LoggerOptions {
+  write: WriteBatch
+  settings: () => Readonly<LogsSettings>
+  /** @default 200 (PocketBase's batch size) */
+  batchSize?: number
+  /** @default 3000 (PocketBase's flush interval) */
+  flushIntervalMs?: number
+}
+
+/** Writes log entries to the auxiliary database in batches. */
+export class Logger {
+  readonly #write: WriteBatch
+  readonly #settings: () => Readonly<LogsSettings>
+  readonly #batchSize: number
+  readonly #flushIntervalMs: number
+  #pending: LogEntry[] = []
+  #timer: Timer | null = null
+
+  constructor(options: LoggerOptions) {
+    this.#write = options.write
+    this.#settings = options.settings
+    this.#batchSize = options.batchSize ?? 200
+    this.#flushIntervalMs = options.flushIntervalMs ?? 3000
+  }
+
+  debug(message: string, data: Record<string, unknown> = {}): void {
+    this.log(LOG_LEVELS.debug, message, data)
+  }
+
+  info(message: string, data: Record<string, unknown> = {}): void {
+    this.log(LOG_LEVELS.info, message, data)
+  }
+
+  warn(message: string, data: Record<string, unknown> = {}): void {
+    this.log(LOG_LEVELS.warn, message, data)
+  }
+
+  error(message: string, data: Record<string, unknown> = {}): void {
+    this.log(LOG_LEVELS.error, message, data)
+  }
+
+  /** True when an entry of `level` would be kept (logging on and at or above `minLevel`). */
+  accepts(level: number): boolean {
+    const settings = this.#settings()
+    return settings.maxDays > 0 && level >= settings.minLevel
+  }
+
+  /** Queues one entry; it is written with the next batch. */
+  log(level: number, message: string, data: Record<string, unknown> = {}): void {
+    if (!this.accepts(level)) return
+    this.#pending.push({ id: newRecordId(), created: nowDateTime(), data: limitData(data, this.#settings().maxDataSize), message: message.slice(0, MAX_MESSAGE_LENGTH), level })
+    if (this.#pending.length >= this.#batchSize) {
+      // still off the request's path: the write runs once the current request has been answered
+      this.#schedule(0)
+    } else {
+      this.#schedule(this.#flushIntervalMs)
+    }
+  }
+
+  /** Hands every queued entry to the writer; resolves once they are stored. */
+  async flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = null
+    const batch = this.#pending
+    this.#pending = []
+    if (batch.length === 0 || this.#settings().maxDays === 0) return
+    try {
+      await this.#write(batch)
+    } catch (error) {
+      console.error(`failed to write ${batch.length} log entries:`, error)
+    }
+  }
+
+  /** Takes the queued entries (for a last synchronous write at shutdown) and stops the timer. */
+  drain(): LogEntry[] {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = null
+    const batch = this.#pending
+    this.#pending = []
+    return batch
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#timer && delayMs > 0) return
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = setTimeout(() => void this.flush(), delayMs)
+  }
+}
+
+// Keeps top-level keys while the serialized data fits, then marks it truncated (as PocketBase does).
+function limitData(data: Record<string, unknown>, maxDataSize: number): Record<string, unknown> {
+  const limit = maxDataSize > 0 ? maxDataSize : DEFAULT_MAX_DATA_SIZE
+  if (JSON.stringify(data).length <= limit) return data
+  const kept: Record<string, unknown> = {}
+  let size = 2
+  for (const [key, value] of Object.entries(data)) {
+    const entrySize = JSON.stringify({ [key]: value }).length - 1
+    if (size + entrySize > limit) break
+    kept[key] = value
+    size += entrySize
+  }
+  kept.__pb_truncated__ = true
+  return kept
+}
