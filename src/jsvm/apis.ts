@@ -42,7 +42,7 @@ export function apisGlobal() {
     static: (dir: string, indexFallback: boolean): RouteHandler => async (e) => {
       const url = new URL(e.input.request.url)
       url.pathname = `/${e.pathValue("path")}`
-      e.response = await serveStatic(dir, indexFallback, new Request(url.href, e.input.request))
+      e.answer = await serveStatic(dir, indexFallback, new Request(url.href, e.input.request))
     },
     skipSuccessActivityLog: () => passThrough,
     gzip: () => passThrough,

@@ -11,7 +11,7 @@ import { createRequire } from "node:module"
 import { join } from "node:path"
 import { ApiError } from "../core/errors.ts"
 import type { AuthContext, RequestInfo } from "../core/types.ts"
-import type { AppHooks } from "../hooks/index.ts"
+import { isThenable, SyncHook, type AppHooks } from "../hooks/index.ts"
 import type { Services } from "../services.ts"
 import { apisGlobal } from "./apis.ts"
 import { baseGlobals } from "./globals.ts"
@@ -149,9 +149,18 @@ export class JsHooks {
     const globals: Record<string, unknown> = {}
     for (const name of Object.keys(hooks) as Array<keyof AppHooks>) {
       const hook = hooks[name] as unknown as AnyHook
+      const synchronous = hooks[name] instanceof SyncHook
       globals[name] = (handler: (e: unknown) => unknown, ...tags: string[]) => {
         const guarded = this.#guard((e: Record<string, unknown>) => handler(jsEvent(e, app)), name)
-        const id = hook.bindFunc(guarded as never, ...tags)
+        // An async handler on a hook that runs inside a transaction goes on by itself (as under
+        // PocketBase, whose interpreter does not wait for it); its failure is logged.
+        const bound = synchronous
+          ? (e: Record<string, unknown>) => {
+              const result = guarded(e)
+              if (isThenable(result)) Promise.resolve(result).catch(() => undefined)
+            }
+          : guarded
+        const id = hook.bindFunc(bound as never, ...tags)
         this.#unbind.push(() => hook.unbind(id))
       }
     }

@@ -37,10 +37,37 @@ export interface RouterView {
 
 const HTTP_STATUS_REDIRECT = (status: number) => status >= 300 && status <= 399
 
+/** The part of Go's response writer handlers use: its headers. */
+export class ResponseHeaders {
+  readonly #headers = new Headers()
+  #touched = false
+
+  header(): { get(name: string): string; set(name: string, value: string): void; add(name: string, value: string): void; del(name: string): void } {
+    this.#touched = true
+    const headers = this.#headers
+    return {
+      get: (name) => headers.get(name) ?? "",
+      set: (name, value) => headers.set(name, value),
+      add: (name, value) => headers.append(name, value),
+      del: (name) => headers.delete(name),
+    }
+  }
+
+  /** The answer with these headers set on it. */
+  applyTo(answer: Response): Response {
+    if (!this.#touched) return answer
+    const merged = new Response(answer.body, answer)
+    this.#headers.forEach((value, name) => merged.headers.set(name, value))
+    return merged
+  }
+}
+
 /** One request through custom routes: PocketBase's `core.RequestEvent` methods. */
 export class RouterEvent {
   /** The answer once a handler wrote one. */
-  response: Response | null = null
+  answer: Response | null = null
+  /** Headers added to whatever the answer is (`e.response.header().set(...)`), as on Go's response writer. */
+  readonly response = new ResponseHeaders()
   readonly request: RouterRequest
   /** The requester's auth record as the view shows it; null for guests. */
   readonly auth: unknown
@@ -117,29 +144,29 @@ export class RouterEvent {
   }
 
   json(status: number, data: unknown): void {
-    this.response = new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json" } })
+    this.answer = new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json" } })
   }
 
   string(status: number, text: string): void {
-    this.response = new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8" } })
+    this.answer = new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8" } })
   }
 
   html(status: number, text: string): void {
-    this.response = new Response(text, { status, headers: { "content-type": "text/html; charset=utf-8" } })
+    this.answer = new Response(text, { status, headers: { "content-type": "text/html; charset=utf-8" } })
   }
 
   blob(status: number, contentType: string, bytes: ArrayLike<number> | string): void {
     const body = typeof bytes === "string" ? bytes : new Uint8Array(Array.from(bytes))
-    this.response = new Response(body, { status, headers: { "content-type": contentType } })
+    this.answer = new Response(body, { status, headers: { "content-type": contentType } })
   }
 
   noContent(status: number): void {
-    this.response = new Response(null, { status })
+    this.answer = new Response(null, { status })
   }
 
   redirect(status: number, url: string): void {
     if (!HTTP_STATUS_REDIRECT(status)) throw new Error("invalid redirect status code")
-    this.response = new Response(null, { status, headers: { Location: url } })
+    this.answer = new Response(null, { status, headers: { Location: url } })
   }
 
   /** Copies the request body's values onto `target` (PocketBase binds JSON and form bodies). */
@@ -223,9 +250,9 @@ export class RouteTable {
     if (match) await event.loadBody()
     const final: RouteHandler = match
       ? (e) => runChain(e, match.route.handlers)
-      : async (e) => void (e.response = await api())
+      : async (e) => void (e.answer = await api())
     await runChain(event, [...this.#global, final])
-    return event.response ?? new Response(null, { status: 204 })
+    return event.response.applyTo(event.answer ?? new Response(null, { status: 204 }))
   }
 }
 
