@@ -10,7 +10,7 @@ import { BrokerUnavailableError, connectCluster, runWorkers } from "./cluster.ts
 import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
 import { migrateDown, migrateUp, MigrationError, syncMigrationHistory, type MigrationRun } from "./db/migrate.ts"
-import { createSuperuser, deleteSuperuser, SuperuserInputError, updateSuperuser, upsertSuperuser } from "./auth/superusers.ts"
+import { createSuperuser, createSuperuserOtp, deleteSuperuser, SuperuserInputError, updateSuperuser, upsertSuperuser } from "./auth/superusers.ts"
 import { migrationLoader, writeBlankMigration, writeCollectionsSnapshot } from "./jsvm/index.ts"
 
 const USAGE = `usage:
@@ -22,7 +22,7 @@ const USAGE = `usage:
                   [--workers=N] [--reusePort] [--readWorkers=2] [--bodyLimit=33554432]
                   [--loginMaxFailures=5] [--loginMaxIpFailures=20] [--loginWindow=60]
   pocketbun superuser upsert|create|update EMAIL PASSWORD [--dir=./pb_data]
-  pocketbun superuser delete EMAIL [--dir=./pb_data]
+  pocketbun superuser delete|otp EMAIL [--dir=./pb_data]
   pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=DIR/../pb_migrations]
   pocketbun migrate create NAME | collections | history-sync [--dir=./pb_data] [--migrationsDir=…]`
 
@@ -98,13 +98,16 @@ async function serve(config: Readonly<Config>): Promise<number> {
 async function superuser(args: string[], config: Readonly<Config>): Promise<number> {
   const [action, email, password, ...extra] = args
   const wantsPassword = action === "upsert" || action === "create" || action === "update"
-  if (!action || !["upsert", "create", "update", "delete"].includes(action)) throw new UsageError(`unknown superuser action "${action ?? ""}"`)
+  if (!action || !["upsert", "create", "update", "delete", "otp"].includes(action)) throw new UsageError(`unknown superuser action "${action ?? ""}"`)
   if (!email || (wantsPassword && !password) || extra.length > 0 || (!wantsPassword && password)) {
     throw new UsageError(`superuser ${action} takes ${wantsPassword ? "EMAIL PASSWORD" : "EMAIL"}`)
   }
   const app = createApp(config)
   try {
-    if (action === "delete") {
+    if (action === "otp") {
+      const otp = await createSuperuserOtp(app.services, email)
+      console.log(`Successfully created OTP for superuser "${email}":\n├─ Id:    ${otp.id}\n├─ Pass:  ${otp.password}\n└─ Valid: ${otp.duration}s`)
+    } else if (action === "delete") {
       deleteSuperuser(app.services, email)
       console.log(`Successfully deleted superuser ${email}!`)
     } else if (action === "update") {

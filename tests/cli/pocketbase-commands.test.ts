@@ -1,0 +1,134 @@
+/**
+ * PocketBase's commands beyond serve, as a user runs them: `migrate create|collections|history-sync`
+ * and `superuser update|otp`, with the migrations folder found beside the data directory.
+ */
+import { Database } from "bun:sqlite"
+import { afterAll, describe, expect, it } from "bun:test"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { runCli } from "../support/processes.ts"
+
+const roots: string[] = []
+
+/** A root folder with `pb_data` inside: PocketBase's layout. */
+function tempRoot(): { root: string; dir: string; migrations: string } {
+  const root = mkdtempSync(join(tmpdir(), "pocketbun-pbcli-"))
+  roots.push(root)
+  return { root, dir: join(root, "pb_data"), migrations: join(root, "pb_migrations") }
+}
+
+const applied = (dir: string) => {
+  const db = new Database(join(dir, "data.db"), { readonly: true })
+  try {
+    return db.query<{ file: string }, []>("SELECT file FROM _migrations ORDER BY file").all().map((r) => r.file)
+  } finally {
+    db.close()
+  }
+}
+
+const collectionNames = (dir: string) => {
+  const db = new Database(join(dir, "data.db"), { readonly: true })
+  try {
+    return db.query<{ name: string }, []>("SELECT name FROM _collections ORDER BY name").all().map((r) => r.name)
+  } finally {
+    db.close()
+  }
+}
+
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
+
+describe("migrate", () => {
+  it("create writes a blank PocketBase migration beside the data dir; up applies it; history-sync forgets deleted files", () => {
+    const { dir, migrations } = tempRoot()
+    const created = runCli("migrate", "create", "add posts", `--dir=${dir}`)
+    expect(created.code).toBe(0)
+    const [file] = readdirSync(migrations)
+    expect(file).toMatch(/^\d{10}_add_posts\.js$/)
+    expect(readFileSync(join(migrations, file!), "utf8")).toContain("migrate((app) => {")
+    writeFileSync(join(migrations, file!), `migrate((app) => {
+  app.save(new Collection({ name: "posts", fields: [new TextField({ name: "title" })] }))
+}, (app) => {
+  app.delete(app.findCollectionByNameOrId("posts"))
+})`)
+    expect(runCli("migrate", "up", `--dir=${dir}`).stdout).toContain(`Applied ${file}`)
+    expect(collectionNames(dir)).toContain("posts")
+    expect(applied(dir)).toEqual([file!])
+
+    rmSync(join(migrations, file!))
+    const synced = runCli("migrate", "history-sync", `--dir=${dir}`)
+    expect(synced.code).toBe(0)
+    expect(applied(dir)).toEqual([])
+    expect(collectionNames(dir)).toContain("posts")
+  })
+
+  it("collections writes a snapshot that recreates the schema in a fresh data dir", () => {
+    const first = tempRoot()
+    mkdirSync(first.migrations)
+    writeFileSync(join(first.migrations, "1_tags.js"), `migrate((app) => {
+  const tags = new Collection({ name: "tags", listRule: "" })
+  tags.fields.add(new TextField({ name: "label", required: true }))
+  tags.addIndex("idx_tags_label", true, "label")
+  app.save(tags)
+})`)
+    expect(runCli("migrate", "up", `--dir=${first.dir}`).code).toBe(0)
+    const snapshot = runCli("migrate", "collections", `--dir=${first.dir}`)
+    expect(snapshot.code).toBe(0)
+    const file = readdirSync(first.migrations).find((f) => f.endsWith("_collections_snapshot.js"))!
+    expect(file).toBeDefined()
+
+    const second = tempRoot()
+    mkdirSync(second.migrations)
+    writeFileSync(join(second.migrations, file), readFileSync(join(first.migrations, file)))
+    expect(runCli("migrate", "up", `--dir=${second.dir}`).code).toBe(0)
+    expect(collectionNames(second.dir)).toEqual(collectionNames(first.dir))
+  })
+
+  it("down reverts a PocketBase migration with its down function", () => {
+    const { dir, migrations } = tempRoot()
+    mkdirSync(migrations)
+    writeFileSync(join(migrations, "1_notes.js"), `migrate((app) => {
+  app.save(new Collection({ name: "notes" }))
+}, (app) => {
+  app.delete(app.findCollectionByNameOrId("notes"))
+})`)
+    expect(runCli("migrate", "up", `--dir=${dir}`).code).toBe(0)
+    expect(collectionNames(dir)).toContain("notes")
+    expect(runCli("migrate", "down", `--dir=${dir}`).stdout).toContain("Reverted 1_notes.js")
+    expect(collectionNames(dir)).not.toContain("notes")
+  })
+})
+
+describe("superuser", () => {
+  it("update changes an existing superuser's password and refuses an unknown one", () => {
+    const { dir } = tempRoot()
+    expect(runCli("superuser", "update", "a@example.com", "password-1", `--dir=${dir}`).code).toBe(1)
+    expect(runCli("superuser", "create", "a@example.com", "password-1", `--dir=${dir}`).code).toBe(0)
+    const updated = runCli("superuser", "update", "a@example.com", "password-2", `--dir=${dir}`)
+    expect(updated.code).toBe(0)
+    expect(updated.stdout).toContain("a@example.com")
+  })
+
+  it("otp needs OTP enabled on _superusers, then prints an id and a password of the configured length", () => {
+    const { dir, migrations } = tempRoot()
+    expect(runCli("superuser", "create", "a@example.com", "password-1", `--dir=${dir}`).code).toBe(0)
+    const refused = runCli("superuser", "otp", "a@example.com", `--dir=${dir}`)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("OTP auth is not enabled for the _superusers collection")
+
+    mkdirSync(migrations)
+    writeFileSync(join(migrations, "1_otp.js"), `migrate((app) => {
+  const superusers = app.findCollectionByNameOrId("_superusers")
+  superusers.otp.enabled = true
+  superusers.otp.length = 6
+  app.save(superusers)
+})`)
+    expect(runCli("migrate", "up", `--dir=${dir}`).code).toBe(0)
+    const made = runCli("superuser", "otp", "a@example.com", `--dir=${dir}`)
+    expect(made.code).toBe(0)
+    expect(made.stdout).toMatch(/Pass:\s+\d{6}\n/)
+    expect(runCli("superuser", "otp", "nobody@example.com", `--dir=${dir}`).code).toBe(1)
+  })
+})
