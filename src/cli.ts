@@ -9,9 +9,9 @@ import { BOOLEAN_KEYS, buildConfig, splitArgs, UsageError, type Config } from ".
 import { BrokerUnavailableError, connectCluster, runWorkers } from "./cluster.ts"
 import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
-import { migrateDown, migrateUp, MigrationError, syncMigrationHistory, type MigrationRun } from "./db/migrate.ts"
+import { migrateDown, migrateUp, MigrationError, syncMigrationHistory } from "./db/migrate.ts"
 import { createSuperuser, createSuperuserOtp, deleteSuperuser, SuperuserInputError, updateSuperuser, upsertSuperuser } from "./auth/superusers.ts"
-import { migrationLoader, writeBlankMigration, writeCollectionsSnapshot } from "./jsvm/index.ts"
+import { appMigrations, writeBlankMigration, writeCollectionsSnapshot } from "./jsvm/index.ts"
 
 const USAGE = `usage:
   pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=DIR/../pb_migrations]
@@ -54,13 +54,8 @@ async function main(argv: string[]): Promise<number> {
 const commandConfig = (flags: Map<string, string>) =>
   Object.freeze({ ...buildConfig(flags, process.env, ["dir", "migrationsDir", "hooksDir", "automigrate"]), automigrate: false, hooksWatch: false, publicDir: "" })
 
-function migrationRun(app: App): MigrationRun<unknown> {
-  const { services } = app
-  return { store: services.store, dir: services.config.migrationsDir, app: services, afterEach: () => services.collections.reload(), load: migrationLoader(services) }
-}
-
 async function applyMigrations(app: App): Promise<void> {
-  const applied = await migrateUp(migrationRun(app))
+  const applied = await migrateUp(appMigrations(app.services))
   for (const file of applied) console.log(`applied migration ${file}`)
 }
 
@@ -146,7 +141,7 @@ async function migrate(args: string[], config: Readonly<Config>): Promise<number
       const removed = syncMigrationHistory(services.store, config.migrationsDir)
       console.log(`Removed ${removed.length} missing migration${removed.length === 1 ? "" : "s"} from the history.`)
     } else {
-      const files = action === "up" ? await migrateUp(migrationRun(app)) : await migrateDown(migrationRun(app), argument === undefined ? 1 : Number(argument))
+      const files = action === "up" ? await migrateUp(appMigrations(app.services)) : await migrateDown(appMigrations(app.services), argument === undefined ? 1 : Number(argument))
       console.log(files.length === 0 ? "No migrations to apply." : files.map((f) => `${action === "up" ? "Applied" : "Reverted"} ${f}`).join("\n"))
     }
     return 0

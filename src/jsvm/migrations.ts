@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { loadModuleMigration, type Migration, type MigrationLoader } from "../db/migrate.ts"
+import { loadModuleMigration, type Migration, type MigrationLoader, type MigrationRun } from "../db/migrate.ts"
 import { collectionJSON } from "../records/collection-json.ts"
 import type { Services } from "../services.ts"
 import { baseGlobals } from "./globals.ts"
@@ -34,6 +34,11 @@ export function migrationLoader(services: Services): MigrationLoader<unknown> {
     if (!found || typeof found.up !== "function") throw new Error("it neither calls migrate(up, down) nor exports up(app)")
     return { up: () => found.up(app), down: () => found.down?.(app) } satisfies Migration<unknown>
   }
+}
+
+/** A migrator run over the app's migrations folder: either kind of file, the schema cache re-read after each. */
+export function appMigrations(services: Services): MigrationRun<unknown> {
+  return { store: services.store, dir: services.config.migrationsDir, app: services, afterEach: () => services.collections.reload(), load: migrationLoader(services) }
 }
 
 const REFERENCE_LINE = "/// <reference path=\"../pb_data/types.d.ts\" />"
