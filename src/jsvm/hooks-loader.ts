@@ -14,6 +14,7 @@ import type { AuthContext, RequestInfo } from "../core/types.ts"
 import { isThenable, SyncHook, type AppHooks } from "../hooks/index.ts"
 import type { Services } from "../services.ts"
 import { apisGlobal } from "./apis.ts"
+import { POCKETBASE_HOOKS } from "./hook-names.ts"
 import { baseGlobals } from "./globals.ts"
 import { JsApp } from "./js-app.ts"
 import { Collection } from "./models.ts"
@@ -167,6 +168,14 @@ export class JsHooks {
     const handlers = (list: unknown[]) =>
       list.flatMap((m) => (typeof m === "function" ? [m] : m && typeof m === "object" && typeof (m as { func?: unknown }).func === "function" ? [(m as { func: unknown }).func] : []))
         .map((m) => this.#guard(m as RouteHandler, "route") as RouteHandler)
+    for (const name of POCKETBASE_HOOKS) {
+      if (name in globals) continue
+      let warned = false
+      globals[name] = () => {
+        if (!warned) console.warn(`[pb_hooks] ${name} is not supported by pocketbun: its handlers never run`)
+        warned = true
+      }
+    }
     globals.routerAdd = (method: string, path: string, handler: RouteHandler, ...middlewares: unknown[]) => {
       this.#unbind.push(routes.add(method, path, this.#guard(handler, `${method} ${path}`) as RouteHandler, ...handlers(middlewares)))
     }

@@ -10,6 +10,9 @@ import { join } from "node:path"
 import { freePort, startPocketbun, type PocketbunServer } from "../support/servers.ts"
 
 const HOOKS = String.raw`
+// A hook the bus does not have: defined (the rest of the file still loads), never run.
+onMailerSend((e) => e.next())
+
 routerUse((e) => {
   e.response.header().set("X-Hooked", "yes")
   return e.next()
