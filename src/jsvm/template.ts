@@ -38,7 +38,7 @@ function blockEnd(text: string, from: number): { elseAt: number; endAt: number }
 export function renderTemplate(text: string, data: unknown): string {
   let out = ""
   let at = 0
-  const tag = /\{\{\s*(range|if)\s+(\S+)\s*\}\}|\{\{\s*(raw\s+)?(\.[\w.]*)\s*\}\}/g
+  const tag = /\{\{\s*(range|if)\s+([^\s}]+)\s*\}\}|\{\{\s*(raw\s+)?(\.[\w.]*)\s*\}\}/g
   for (let m = tag.exec(text); m; m = tag.exec(text)) {
     out += text.slice(at, m.index)
     if (m[1]) {
