@@ -11,7 +11,7 @@ import * as path from "node:path"
 import { ApiError } from "../core/errors.ts"
 import { ALPHANUMERIC, randomString } from "../core/random.ts"
 import { decodeJwt, encodeJwt, hasValidSignature } from "../auth/jwt.ts"
-import type { JsApp } from "./js-app.ts"
+import { DbxExpression, type JsApp } from "./js-app.ts"
 import { Collection, DynamicModel, Field, fieldClasses, FieldsList, unmarshal } from "./models.ts"
 import { templateRegistry } from "./template.ts"
 
@@ -122,14 +122,6 @@ function httpSend(config: HttpSendConfig) {
     // not JSON: json stays null, as in PocketBase
   }
   return { statusCode: answer.statusCode, headers: answer.headers, cookies: {}, body: [...bytes], raw, json }
-}
-
-/** A `$dbx` expression: SQL with `{:name}` placeholders and their values. */
-export class DbxExpression {
-  constructor(
-    readonly sql: string,
-    readonly params: Record<string, unknown> = {},
-  ) {}
 }
 
 const joinExpressions = (operator: string) => (...parts: DbxExpression[]) =>

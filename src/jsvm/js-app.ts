@@ -8,6 +8,7 @@ import type { SQLQueryBindings } from "bun:sqlite"
 import { ApiError } from "../core/errors.ts"
 import type { Collection as StoredCollection, RecordData } from "../core/types.ts"
 import { SelectBuilder } from "../filter/index.ts"
+import { quoteIdent } from "../db/sql.ts"
 import { buildRecord, validateRecord } from "../records/record-form.ts"
 import { hashPasswordSync } from "../core/passwords.ts"
 import { PasswordValue } from "../records/fields/index.ts"
@@ -36,6 +37,24 @@ function bindFilterParams(filter: string, params: Record<string, unknown> = {}):
   })
 }
 
+/** A `$dbx` expression: SQL with `{:name}` placeholders and their values. */
+export class DbxExpression {
+  constructor(
+    readonly sql: string,
+    readonly params: Record<string, unknown> = {},
+  ) {}
+}
+
+// dbx's quoting (`[[column]]`, `{{table}}`) and placeholders (`{:name}`) in SQLite's terms.
+function dbxText(sql: string): string {
+  return sql
+    .replace(/\[\[([^\]]+)\]\]|\{\{([^}]+)\}\}/g, (_, column?: string, table?: string) => quoteIdent(String(column ?? table)))
+    .replace(/\{:(\w+)\}/g, "$$$1")
+}
+
+const bindings = (params: Record<string, unknown>): Record<string, SQLQueryBindings> =>
+  Object.fromEntries(Object.entries(params).map(([key, value]) => [`$${key}`, (typeof value === "object" && value !== null ? JSON.stringify(value) : value) as SQLQueryBindings]))
+
 /** A raw SQL query, as `$app.db().newQuery(sql)` builds it. */
 class RawQuery {
   #params: Record<string, SQLQueryBindings> = {}
@@ -45,15 +64,12 @@ class RawQuery {
   ) {}
 
   bind(params: Record<string, unknown>): this {
-    for (const [key, value] of Object.entries(params)) {
-      this.#params[`$${key}`] = (typeof value === "object" && value !== null ? JSON.stringify(value) : value) as SQLQueryBindings
-    }
+    Object.assign(this.#params, bindings(params))
     return this
   }
 
-  // PocketBase's `{:name}` placeholders become SQLite's `$name`.
   #text(): string {
-    return this.sql.replace(/\{:(\w+)\}/g, "$$$1")
+    return dbxText(this.sql)
   }
 
   execute(): { rowsAffected(): number } {
@@ -154,8 +170,13 @@ export class JsApp {
     return first
   }
 
-  findAllRecords(collection: Collection | string): JsRecord[] {
-    return this.findRecordsByFilter(collection, "")
+  /** Every record, or those matching all the `$dbx` expressions. */
+  findAllRecords(collection: Collection | string, ...expressions: DbxExpression[]): JsRecord[] {
+    const stored = this.#collectionOf(collection)
+    const where = expressions.length === 0 ? "1" : expressions.map((e) => `(${dbxText(e.sql)})`).join(" AND ")
+    const params = bindings(Object.assign({}, ...expressions.map((e) => e.params)))
+    const rows = this.#services.store.db.query(`SELECT * FROM ${quoteIdent(stored.name)} WHERE ${where}`).all(params as never) as Array<Record<string, unknown>>
+    return rows.map((row) => this.wrap(stored, this.#services.records.decode(stored, row)))
   }
 
   countRecords(collection: Collection | string): number {

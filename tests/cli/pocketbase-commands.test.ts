@@ -18,23 +18,18 @@ function tempRoot(): { root: string; dir: string; migrations: string } {
   return { root, dir: join(root, "pb_data"), migrations: join(root, "pb_migrations") }
 }
 
-const applied = (dir: string) => {
+/** One column of a query over the data dir's database. */
+function column(dir: string, sql: string): string[] {
   const db = new Database(join(dir, "data.db"), { readonly: true })
   try {
-    return db.query<{ file: string }, []>("SELECT file FROM _migrations ORDER BY file").all().map((r) => r.file)
+    return db.query<{ value: string }, []>(sql).all().map((r) => r.value)
   } finally {
     db.close()
   }
 }
 
-const collectionNames = (dir: string) => {
-  const db = new Database(join(dir, "data.db"), { readonly: true })
-  try {
-    return db.query<{ name: string }, []>("SELECT name FROM _collections ORDER BY name").all().map((r) => r.name)
-  } finally {
-    db.close()
-  }
-}
+const applied = (dir: string) => column(dir, "SELECT file AS value FROM _migrations ORDER BY file")
+const collectionNames = (dir: string) => column(dir, "SELECT name AS value FROM _collections ORDER BY name")
 
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true })

@@ -54,6 +54,13 @@ routerAdd("POST", "/api/notes/pair", (e) => {
   return e.json(200, { count: $app.countRecords("notes"), slug: kept.get("slug"), all: $app.findRecordsByFilter("notes", "title != ''", "title").map((r) => r.get("title")) })
 })
 
+routerAdd("GET", "/api/dbx", (e) => {
+  const exact = $app.findAllRecords("notes", $dbx.hashExp({ title: "Kept" }))
+  const like = $app.findAllRecords("notes", $dbx.or($dbx.like("title", "ell"), $dbx.exp("[[slug]] = {:slug}", { slug: "kept" })))
+  const raw = $app.db().newQuery("SELECT COUNT(*) AS n FROM {{notes}} WHERE [[title]] != {:empty}").bind({ empty: "" }).one()
+  return e.json(200, { exact: exact.map((r) => r.get("title")), like: like.map((r) => r.get("title")).sort(), count: raw.n })
+})
+
 routerAdd("GET", "/api/fetch", (e) => {
   const res = $http.send({ url: e.request.url.query().get("url"), method: "GET" })
   return e.json(200, { status: res.statusCode, json: res.json })
@@ -109,6 +116,13 @@ describe("pb_hooks", () => {
     expect(body.slug).toBe("kept")
     expect(body.all).not.toContain("first")
     expect(body.all).toContain("Kept")
+  })
+
+  it("$dbx expressions filter findAllRecords and raw queries quote as dbx does", async () => {
+    const body = (await (await fetch(`${server.url}/api/dbx`)).json()) as { exact: string[]; like: string[]; count: number }
+    expect(body.exact).toEqual(["Kept"])
+    expect(body.like).toEqual(["Hello", "Kept"])
+    expect(body.count).toBe(2)
   })
 
   // The target runs in another process: $http.send blocks this one until the answer is in.
