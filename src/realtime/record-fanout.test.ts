@@ -111,13 +111,17 @@ describe("record fan-out", () => {
     expect(seen!).toMatchObject({ context: "realtime", method: "GET", query: { filter: "a=1" }, headers: { x_token: "7" }, body: {} })
   })
 
-  it("decides once per (rule kind, auth, options) group and renders once per (auth, options)", async () => {
+  it.each([
+    ["needing the database (grouped at hand-over)", false],
+    ["reading only the record (grouped while writing)", true],
+  ])("decides once per (rule kind, auth, options) group and renders once per (auth, options), rules %s", async (_name, pure) => {
     const hub = new Hub()
     const guests = Array.from({ length: 50 }, () => subscriber(hub, ["posts/*"]))
     const userA = Array.from({ length: 10 }, () => subscriber(hub, ["posts/*", "posts/X"], authAs("A")))
     const filtered = Array.from({ length: 5 }, () => subscriber(hub, ['posts/*?options={"query":{"filter":"x"}}']))
     const access = new CountingAccess()
-    await harness(hub, access).send(ev("create", { id: "X" }))
+    access.pure = pure
+    await harness(hub, access, 7).send(ev("create", { id: "X" }))
     // guest/list, A/list, A/view, guest+filter/list
     expect(access.canSeeCalls.length).toBe(4)
     // guest, A, guest+filter

@@ -20,13 +20,13 @@
  * (`decideNow`), so rules that reach through a relation the same delete removes (a cascade) still
  * see it.
  */
-import type { AuthContext, Collection, RecordData, RequestInfo } from "../core/types.ts"
-import type { Client } from "./client.ts"
-import type { DeliveryJob, DeliveryQueue } from "./delivery-queue.ts"
+import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
+import type { DeliveryQueue } from "./delivery-queue.ts"
 import type { RecordChangeEvent } from "./events.ts"
+import { attempt, groupSnapshot, groupSubscribers, snapshotSubscribers, type FanoutGroup } from "./fanout-groups.ts"
 import type { Hub } from "./hub.ts"
-import { encodeFrameTail } from "./sse.ts"
-import { recordEventCandidates, type Candidate, type RuleKind, type SubscriptionOptions } from "./topics.ts"
+import { RecordDelivery, SnapshotDelivery } from "./record-delivery.ts"
+import type { RuleKind } from "./topics.ts"
 
 /** The records layer's answer to "may this subscriber see this record, and as what JSON?". Throwing denies. */
 export interface RecordAccess {
@@ -43,81 +43,7 @@ export interface RecordAccess {
   render(collection: Collection, record: RecordData, info: RequestInfo): unknown
 }
 
-/** Subscribers sharing one verdict. */
-interface FanoutGroup {
-  kind: RuleKind
-  info: RequestInfo
-  /** Identifies (auth, options): groups with equal keys share one rendered payload. */
-  renderKey: string
-  /** Each member is one (client, matching subscription key), the key being the event name; two parallel arrays (no object per member). */
-  clients: Client[]
-  names: string[]
-  /** Decided already, or the pure check still to run. */
-  verdict: boolean | ((record: RecordData) => boolean)
-  /** The payload JSON when rendered before delivery (deletes); null when rendering failed. */
-  data?: string | null
-}
-
-/** Work units a render costs against a slice's budget (a frame costs one). */
-const RENDER_COST = 5
-
-function authKey(auth: AuthContext | null): string {
-  return auth === null ? "" : `${auth.collection.id}/${String(auth.record.id)}`
-}
-
-function realtimeInfo(auth: AuthContext | null, options: SubscriptionOptions): RequestInfo {
-  return { auth, context: "realtime", method: "GET", query: options.query, headers: options.headers, body: {} }
-}
-
-/** The clients an event reaches under one candidate base, each followed by the auth it held at hand-over. */
-interface Snapshot {
-  candidate: Candidate
-  entries: Array<Client | AuthContext | null>
-}
-
-/** Takes the event's subscribers and their auth now: one pass over the topic index, no grouping. */
-function snapshotSubscribers(hub: Hub, event: RecordChangeEvent): Snapshot[] {
-  return recordEventCandidates(event.collection, String(event.record.id)).map((candidate) => {
-    const entries: Snapshot["entries"] = []
-    for (const client of hub.subscribersOf(candidate.base)) entries.push(client, client.auth)
-    return { candidate, entries }
-  })
-}
-
-/** Groups every (client, subscription) of a snapshot, judging each client with its snapshotted auth. */
-function groupSnapshot(snapshots: Snapshot[]): FanoutGroup[] {
-  const groups = new Map<string, FanoutGroup>()
-  for (const { candidate, entries } of snapshots) {
-    for (let i = 0; i < entries.length; i += 2) {
-      const client = entries[i] as Client
-      const auth = entries[i + 1] as AuthContext | null
-      if (client.isDiscarded()) continue
-      const identity = authKey(auth)
-      for (const sub of client.subscriptionsWithBase(candidate.base)) {
-        const renderKey = `${identity}\u0000${sub.optionsKey}`
-        const groupKey = `${candidate.kind}\u0000${renderKey}`
-        let group = groups.get(groupKey)
-        if (!group) {
-          group = { kind: candidate.kind, info: realtimeInfo(auth, sub.options), renderKey, clients: [], names: [], verdict: false }
-          groups.set(groupKey, group)
-        }
-        group.clients.push(client)
-        group.names.push(sub.raw)
-      }
-    }
-  }
-  return [...groups.values()]
-}
-
-const groupSubscribers = (hub: Hub, event: RecordChangeEvent) => groupSnapshot(snapshotSubscribers(hub, event))
-
-function attempt<T>(fn: () => T, fallback: T): T {
-  try {
-    return fn()
-  } catch {
-    return fallback
-  }
-}
+const RENDER_FAILED = Symbol("render failed")
 
 /** Hands committed record events to the delivery queue, deciding what must be decided at once. */
 export class RecordFanout {
@@ -160,11 +86,19 @@ export class RecordFanout {
       return
     }
     const snapshots = snapshotSubscribers(this.#hub, event)
-    const size = snapshots.reduce((n, s) => n + s.entries.length / 2, 0)
-    if (size === 0) return
-    const plan = () => this.#decide(event, groupSnapshot(snapshots))
-    const pure = attempt(() => this.#access.rulesArePure(event.collection), false)
-    this.#queue.push(new RecordDelivery(event, pure ? plan : plan(), render, size))
+    if (snapshots.every((snapshot) => snapshot.entries.length === 0)) return
+    if (attempt(() => this.#access.rulesArePure(event.collection), false)) {
+      this.#queue.push(new SnapshotDelivery(snapshots, (kind, info) => this.#check(event, kind, info), render))
+    } else {
+      this.#queue.push(new RecordDelivery(event, this.#decide(event, groupSnapshot(snapshots)), render))
+    }
+  }
+
+  /** The whole check for one group, run at once (pure checks too). */
+  #check(event: RecordChangeEvent, kind: RuleKind, info: RequestInfo): boolean {
+    const pure = attempt(() => this.#access.pureCheck(kind, event.collection, info), () => false)
+    if (pure) return attempt(() => pure(event.record), false)
+    return attempt(() => this.#access.canSee(kind, event.collection, event.record, info), false)
   }
 
   // Pure checks are kept for the delivery slices; the others run now.
@@ -180,90 +114,5 @@ export class RecordFanout {
   #payload(event: RecordChangeEvent, info: RequestInfo): string | null {
     const rendered = attempt<unknown>(() => this.#access.render(event.collection, event.record, info), RENDER_FAILED)
     return rendered === RENDER_FAILED ? null : JSON.stringify({ record: rendered, action: event.action })
-  }
-}
-
-const RENDER_FAILED = Symbol("render failed")
-
-/** One event's frames, written a slice at a time. */
-class RecordDelivery implements DeliveryJob {
-  readonly #event: RecordChangeEvent
-  #plan: (() => FanoutGroup[]) | null
-  #groups: FanoutGroup[] = []
-  readonly #render: (info: RequestInfo) => string | null
-  readonly #payloads = new Map<string, string | null>()
-  readonly #tails = new Map<string, Uint8Array>()
-  readonly size: number
-  #group = 0
-  #member = 0
-  #data: string | null = null
-
-  /** `groups` may be a plan to run on the first slice (grouping and checks off the writer's request). */
-  constructor(event: RecordChangeEvent, groups: FanoutGroup[] | (() => FanoutGroup[]), render: (info: RequestInfo) => string | null, size?: number) {
-    this.#event = event
-    this.#render = render
-    if (typeof groups === "function") this.#plan = groups
-    else {
-      this.#plan = null
-      this.#groups = groups
-    }
-    this.size = size ?? this.#groups.reduce((n, g) => n + g.clients.length, 0)
-  }
-
-  run(budget: number): { used: number; done: boolean } {
-    let used = 0
-    if (this.#plan) {
-      this.#groups = this.#plan()
-      this.#plan = null
-      // Grouping touches every subscriber once, about a tenth of writing them a frame.
-      used += Math.ceil(this.size / 10)
-    }
-    while (used < budget && this.#group < this.#groups.length) {
-      const group = this.#groups[this.#group]!
-      if (this.#member === 0) {
-        used++
-        const data = this.#passes(group) ? this.#payloadFor(group) : null
-        if (data === null) {
-          this.#group++
-          continue
-        }
-        if (group.data === undefined && !this.#payloads.has(group.renderKey)) used += RENDER_COST
-        this.#data = data
-      }
-      used += this.#write(group, budget - used)
-      if (this.#member >= group.clients.length) {
-        this.#group++
-        this.#member = 0
-      }
-    }
-    return { used, done: this.#group >= this.#groups.length }
-  }
-
-  #passes(group: FanoutGroup): boolean {
-    const verdict = group.verdict
-    return typeof verdict === "boolean" ? verdict : attempt(() => verdict(this.#event.record), false)
-  }
-
-  #payloadFor(group: FanoutGroup): string | null {
-    if (group.data !== undefined) return group.data
-    let data = this.#payloads.get(group.renderKey)
-    if (data === undefined) this.#payloads.set(group.renderKey, (data = this.#render(group.info)))
-    return data
-  }
-
-  #write(group: FanoutGroup, budget: number): number {
-    const data = this.#data!
-    const end = Math.min(group.clients.length, this.#member + Math.max(1, budget))
-    const start = this.#member
-    for (; this.#member < end; this.#member++) {
-      const client = group.clients[this.#member]!
-      const name = group.names[this.#member]!
-      if (client.isDiscarded()) continue
-      const cacheKey = `${name}\u0000${group.renderKey}`
-      let tail = this.#tails.get(cacheKey)
-      if (!tail) this.#tails.set(cacheKey, (tail = encodeFrameTail({ name, data })))
-      client.sendEncoded({ name, data }, tail)
-    }
-    return end - start
   }
 }

@@ -8,7 +8,6 @@
  * client also watches) has reached it, so the forbidden event had every chance to arrive first.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test"
-import type PocketBase from "pocketbase"
 import { conformanceTargets, type TestServer } from "../support/servers.ts"
 import { about, createUser, EventCollector, eventWatchers, SdkClients, type RecordEventData, type TestUser } from "../support/realtime.ts"
 
