@@ -90,7 +90,7 @@ export class RecordService {
     const event = new RecordsListRequestEvent(request, collection, records, pageInfo)
     return answer(this.#deps.hooks.onRecordsListRequest, event, (e) => {
       const items = this.#render(e.collection, e.records, request, options)
-      e.response = this.#pick({ ...e.page, items }, options)
+      e.response = this.#pick({ items, ...e.page }, options)
     })
   }
 
