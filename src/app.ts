@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { databasePath, type Config } from "./config.ts"
 import { openDatabase } from "./db/open.ts"
 import { Store } from "./db/store.ts"
+import { markMigrationApplied } from "./db/migrate.ts"
 import { ReadPool, type ReadQueries } from "./db/read-pool.ts"
 import { CollectionRegistry } from "./records/collections.ts"
 import { RecordRepository } from "./records/repository.ts"
@@ -136,7 +137,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     authCollections: () => collections.all().filter((c) => c.type === "auth"),
     deleteExpiredLogs: (now) => logs.deleteExpired(now),
   })
-  if (config.automigrate && config.migrationsDir) bindAutomigrate(hooks, config.migrationsDir)
+  if (config.automigrate && config.migrationsDir) bindAutomigrate(hooks, config.migrationsDir, (file) => markMigrationApplied(store, file))
   const jsHooks = new JsHooks(services)
   jsHooks.load()
   if (config.hooksWatch) jsHooks.watch()

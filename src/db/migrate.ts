@@ -68,8 +68,7 @@ export async function migrateUp<App>({ store, dir, app, afterEach, load = loadMo
     try {
       await store.transactionAsync(async () => {
         await migration.up(app)
-        // Microseconds, as PocketBase stores them.
-        store.run("INSERT INTO _migrations (file, applied) VALUES (?, ?)", [file, Date.now() * 1000])
+        markMigrationApplied(store, file)
       })
     } catch (error) {
       afterEach?.()
@@ -108,6 +107,13 @@ async function loadOrFail<App>(load: MigrationLoader<App>, dir: string, file: st
   } catch (error) {
     throw error instanceof MigrationError ? error : new MigrationError(file, error)
   }
+}
+
+/** Records `file` as applied without running it (a migration written from a change already made). */
+export function markMigrationApplied(store: Store, file: string): void {
+  store.exec(SCHEMA)
+  // Microseconds, as PocketBase stores them.
+  store.run("INSERT OR REPLACE INTO _migrations (file, applied) VALUES (?, ?)", [file, Date.now() * 1000])
 }
 
 /** Forgets applied migrations whose files are gone (PocketBase's `migrate history-sync`); returns their names. */

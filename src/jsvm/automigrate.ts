@@ -4,6 +4,7 @@
  * as a JavaScript migration in PocketBase's format (`created_`, `updated_`, `deleted_` files), so
  * the schema travels with the app's sources and the same files run on PocketBase.
  */
+import { basename } from "node:path"
 import type { Collection as StoredCollection } from "../core/types.ts"
 import type { AppHooks, CollectionChangeRequestEvent } from "../hooks/index.ts"
 import { migrationJson, sortedJson, writeMigration } from "./migrations.ts"
@@ -36,8 +37,15 @@ function updateBody(id: string, from: Json, to: Json): string {
   return lines.join("\n")
 }
 
-/** Writes one migration file per collection change made through the API into `dir`. */
-export function bindAutomigrate(hooks: AppHooks, dir: string): void {
+// A name ending in "test" would make a `_test.js` file, which test runners pick up.
+const fileSafe = (name: string) => (name.toLowerCase().endsWith("test") ? `${name}_` : name)
+
+/**
+ * Writes one migration file per collection change made through the API into `dir`, and reports
+ * each file to `written` (which records it as applied: the change it describes is already made).
+ */
+export function bindAutomigrate(hooks: AppHooks, dir: string, written: (file: string) => void): void {
+  const write = (name: string, up: string, down: string) => written(basename(writeMigration(dir, fileSafe(name), up, down)))
   const record = (write: (e: CollectionChangeRequestEvent) => void) => async (e: CollectionChangeRequestEvent) => {
     await e.next()
     write(e)
@@ -45,18 +53,18 @@ export function bindAutomigrate(hooks: AppHooks, dir: string): void {
   hooks.onCollectionCreateRequest.bindFunc(record((e) => {
     if (!e.collection) return
     const json = migrationJson(e.collection)
-    writeMigration(dir, `created_${e.collection.name}`, createBody(json), deleteBody(e.collection.id))
+    write(`created_${e.collection.name}`, createBody(json), deleteBody(e.collection.id))
   }))
   hooks.onCollectionUpdateRequest.bindFunc(record((e) => {
     if (!e.collection || !e.original) return
     const before = migrationJson(e.original)
     const after = migrationJson(e.collection)
     if (sortedJson(before) === sortedJson(after)) return
-    writeMigration(dir, `updated_${e.original.name}`, updateBody(e.collection.id, before, after), updateBody(e.collection.id, after, before))
+    write(`updated_${e.original.name}`, updateBody(e.collection.id, before, after), updateBody(e.collection.id, after, before))
   }))
   hooks.onCollectionDeleteRequest.bindFunc(record((e) => {
     const deleted: StoredCollection | null = e.original
     if (!deleted) return
-    writeMigration(dir, `deleted_${deleted.name}`, deleteBody(deleted.id), createBody(migrationJson(deleted)))
+    write(`deleted_${deleted.name}`, deleteBody(deleted.id), createBody(migrationJson(deleted)))
   }))
 }

@@ -45,9 +45,12 @@ const REFERENCE_LINE = "/// <reference path=\"../pb_data/types.d.ts\" />"
 
 /** PocketBase's migration file name: `UNIXSECONDS_name.js`. */
 export function migrationFileName(name: string, now = new Date()): string {
-  const snake = name.trim().replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase()
-  return `${Math.floor(now.getTime() / 1000)}_${snake}.js`
+  return `${Math.floor(now.getTime() / 1000)}_${name}.js`
 }
+
+// `migrate create "Add posts"` names its file `..._add_posts.js`.
+const snakeCase = (name: string) =>
+  name.trim().replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase()
 
 /**
  * Writes a migration file into `dir` (created if missing); returns its path. Two changes within
@@ -79,7 +82,7 @@ export function migrationJson(collection: Parameters<typeof collectionJSON>[0]):
 
 /** `migrate create NAME`: a blank migration. */
 export function writeBlankMigration(dir: string, name: string): string {
-  return writeMigration(dir, name, "  // add up queries...", "  // add down queries...")
+  return writeMigration(dir, snakeCase(name), "  // add up queries...", "  // add down queries...")
 }
 
 /** `migrate collections`: a snapshot of every collection, imported by its up. */

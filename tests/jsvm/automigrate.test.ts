@@ -89,6 +89,18 @@ describe("automigrate", () => {
     expect(actual).toEqual(expected)
   }, 60_000)
 
+  it("records its own files as applied, so a restart does not run them again", async () => {
+    const root = appRoot()
+    const first = await pocketbun(root)
+    await (await admin(first)).collections.create({ name: "MyTest", type: "base", fields: [{ name: "x", type: "text" }] })
+    await first.stop()
+    expect(readdirSync(join(root, "pb_migrations"))).toEqual([expect.stringMatching(/^\d+_created_MyTest_\.js$/)])
+    const second = await pocketbun(root)
+    stopped.push(second)
+    expect((await collections(await admin(second))).length).toBe(0)
+    expect((await (await admin(second)).collections.getOne("MyTest")).name).toBe("MyTest")
+  }, 60_000)
+
   if (!referenceAvailable()) return
 
   it("migrations the reference wrote give pocketbun the reference's collections", async () => {
