@@ -45,6 +45,7 @@ async function fileResponse(path: string, stats: Stats, request: Request): Promi
   const since = Date.parse(request.headers.get("if-modified-since") ?? "")
   if (!Number.isNaN(since) && modified.getTime() <= since) {
     headers.delete("Content-Type")
+    headers.delete("Accept-Ranges")
     return new Response(null, { status: 304, headers })
   }
   headers.set("Content-Length", String(stats.size))
@@ -54,7 +55,7 @@ async function fileResponse(path: string, stats: Stats, request: Request): Promi
 /** Serves `request`'s path from `root`; throws PocketBase's 404 when there is nothing to serve. */
 export async function serveStatic(root: string, indexFallback: boolean, request: Request): Promise<Response> {
   const urlPath = decodeURIComponent(new URL(request.url).pathname)
-  const name = normalize(urlPath.replace(/^\/+/, "")).replace(/\\/g, "/")
+  const name = normalize(urlPath.replace(/^\/+/, "")).replace(/\\/g, "/").replace(/\/+$/, "")
   const fallback = async () => {
     const index = join(root, INDEX_PAGE)
     const stats = indexFallback ? statOrNull(index) : null

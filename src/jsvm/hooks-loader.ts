@@ -38,6 +38,10 @@ function jsEvent(event: Record<string, unknown>, app: JsApp): unknown {
           return app
         case "record":
           return target.record && target.collection ? once("record", () => app.wrap(target.collection as never, target.record as never, target.original as never)) : target.record
+        case "records":
+          return Array.isArray(target.records) && target.collection
+            ? once("records", () => (target.records as never[]).map((data) => app.wrap(target.collection as never, data)))
+            : target.records
         case "collection":
           return target.collection ? once("collection", () => Collection.fromStored(target.collection as never)) : null
         case "auth":

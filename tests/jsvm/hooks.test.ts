@@ -38,6 +38,11 @@ onRecordCreateRequest((e) => {
   return e.next()
 }, "notes")
 
+onRecordsListRequest((e) => {
+  for (const record of e.records) record.set("body", record.getString("body") + " (listed)")
+  return e.next()
+}, "notes")
+
 routerAdd("POST", "/api/notes/pair", (e) => {
   const notes = $app.findCollectionByNameOrId("notes")
   try {
@@ -102,6 +107,11 @@ describe("pb_hooks", () => {
   it("model and request hooks change a record created through the SDK", async () => {
     const note = await server.client().collection("notes").create({ title: "Hello" })
     expect(note).toMatchObject({ title: "Hello", slug: "hello", body: "from Hello" })
+  })
+
+  it("a list request hook sees records as models and changes what is listed", async () => {
+    const list = await server.client().collection("notes").getFullList({ filter: "title = 'Hello'" })
+    expect(list[0]?.body).toBe("from Hello (listed)")
   })
 
   it("a validate hook's error is the API's answer", async () => {

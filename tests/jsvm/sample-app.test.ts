@@ -15,6 +15,8 @@ interface Answer {
   status: number
   type: string
   body: unknown
+  /** Headers the static handler decides on. */
+  headers: Record<string, string | null>
 }
 
 // Generated values differ between servers; everything else must not.
@@ -30,7 +32,9 @@ async function ask(server: AppServer, path: string, init: RequestInit = {}): Pro
   const response = await fetch(`${server.url}${path}`, { redirect: "manual", ...init })
   const type = response.headers.get("content-type") ?? ""
   const text = await response.text()
-  return { status: response.status, type, body: type.startsWith("application/json") ? stable(JSON.parse(text)) : text }
+  const headers = Object.fromEntries(["location", "cache-control", "accept-ranges"].map((name) => [name, response.headers.get(name)]))
+  headers["last-modified"] = response.headers.has("last-modified") ? "present" : null
+  return { status: response.status, type, headers, body: type.startsWith("application/json") ? stable(JSON.parse(text)) : text }
 }
 
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
@@ -62,6 +66,14 @@ const scenarios: Array<{ name: string; path: string; init?: (token: string) => R
   { name: "index fallback for a single-page app's deep link", path: "/deep/link", expect: (a) => expect(a.body).toContain("Sample app") },
   { name: "index.html redirects to its folder", path: "/index.html", expect: (a) => expect(a.status).toBe(301) },
   { name: "API routes win over pb_public", path: "/api/health", expect: (a) => expect(a.status).toBe(200) },
+  { name: "a folder without its slash redirects", path: "/docs", expect: (a) => expect(a.headers.location).toBe("/docs/") },
+  { name: "a folder serves its index.html", path: "/docs/", expect: (a) => expect(a.body).toContain("Docs page") },
+  { name: "a file with a trailing slash redirects", path: "/app.js/", expect: (a) => expect(a.status).toBe(301) },
+  { name: "HEAD of a static file", path: "/app.js", init: () => ({ method: "HEAD" }), expect: (a) => expect(a.body).toBe("") },
+  { name: "If-Modified-Since answers 304", path: "/app.js", init: () => ({ headers: { "If-Modified-Since": new Date(Date.now() + 3_600_000).toUTCString() } }), expect: (a) => expect(a.status).toBe(304) },
+  { name: "JSON and SVG content types", path: "/data.json", expect: (a) => expect(a.type).toBe("application/json") },
+  { name: "SVG content type", path: "/logo.svg", expect: (a) => expect(a.type).toBe("image/svg+xml") },
+  { name: "other methods on unknown paths are API 404s", path: "/nothing", init: () => ({ method: "POST" }), expect: (a) => expect(a.status).toBe(404) },
 ]
 
 describe("a PocketBase app (pb_migrations, pb_hooks, pb_public) runs unchanged", () => {
