@@ -59,6 +59,13 @@ routerAdd("POST", "/api/notes/pair", (e) => {
   return e.json(200, { count: $app.countRecords("notes"), slug: kept.get("slug"), all: $app.findRecordsByFilter("notes", "title != ''", "title").map((r) => r.get("title")) })
 })
 
+routerAdd("POST", "/api/notes/bump", (e) => {
+  const record = $app.findFirstRecordByData("notes", "title", "Kept")
+  record.set("n+", 2)
+  $app.save(record)
+  return e.json(200, { n: record.getInt("n") })
+})
+
 routerAdd("GET", "/api/dbx", (e) => {
   const exact = $app.findAllRecords("notes", $dbx.hashExp({ title: "Kept" }))
   const like = $app.findAllRecords("notes", $dbx.or($dbx.like("title", "ell"), $dbx.exp("[[slug]] = {:slug}", { slug: "kept" })))
@@ -89,7 +96,7 @@ describe("pb_hooks", () => {
     writeFileSync(join(hooksDir, "a.pb.js"), HOOKS)
     writeFileSync(join(hooksDir, "b-broken.pb.js"), "routerAdd('GET', '/x', (e) => e.string(200, 'x'))\nundefinedFunction()\n")
     server = await startPocketbun({ dir: join(root, "pb_data"), hooksDir, hooksWatch: true })
-    await server.admin.collections.create({ name: "notes", type: "base", listRule: "", createRule: "", fields: [{ name: "title", type: "text" }, { name: "slug", type: "text" }, { name: "body", type: "text" }] })
+    await server.admin.collections.create({ name: "notes", type: "base", listRule: "", createRule: "", fields: [{ name: "title", type: "text" }, { name: "slug", type: "text" }, { name: "body", type: "text" }, { name: "n", type: "number" }] })
   })
 
   afterAll(async () => {
@@ -126,6 +133,11 @@ describe("pb_hooks", () => {
     expect(body.slug).toBe("kept")
     expect(body.all).not.toContain("first")
     expect(body.all).toContain("Kept")
+  })
+
+  it("a record's field+ modifier applies when it is saved", async () => {
+    expect(await (await fetch(`${server.url}/api/notes/bump`, { method: "POST" })).json()).toEqual({ n: 2 })
+    expect(await (await fetch(`${server.url}/api/notes/bump`, { method: "POST" })).json()).toEqual({ n: 4 })
   })
 
   it("$dbx expressions filter findAllRecords and raw queries quote as dbx does", async () => {
