@@ -55,6 +55,11 @@ function dbxText(sql: string): string {
 const bindings = (params: Record<string, unknown>): Record<string, SQLQueryBindings> =>
   Object.fromEntries(Object.entries(params).map(([key, value]) => [`$${key}`, (typeof value === "object" && value !== null ? JSON.stringify(value) : value) as SQLQueryBindings]))
 
+/** The settings as `$app.settings()` hands them out: a copy, saved with `$app.save(settings)`. */
+export class SettingsModel {
+  [section: string]: unknown
+}
+
 /** A raw SQL query, as `$app.db().newQuery(sql)` builds it. */
 class RawQuery {
   #params: Record<string, SQLQueryBindings> = {}
@@ -186,6 +191,7 @@ export class JsApp {
   /** Saves a collection (created when its id is new) or a record (with field validation). */
   save(model: unknown): void {
     if (model instanceof Collection) return this.#saveCollection(model)
+    if (model instanceof SettingsModel) return void this.#services.settings.update({ ...model })
     if (model instanceof this.Record) return this.#saveRecord(model, true)
     throw new TypeError("save() takes a Collection or a Record")
   }
@@ -268,9 +274,9 @@ export class JsApp {
     return logger
   }
 
-  /** The current settings (PocketBase's settings model). */
-  settings(): unknown {
-    return this.#services.settings.get()
+  /** A copy of the current settings to change and `save` (PocketBase's settings model). */
+  settings(): SettingsModel {
+    return Object.assign(new SettingsModel(), structuredClone(this.#services.settings.get()))
   }
 
   /** Custom realtime messages: `$app.realtime().publish(topic, data)` (beyond PocketBase's API). */
