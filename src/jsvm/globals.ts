@@ -153,6 +153,15 @@ const dbx = {
   },
 }
 
+/** A realtime message for `client.send` (`data` is text, usually JSON). */
+class SubscriptionMessage {
+  name = ""
+  data: unknown = ""
+  constructor(init: { name?: string; data?: unknown } = {}) {
+    Object.assign(this, init)
+  }
+}
+
 /** Text of bytes, strings or anything else (`toString`). */
 function toText(value: unknown): string {
   if (Array.isArray(value) || value instanceof Uint8Array) return Buffer.from(value as number[]).toString("utf8")
@@ -166,6 +175,7 @@ export function baseGlobals(app: JsApp, hooksDir: string): Record<string, unknow
     __hooks: hooksDir,
     Collection, FieldsList, Field, DynamicModel, unmarshal, ...fieldClasses,
     Record: app.Record,
+    SubscriptionMessage,
     ...errorClasses,
     $security: security,
     $os: os,

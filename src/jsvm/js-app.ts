@@ -55,6 +55,18 @@ function dbxText(sql: string): string {
 const bindings = (params: Record<string, unknown>): Record<string, SQLQueryBindings> =>
   Object.fromEntries(Object.entries(params).map(([key, value]) => [`$${key}`, (typeof value === "object" && value !== null ? JSON.stringify(value) : value) as SQLQueryBindings]))
 
+type RealtimeClient = NonNullable<ReturnType<Services["realtime"]["hub"]["clientById"]>>
+
+/** One realtime client as `$app.subscriptionsBroker()` shows it. */
+interface BrokerClient {
+  id(): string
+  hasSubscription(topic: string): boolean
+  subscriptions(): Record<string, object>
+  get(key: string): unknown
+  isDiscarded(): boolean
+  send(message: { name: unknown; data: unknown }): void
+}
+
 /** The settings as `$app.settings()` hands them out: a copy, saved with `$app.save(settings)`. */
 export class SettingsModel {
   [section: string]: unknown
@@ -279,7 +291,32 @@ export class JsApp {
     return Object.assign(new SettingsModel(), structuredClone(this.#services.settings.get()))
   }
 
-  /** Custom realtime messages: `$app.realtime().publish(topic, data)` (beyond PocketBase's API). */
+  /**
+   * PocketBase's realtime broker, over this process's clients: `clients()` by id, each with
+   * `hasSubscription(topic)` and `send(new SubscriptionMessage({ name, data }))`.
+   */
+  subscriptionsBroker(): { clients(): Record<string, BrokerClient>; clientById(id: string): BrokerClient; totalClients(): number } {
+    const hub = this.#services.realtime.hub
+    const view = (client: RealtimeClient): BrokerClient => ({
+      id: () => client.id,
+      hasSubscription: (topic) => client.hasSubscription(topic),
+      subscriptions: () => Object.fromEntries(client.topics().map((topic) => [topic, {}])),
+      get: (key) => client.get(key),
+      isDiscarded: () => client.isDiscarded(),
+      send: (message) => client.send({ name: String(message.name), data: typeof message.data === "string" ? message.data : Buffer.from(message.data as number[]).toString("utf8") }),
+    })
+    return {
+      clients: () => Object.fromEntries([...hub.clients()].map(([id, client]) => [id, view(client)])),
+      clientById: (id) => {
+        const client = hub.clientById(id)
+        if (!client) throw new Error("missing client")
+        return view(client)
+      },
+      totalClients: () => hub.clients().size,
+    }
+  }
+
+  /** Custom realtime messages to every process's subscribers: `$app.realtime().publish(topic, data)` (ours). */
   realtime(): { publish(topic: string, data: unknown): void } {
     return { publish: (topic, data) => this.#services.realtime.publish(topic, data) }
   }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
 import { join } from "node:path"
 import PocketBase from "pocketbase"
+import { openRawStream, postRealtime } from "../support/realtime.ts"
 import { SUPERUSER_EMAIL, SUPERUSER_PASSWORD } from "../support/servers.ts"
 import { appRoot, referenceAvailable, startPocketbunApp, startReferenceApp, stopApp, type AppServer } from "./support.ts"
 
@@ -125,6 +126,22 @@ describe("a PocketBase app (pb_migrations, pb_hooks, pb_public) runs unchanged",
       if (reference) expect(ours).toEqual(reference)
     })
   }
+
+  it("a hook sends a realtime message to subscribed clients through $app.subscriptionsBroker()", async () => {
+    const received: string[] = []
+    for (const server of servers) {
+      const stream = await openRawStream(server.url)
+      try {
+        expect((await postRealtime(server.url, { clientId: stream.clientId, subscriptions: ["news"] })).status).toBe(204)
+        const sent = await (await fetch(`${server.url}/api/broadcast`, { method: "POST" })).json()
+        expect(sent).toEqual({ sent: 1 })
+        received.push(await stream.reader.until((text) => text.includes("event:news"), "the news message"))
+      } finally {
+        await stream.close()
+      }
+    }
+    for (const text of received) expect(text).toContain('data:{"text":"hello subscribers"}')
+  })
 
   it("logs a crashing hook with its file and line", () => {
     expect(servers[0]!.output()).toMatch(/main\.pb\.js:\d+:\d+/)

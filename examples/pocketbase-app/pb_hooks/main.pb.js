@@ -59,3 +59,16 @@ onRecordAfterCreateSuccess((e) => {
   }
   e.next()
 }, "posts")
+
+routerAdd("POST", "/api/broadcast", (e) => {
+  const message = new SubscriptionMessage({ name: "news", data: JSON.stringify({ text: "hello subscribers" }) })
+  const clients = $app.subscriptionsBroker().clients()
+  let sent = 0
+  for (const id in clients) {
+    if (clients[id].hasSubscription("news")) {
+      clients[id].send(message)
+      sent++
+    }
+  }
+  return e.json(200, { sent })
+})
