@@ -4,7 +4,6 @@
  * and `pb_hooks` (custom routes, middlewares, hooks, cron jobs), run by Bun itself.
  */
 export { bindAutomigrate } from "./automigrate.ts"
-export { appMigrations, migrationLoader, writeBlankMigration, writeCollectionsSnapshot } from "./migrations.ts"
-export { JsApp, NoRowsError } from "./js-app.ts"
+export { appMigrations, writeBlankMigration, writeCollectionsSnapshot } from "./migrations.ts"
 export { JsHooks } from "./hooks-loader.ts"
 export { RouteTable, RouterEvent, type RouteHandler } from "./router.ts"

@@ -8,19 +8,13 @@ import type { SQLQueryBindings } from "bun:sqlite"
 import { ApiError } from "../core/errors.ts"
 import type { Collection as StoredCollection, RecordData } from "../core/types.ts"
 import { SelectBuilder } from "../filter/index.ts"
-import { quoteIdent } from "../db/sql.ts"
 import { buildRecord, validateRecord } from "../records/record-form.ts"
 import { hashPasswordSync } from "../core/passwords.ts"
 import { PasswordValue } from "../records/fields/index.ts"
 import type { Services } from "../services.ts"
-import { Collection, DynamicModel, recordClass, type RecordClass } from "./models.ts"
-
-/** What Go's `sql.ErrNoRows` is to PocketBase: a lookup found nothing (a 404 when unhandled). */
-export class NoRowsError extends Error {
-  constructor() {
-    super("sql: no rows in result set")
-  }
-}
+import { Collection } from "./models.ts"
+import { NoRowsError, RawQuery, selectWhere, type DbxExpression } from "./js-db.ts"
+import { recordClass, type RecordClass } from "./record-model.ts"
 
 type JsRecord = InstanceType<RecordClass>
 
@@ -37,24 +31,6 @@ function bindFilterParams(filter: string, params: Record<string, unknown> = {}):
   })
 }
 
-/** A `$dbx` expression: SQL with `{:name}` placeholders and their values. */
-export class DbxExpression {
-  constructor(
-    readonly sql: string,
-    readonly params: Record<string, unknown> = {},
-  ) {}
-}
-
-// dbx's quoting (`[[column]]`, `{{table}}`) and placeholders (`{:name}`) in SQLite's terms.
-function dbxText(sql: string): string {
-  return sql
-    .replace(/\[\[([^\]]+)\]\]|\{\{([^}]+)\}\}/g, (_, column?: string, table?: string) => quoteIdent(String(column ?? table)))
-    .replace(/\{:(\w+)\}/g, "$$$1")
-}
-
-const bindings = (params: Record<string, unknown>): Record<string, SQLQueryBindings> =>
-  Object.fromEntries(Object.entries(params).map(([key, value]) => [`$${key}`, (typeof value === "object" && value !== null ? JSON.stringify(value) : value) as SQLQueryBindings]))
-
 type RealtimeClient = NonNullable<ReturnType<Services["realtime"]["hub"]["clientById"]>>
 
 /** One realtime client as `$app.subscriptionsBroker()` shows it. */
@@ -70,43 +46,6 @@ interface BrokerClient {
 /** The settings as `$app.settings()` hands them out: a copy, saved with `$app.save(settings)`. */
 export class SettingsModel {
   [section: string]: unknown
-}
-
-/** A raw SQL query, as `$app.db().newQuery(sql)` builds it. */
-class RawQuery {
-  #params: Record<string, SQLQueryBindings> = {}
-  constructor(
-    private readonly services: Services,
-    private readonly sql: string,
-  ) {}
-
-  bind(params: Record<string, unknown>): this {
-    Object.assign(this.#params, bindings(params))
-    return this
-  }
-
-  #text(): string {
-    return dbxText(this.sql)
-  }
-
-  execute(): { rowsAffected(): number } {
-    const result = this.services.store.db.query(this.#text()).run(this.#params as never)
-    return { rowsAffected: () => result.changes }
-  }
-
-  one(target?: Record<string, unknown>): Record<string, unknown> {
-    const row = this.services.store.db.query(this.#text()).get(this.#params as never) as Record<string, unknown> | null
-    if (!row) throw new NoRowsError()
-    return target ? Object.assign(target, row) : new DynamicModel(row)
-  }
-
-  all(target?: unknown[]): unknown[] {
-    const rows = this.services.store.db.query(this.#text()).all(this.#params as never) as Array<Record<string, unknown>>
-    if (!Array.isArray(target)) return rows.map((row) => new DynamicModel(row))
-    target.length = 0
-    for (const row of rows) target.push(new DynamicModel(row))
-    return target
-  }
 }
 
 /** PocketBase's app API over one app's services. */
@@ -190,10 +129,7 @@ export class JsApp {
   /** Every record, or those matching all the `$dbx` expressions. */
   findAllRecords(collection: Collection | string, ...expressions: DbxExpression[]): JsRecord[] {
     const stored = this.#collectionOf(collection)
-    const where = expressions.length === 0 ? "1" : expressions.map((e) => `(${dbxText(e.sql)})`).join(" AND ")
-    const params = bindings(Object.assign({}, ...expressions.map((e) => e.params)))
-    const rows = this.#services.store.db.query(`SELECT * FROM ${quoteIdent(stored.name)} WHERE ${where}`).all(params as never) as Array<Record<string, unknown>>
-    return rows.map((row) => this.wrap(stored, this.#services.records.decode(stored, row)))
+    return selectWhere(this.#services.store, stored.name, expressions).map((row) => this.wrap(stored, this.#services.records.decode(stored, row)))
   }
 
   countRecords(collection: Collection | string): number {
@@ -257,7 +193,7 @@ export class JsApp {
   }
 
   db(): { newQuery(sql: string): RawQuery } {
-    return { newQuery: (sql) => new RawQuery(this.#services, sql) }
+    return { newQuery: (sql) => new RawQuery(this.#services.store, sql) }
   }
 
   dataDir(): string {

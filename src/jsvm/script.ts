@@ -6,7 +6,7 @@
  * was thrown, for log lines.
  */
 import { ApiError, badRequest, notFound } from "../core/errors.ts"
-import { NoRowsError } from "./js-app.ts"
+import { NoRowsError } from "./js-db.ts"
 
 // A function body starts two lines below the text `new Function` is given.
 const FUNCTION_PROLOGUE_LINES = 2
