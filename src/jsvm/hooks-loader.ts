@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from "node:fs"
 import { createRequire } from "node:module"
 import { join } from "node:path"
-import { ApiError } from "../core/errors.ts"
+import { ApiError, badRequest } from "../core/errors.ts"
 import type { AuthContext, RequestInfo } from "../core/types.ts"
 import { isThenable, SyncHook, type AppHooks } from "../hooks/index.ts"
 import type { Services } from "../services.ts"
@@ -67,6 +67,12 @@ function jsEvent(event: Record<string, unknown>, app: JsApp): unknown {
       return true
     },
   })
+}
+
+/** A record write a model hook failed with a plain error answers as PocketBase's: "Failed to create record." and so on. */
+function failedWrite(error: unknown, event: Record<string, unknown>): ApiError {
+  const { action, record } = event
+  return record !== undefined && typeof action === "string" ? badRequest(`Failed to ${action} record.`) : toApiError(error)
 }
 
 /** Loads and reloads one app's `pb_hooks`. */
@@ -134,12 +140,13 @@ export class JsHooks {
   }
 
   // Errors thrown by JavaScript become PocketBase's API errors; anything unexpected is logged with its place.
-  #guard<A extends unknown[]>(func: (...args: A) => unknown, context: string): (...args: A) => unknown {
-    const fail = (error: unknown) => {
-      if (!(error instanceof ApiError)) this.#log(error, context)
-      throw toApiError(error)
-    }
+  #guard<A extends unknown[]>(func: (...args: A) => unknown, context: string, fallback: (error: unknown, ...args: A) => ApiError = (error) => toApiError(error)): (...args: A) => unknown {
     return (...args) => {
+      const fail = (error: unknown) => {
+        if (error instanceof ApiError) throw error
+        this.#log(error, context)
+        throw fallback(error, ...args)
+      }
       try {
         const result = func(...args)
         return result instanceof Promise ? result.catch(fail) : result
@@ -156,7 +163,7 @@ export class JsHooks {
       const hook = hooks[name] as unknown as AnyHook
       const synchronous = hooks[name] instanceof SyncHook
       globals[name] = (handler: (e: unknown) => unknown, ...tags: string[]) => {
-        const guarded = this.#guard((e: Record<string, unknown>) => handler(jsEvent(e, app)), name)
+        const guarded = this.#guard((e: Record<string, unknown>) => handler(jsEvent(e, app)), name, failedWrite)
         // An async handler on a hook that runs inside a transaction goes on by itself (as under
         // PocketBase, whose interpreter does not wait for it); its failure is logged.
         const bound = synchronous

@@ -69,6 +69,8 @@ const scenarios: Scenario[] = [
   { name: "$security hashes", path: "/api/hash", expect: (a) => expect(a.body).toEqual({ md5: "900150983cd24fb0d6963f7d28e17f72", sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" }) },
   { name: "a create request hook changes the record", path: "/api/collections/posts/records", init: () => json({ title: "  My post " }), expect: (a) => expect(a.body).toMatchObject({ title: "My post!", slug: "my-post", views: 0 }) },
   { name: "a create request hook refuses with its error", path: "/api/collections/posts/records", init: () => json({ title: "forbidden" }), expect: (a) => expect(a.status).toBe(403) },
+  { name: "a model hook's plain error fails the create", path: "/api/collections/posts/records", init: () => json({ title: "explode" }), expect: (a) => expect(a.status).toBe(400) },
+  { name: "a validate hook's API error fails the create", path: "/api/collections/posts/records", init: () => json({ title: "invalid" }), expect: (a) => expect(a.status).toBe(400) },
   { name: "the after-success hook wrote through $app.db()", path: "/api/collections/posts/records?sort=title&fields=title,views", expect: (a) => expect(a.body).toMatchObject({ items: [{ title: "Hello", views: 5 }, { title: "My post!", views: 1 }] }) },
   { name: "the migrated schema", path: "/api/collections/posts", init: (t) => ({ headers: { Authorization: t } }), expect: (a) => expect(a.body).toMatchObject({ name: "posts", updateRule: "@request.auth.id != ''" }) },
   {

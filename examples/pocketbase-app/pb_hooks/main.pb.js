@@ -72,3 +72,17 @@ routerAdd("POST", "/api/broadcast", (e) => {
   }
   return e.json(200, { sent })
 })
+
+onRecordCreate((e) => {
+  if (e.record.getString("title") === "explode!") {
+    throw new Error("the model hook failed")
+  }
+  e.next()
+}, "posts")
+
+onRecordValidate((e) => {
+  if (e.record.getString("title") === "invalid!") {
+    throw new BadRequestError("Invalid title.")
+  }
+  e.next()
+}, "posts")
