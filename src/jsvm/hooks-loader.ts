@@ -140,12 +140,12 @@ export class JsHooks {
   }
 
   // Errors thrown by JavaScript become PocketBase's API errors; anything unexpected is logged with its place.
-  #guard<A extends unknown[]>(func: (...args: A) => unknown, context: string, fallback: (error: unknown, ...args: A) => ApiError = (error) => toApiError(error)): (...args: A) => unknown {
+  #guard<A extends unknown[]>(func: (...args: A) => unknown, context: string, fallback?: (error: unknown, ...args: A) => ApiError): (...args: A) => unknown {
     return (...args) => {
       const fail = (error: unknown) => {
         if (error instanceof ApiError) throw error
         this.#log(error, context)
-        throw fallback(error, ...args)
+        throw fallback ? fallback(error, ...args) : toApiError(error)
       }
       try {
         const result = func(...args)
