@@ -108,9 +108,11 @@ export class JsHooks {
     }
   }
 
-  /** Unbinds everything the files bound. */
+  /** Unbinds everything the files bound and forgets the modules they required from the folder. */
   unload(): void {
     for (const undo of this.#unbind.splice(0)) undo()
+    const cache = createRequire(join(this.#dir, "index.js")).cache
+    for (const key of Object.keys(cache)) if (key.startsWith(this.#dir)) delete cache[key]
   }
 
   /** Reloads the files whenever something in the folder changes. */

@@ -172,15 +172,22 @@ describe("pb_hooks", () => {
     expect(output).toMatch(/b-broken\.pb\.js:2:\d+/)
   })
 
-  it("reloads the hooks when a file changes (--hooksWatch)", async () => {
-    writeFileSync(join(hooksDir, "c.pb.js"), `routerAdd("GET", "/api/reloaded", (e) => e.string(200, "fresh"))`)
-    const deadline = Date.now() + 5_000
-    let status = 0
-    while (Date.now() < deadline && status !== 200) {
-      status = (await fetch(`${server.url}/api/reloaded`)).status
-      if (status !== 200) await Bun.sleep(50)
+  it("reloads the hooks, and the modules they require, when a file changes (--hooksWatch)", async () => {
+    writeFileSync(join(hooksDir, "word.js"), `module.exports = "stale"`)
+    writeFileSync(join(hooksDir, "c.pb.js"), `routerAdd("GET", "/api/reloaded", (e) => e.string(200, require(__hooks + "/word.js")))`)
+    const answer = async (expected: string) => {
+      const deadline = Date.now() + 5_000
+      let text = ""
+      while (Date.now() < deadline && text !== expected) {
+        const response = await fetch(`${server.url}/api/reloaded`)
+        text = response.status === 200 ? await response.text() : ""
+        if (text !== expected) await Bun.sleep(50)
+      }
+      return text
     }
-    expect(status).toBe(200)
+    expect(await answer("stale")).toBe("stale")
+    writeFileSync(join(hooksDir, "word.js"), `module.exports = "fresh"`)
+    expect(await answer("fresh")).toBe("fresh")
     expect(server.app.services.cron.has("hooksTestJob")).toBe(true)
   })
 })
