@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../support/processes.ts"
+import { referenceExecutable } from "../support/servers.ts"
 
 const roots: string[] = []
 
@@ -74,6 +75,28 @@ describe("migrate", () => {
     const file = readdirSync(first.migrations).find((f) => f.endsWith("_collections_snapshot.js"))!
     expect(file).toBeDefined()
 
+    const second = tempRoot()
+    mkdirSync(second.migrations)
+    writeFileSync(join(second.migrations, file), readFileSync(join(first.migrations, file)))
+    expect(runCli("migrate", "up", `--dir=${second.dir}`).code).toBe(0)
+    expect(collectionNames(second.dir)).toEqual(collectionNames(first.dir))
+  })
+
+  it("the reference's own `migrate collections` snapshot gives pocketbun the same collections", () => {
+    const reference = referenceExecutable().path
+    if (!reference) {
+      if (process.env.CI === "true") throw new Error("the reference `pocketbase` executable is required under CI")
+      return console.log("skipping: the reference `pocketbase` executable is not on PATH")
+    }
+    const first = tempRoot()
+    mkdirSync(first.migrations)
+    writeFileSync(join(first.migrations, "1_posts.js"), `migrate((app) => {
+  app.save(new Collection({ name: "posts", listRule: "", fields: [{ name: "title", type: "text", required: true }], indexes: ["CREATE INDEX idx_title ON posts (title)"] }))
+})`)
+    const run = (...args: string[]) => Bun.spawnSync([reference, ...args, "--dir", first.dir], { cwd: first.root, stdin: new TextEncoder().encode("y\n") })
+    expect(run("migrate", "up").exitCode).toBe(0)
+    expect(run("migrate", "collections").exitCode).toBe(0)
+    const file = readdirSync(first.migrations).find((f) => f.endsWith("_collections_snapshot.js"))!
     const second = tempRoot()
     mkdirSync(second.migrations)
     writeFileSync(join(second.migrations, file), readFileSync(join(first.migrations, file)))
