@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from "no
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import { ApiError, badRequest } from "../core/errors.ts"
+import { snakeCase } from "../core/snake-case.ts"
 import type { AuthContext, RequestInfo } from "../core/types.ts"
 import { isThenable, SyncHook, type AppHooks } from "../hooks/index.ts"
 import type { Services } from "../services.ts"
@@ -24,6 +25,15 @@ import { runScript, scriptLocation, toApiError } from "./script.ts"
 type AnyHook = { bindFunc(func: (e: never) => unknown, ...tags: string[]): string; unbind(...ids: string[]): void }
 
 const HOOK_FILE = /\.pb\.(js|ts)$/
+
+/** `e.request` of a records API event as PocketBase's scripts read it (method, headers, query). */
+function requestView(request: RequestInfo) {
+  return {
+    method: request.method,
+    header: { get: (name: string) => request.headers[snakeCase(name)] ?? "" },
+    url: { query: () => ({ get: (key: string) => request.query[key] ?? "", has: (key: string) => key in request.query }) },
+  }
+}
 
 /** The JavaScript view of a bus event: records and collections as models, request helpers. */
 function jsEvent(event: Record<string, unknown>, app: JsApp): unknown {
@@ -46,6 +56,8 @@ function jsEvent(event: Record<string, unknown>, app: JsApp): unknown {
           return target.collection ? once("collection", () => Collection.fromStored(target.collection as never)) : null
         case "auth":
           return wrapAuth(request?.auth)
+        case "request":
+          return request ? once("request", () => requestView(request)) : target.request
         case "requestInfo":
           return () => ({ ...request, auth: wrapAuth(request?.auth) })
         case "hasSuperuserAuth":

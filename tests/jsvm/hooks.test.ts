@@ -34,7 +34,7 @@ onRecordAfterCreateSuccess(async (e) => {
 }, "notes")
 
 onRecordCreateRequest((e) => {
-  e.record.set("body", "from " + (e.requestInfo().body.title ?? "?"))
+  e.record.set("body", "from " + (e.requestInfo().body.title ?? "?") + e.request.header.get("X-Suffix") + e.request.url.query().get("mark"))
   return e.next()
 }, "notes")
 
@@ -112,13 +112,18 @@ describe("pb_hooks", () => {
   })
 
   it("model and request hooks change a record created through the SDK", async () => {
-    const note = await server.client().collection("notes").create({ title: "Hello" })
+    const note = await server.client().collection("notes").create({ title: "Hello" }, { headers: { "X-Suffix": "" }, query: { mark: "" } })
     expect(note).toMatchObject({ title: "Hello", slug: "hello", body: "from Hello" })
   })
 
   it("a list request hook sees records as models and changes what is listed", async () => {
     const list = await server.client().collection("notes").getFullList({ filter: "title = 'Hello'" })
     expect(list[0]?.body).toBe("from Hello (listed)")
+  })
+
+  it("a request hook reads the request's headers and query through e.request", async () => {
+    const note = await server.client().collection("notes").create({ title: "Hi" }, { headers: { "X-Suffix": "!" }, query: { mark: "?" } })
+    expect(note.body).toBe("from Hi!?")
   })
 
   it("a validate hook's error is the API's answer", async () => {
@@ -144,7 +149,7 @@ describe("pb_hooks", () => {
     const body = (await (await fetch(`${server.url}/api/dbx`)).json()) as { exact: string[]; like: string[]; count: number }
     expect(body.exact).toEqual(["Kept"])
     expect(body.like).toEqual(["Hello", "Kept"])
-    expect(body.count).toBe(2)
+    expect(body.count).toBe(3)
   })
 
   // The target runs in another process: $http.send blocks this one until the answer is in.
