@@ -2,8 +2,6 @@ import { describe, expect, it } from "bun:test"
 import { openDatabase } from "./open.ts"
 import { Store } from "./store.ts"
 
-const collection = { id: "c", name: "notes" } as never
-
 function store(): Store {
   const s = new Store(openDatabase(":memory:"))
   s.exec("CREATE TABLE notes (id TEXT PRIMARY KEY)")

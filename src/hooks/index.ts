@@ -55,12 +55,15 @@ export class AppHooks {
 
   // Collection models.
   readonly onCollectionCreate = new SyncHook<CollectionEvent>("onCollectionCreate")
+  readonly onCollectionCreateExecute = new SyncHook<CollectionEvent>("onCollectionCreateExecute")
   readonly onCollectionAfterCreateSuccess = new SyncHook<CollectionEvent>("onCollectionAfterCreateSuccess")
   readonly onCollectionAfterCreateError = new SyncHook<CollectionErrorEvent>("onCollectionAfterCreateError")
   readonly onCollectionUpdate = new SyncHook<CollectionEvent>("onCollectionUpdate")
+  readonly onCollectionUpdateExecute = new SyncHook<CollectionEvent>("onCollectionUpdateExecute")
   readonly onCollectionAfterUpdateSuccess = new SyncHook<CollectionEvent>("onCollectionAfterUpdateSuccess")
   readonly onCollectionAfterUpdateError = new SyncHook<CollectionErrorEvent>("onCollectionAfterUpdateError")
   readonly onCollectionDelete = new SyncHook<CollectionEvent>("onCollectionDelete")
+  readonly onCollectionDeleteExecute = new SyncHook<CollectionEvent>("onCollectionDeleteExecute")
   readonly onCollectionAfterDeleteSuccess = new SyncHook<CollectionEvent>("onCollectionAfterDeleteSuccess")
   readonly onCollectionAfterDeleteError = new SyncHook<CollectionErrorEvent>("onCollectionAfterDeleteError")
 

@@ -59,6 +59,13 @@ export interface Realtime {
   stats(): Promise<{ total: HubStats; nodes: Array<NodeStats> }>
   /** Resolves once every event handed over so far has been written to its clients' queues. */
   idle(): Promise<void>
+  /**
+   * Flow control for writers: nothing while the delivery backlog is short; while more than
+   * `maxBacklogFrames` frames wait, a promise that resolves once it is short again. A write
+   * answers as soon as it commits, so without this, writers faster than delivery would grow the
+   * queue (and every subscriber's delay) without bound.
+   */
+  admitWrite(): Promise<void> | null
 }
 
 /** What realtime needs from the rest of the app. */
@@ -73,10 +80,7 @@ export interface RealtimeDeps {
   bufferBytes?: number
   /** Frames per delivery slice before yielding to the event loop. @default 250 */
   sliceSize?: number
-  /**
-   * Frames that may wait for delivery before record writes through the API are held back (at
-   * their request hook) until the backlog is below it again. @default 50_000
-   */
+  /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 50_000 */
   maxBacklogFrames?: number
   /** The Redis broker when running several processes; in-process delivery without one. */
   cluster?: RedisBroker
@@ -119,21 +123,6 @@ function messageSender(hooks: AppHooks) {
   }
 }
 
-/**
- * Flow control: a write answers as soon as it commits, but while more than `limit` frames wait
- * for delivery, new record writes through the API wait before they start. Without it, writers
- * faster than delivery would grow the queue (and every subscriber's delay) without bound.
- */
-function holdWritersBack(hooks: AppHooks, queue: DeliveryQueue, limit: number): void {
-  const admit = (e: { next(): Promise<void> | void }) => {
-    const wait = queue.whenBacklogAtMost(limit)
-    return wait ? wait.then(() => e.next()) : e.next()
-  }
-  for (const hook of [hooks.onRecordCreateRequest, hooks.onRecordUpdateRequest, hooks.onRecordDeleteRequest]) {
-    hook.bind({ id: "realtime-backpressure", priority: -100, func: admit })
-  }
-}
-
 /** Builds this process's realtime and connects it to the hooks and the broker. */
 export function startRealtime(deps: RealtimeDeps): Realtime {
   const { hooks, cluster, nodeId, loadAuth } = deps
@@ -143,7 +132,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const broker: RealtimeBroker = cluster ?? new LocalBroker()
   connectBroker(broker, { hub, fanout, queue })
   publishCommittedChanges({ hooks, store: deps.store, collections: deps.collections, broker, fanout, nodeId })
-  holdWritersBack(hooks, queue, deps.maxBacklogFrames ?? 50_000)
+  const maxBacklog = deps.maxBacklogFrames ?? 50_000
 
   const subscribeHere = (request: SubscribeRequest) => applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
@@ -204,5 +193,6 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
       return { total, nodes }
     },
     idle: () => queue.idle(),
+    admitWrite: () => queue.whenBacklogAtMost(maxBacklog),
   }
 }

@@ -99,7 +99,7 @@ export class CollectionRegistry {
     const message = "Failed to create collection."
     const event = new CollectionEvent("create", collectionFromInput(input, null), null)
     const hooks = this.#hooks
-    this.#runHooks(event, { main: hooks.onCollectionCreate, success: hooks.onCollectionAfterCreateSuccess, error: hooks.onCollectionAfterCreateError }, {
+    this.#runHooks(event, { main: hooks.onCollectionCreate, execute: hooks.onCollectionCreateExecute, success: hooks.onCollectionAfterCreateSuccess, error: hooks.onCollectionAfterCreateError }, {
       validate: (e) => this.#assertValid(e.collection, null, message),
       write: (e) => void (e.collection = this.#mutate(message, () => this.#insert(e.collection))),
     })
@@ -112,7 +112,7 @@ export class CollectionRegistry {
     const existing = this.get(idOrName)
     const event = new CollectionEvent("update", collectionFromInput(input, existing), existing)
     const hooks = this.#hooks
-    this.#runHooks(event, { main: hooks.onCollectionUpdate, success: hooks.onCollectionAfterUpdateSuccess, error: hooks.onCollectionAfterUpdateError }, {
+    this.#runHooks(event, { main: hooks.onCollectionUpdate, execute: hooks.onCollectionUpdateExecute, success: hooks.onCollectionAfterUpdateSuccess, error: hooks.onCollectionAfterUpdateError }, {
       validate: (e) => this.#assertValid(e.collection, existing, message),
       write: (e) => void (e.collection = this.#mutate(message, () => this.#replace(existing, e.collection))),
     })
@@ -129,7 +129,7 @@ export class CollectionRegistry {
     }
     const hooks = this.#hooks
     const event = new CollectionEvent("delete", collection, collection)
-    this.#runHooks(event, { main: hooks.onCollectionDelete, success: hooks.onCollectionAfterDeleteSuccess, error: hooks.onCollectionAfterDeleteError }, {
+    this.#runHooks(event, { main: hooks.onCollectionDelete, execute: hooks.onCollectionDeleteExecute, success: hooks.onCollectionAfterDeleteSuccess, error: hooks.onCollectionAfterDeleteError }, {
       write: (e) =>
         this.#mutate("Failed to delete collection.", () => {
           this.#store.exec(`DROP ${e.collection.type === "view" ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdent(e.collection.name)}`)
@@ -141,7 +141,7 @@ export class CollectionRegistry {
 
   #runHooks(
     event: CollectionEvent,
-    set: { main: SyncHook<CollectionEvent>; success: SyncHook<CollectionEvent>; error: SyncHook<CollectionErrorEvent> },
+    set: { main: SyncHook<CollectionEvent>; execute: SyncHook<CollectionEvent>; success: SyncHook<CollectionEvent>; error: SyncHook<CollectionErrorEvent> },
     steps: { validate?: (event: CollectionEvent) => void; write: (event: CollectionEvent) => void },
   ): void {
     runModelHooks(this.#store, { ...set, failed: (e, error) => new CollectionErrorEvent(e, error) }, event, steps)

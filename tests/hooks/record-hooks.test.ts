@@ -213,6 +213,15 @@ describe("collection and realtime hooks", () => {
     expect(seen).toEqual(["created temp", "updated null -> ", "deleted temp"])
   })
 
+  it("collection create wraps its execute hook; after-success follows the commit", async () => {
+    const order: string[] = []
+    during(hooks.onCollectionCreate, (e) => (order.push("create"), e.next(), order.push("create:after-next")))
+    during(hooks.onCollectionCreateExecute, (e) => (order.push(`execute:${e.collection.name}`), e.next()))
+    during(hooks.onCollectionAfterCreateSuccess, (e) => (order.push("success"), e.next()))
+    await server.admin.collections.create({ name: "ordered_collection", fields: [] })
+    expect(order).toEqual(["create", "execute:ordered_collection", "success", "create:after-next"])
+  })
+
   it("a collection hook that throws refuses the change", async () => {
     during(hooks.onCollectionCreate, () => {
       throw new ApiError(400, "No new collections.")

@@ -18,14 +18,14 @@ for (const target of conformanceTargets()) {
     let ann: TestUser
     let bob: TestUser
     const sdk = new SdkClients()
-    const { watch: watchAs, ping } = eventWatchers(() => server, sdk)
+    const { watch: watchAs, ping, createPings } = eventWatchers(() => server, sdk)
     const watch = (user: TestUser) => watchAs(user.email, user, "children", "*")
 
     beforeAll(async () => {
       server = await target.start()
       ann = await createUser(server.admin, "ann@example.com")
       bob = await createUser(server.admin, "bob@example.com")
-      await server.admin.collections.create({ name: "pings", listRule: "", viewRule: "", fields: [{ name: "n", type: "number" }] })
+      await createPings()
       const parents = await server.admin.collections.create({
         name: "parents",
         listRule: "owner = @request.auth.id",

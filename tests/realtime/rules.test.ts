@@ -17,13 +17,13 @@ for (const target of conformanceTargets()) {
     let ann: TestUser
     let bob: TestUser
     const sdk = new SdkClients()
-    const { watch, ping } = eventWatchers(() => server, sdk)
+    const { watch, ping, createPings } = eventWatchers(() => server, sdk)
 
     beforeAll(async () => {
       server = await target.start()
       ann = await createUser(server.admin, "ann@example.com", { name: "Ann" })
       bob = await createUser(server.admin, "bob@example.com", { name: "Bob" })
-      await server.admin.collections.create({ name: "pings", listRule: "", viewRule: "", fields: [{ name: "n", type: "number" }] })
+      await createPings()
       await server.admin.collections.create({
         name: "docs",
         listRule: "owner = @request.auth.id",

@@ -172,6 +172,10 @@ export interface Watcher {
  */
 export function eventWatchers(server: () => TestServer, sdk: SdkClients) {
   return {
+    /** Creates the `pings` collection (call once, before the first `watch`). */
+    async createPings(): Promise<void> {
+      await server().admin.collections.create({ name: "pings", listRule: "", viewRule: "", fields: [{ name: "n", type: "number" }] })
+    },
     /** Subscribes a guest (no user) or a user to `topic` of `collection`, and to `pings/*`. */
     async watch(name: string, user: TestUser | null, collection: string, topic: string, options?: Record<string, string>): Promise<Watcher> {
       const pb = await sdk.make(server(), user ?? undefined)

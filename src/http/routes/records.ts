@@ -26,7 +26,16 @@ async function recordBody(request: Request, limit: number): Promise<FormBody> {
   }
 }
 
+// Writes wait while realtime delivery is backed up, before any rule or row is read, so the checks
+// and the write still see one state of the database.
+async function admitWrite(c: Context<HttpEnv>, next: () => Promise<void>): Promise<void> {
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") await c.get("services").realtime.admitWrite()
+  await next()
+}
+
 export const recordRoutes = new Hono<HttpEnv>()
+  .use("/:collection/records", admitWrite)
+  .use("/:collection/records/:id", admitWrite)
   .get("/:collection/records", async (c) => {
     const query = (key: string) => c.req.query(key)
     const service = c.get("services").recordService
