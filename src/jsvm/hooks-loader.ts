@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from "node:fs"
 import { createRequire } from "node:module"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
 import { ApiError, badRequest } from "../core/errors.ts"
 import { snakeCase } from "../core/snake-case.ts"
 import type { AuthContext, RequestInfo } from "../core/types.ts"
@@ -96,7 +96,7 @@ export class JsHooks {
 
   constructor(services: Services) {
     this.#services = services
-    this.#dir = services.config.hooksDir
+    this.#dir = services.config.hooksDir && resolve(services.config.hooksDir)
   }
 
   /** The hook files, in the order they load. */
@@ -123,6 +123,7 @@ export class JsHooks {
   /** Unbinds everything the files bound and forgets the modules they required from the folder. */
   unload(): void {
     for (const undo of this.#unbind.splice(0)) undo()
+    if (!this.#dir) return
     const cache = createRequire(join(this.#dir, "index.js")).cache
     for (const key of Object.keys(cache)) if (key.startsWith(this.#dir)) delete cache[key]
   }
