@@ -1,11 +1,14 @@
 /**
  * @module
  * `$apis`: PocketBase's route middlewares (auth requirements, static files, no-op ones) for
- * `routerAdd` / `routerUse`.
+ * `routerAdd` / `routerUse`, and `recordAuthResponse` for custom auth routes.
  */
 import { ApiError, forbidden } from "../core/errors.ts"
 import { serveStatic } from "../files/index.ts"
 import type { RouteHandler, RouterEvent } from "./router.ts"
+import type { Collection, RecordData } from "../core/types.ts"
+import { authResponse, type AuthResponseDeps } from "../auth/auth-response.ts"
+import { issueAuthToken } from "../auth/password-auth.ts"
 
 const authOf = (e: RouterEvent) => e.input.auth
 
@@ -13,9 +16,20 @@ const unauthorized = (message: string) => new ApiError(401, message)
 
 const passThrough: RouteHandler = (e) => e.next()
 
-/** The `$apis` global. */
-export function apisGlobal() {
+type AuthRecord = { collectionModel: Collection; data: RecordData }
+
+/** The `$apis` global; `recordAuthResponse` answers as the auth routes do (authRule, `onRecordAuthRequest`). */
+export function apisGlobal(deps: AuthResponseDeps) {
   return {
+    recordAuthResponse: async (e: RouterEvent, record: AuthRecord, authMethod: string, meta?: unknown) => {
+      const { collectionModel: collection, data } = record
+      if (collection.type !== "auth") throw new ApiError(400, "The record is not an auth record.")
+      const url = new URL(e.input.request.url)
+      const options = { expand: url.searchParams.get("expand") ?? undefined, fields: url.searchParams.get("fields") ?? undefined }
+      const token = issueAuthToken(collection, data)
+      const body = (await authResponse(deps, { collection, record: data, token, method: authMethod }, e.ruleRequest(), options)) as Record<string, unknown>
+      e.json(200, meta === undefined || meta === null ? body : { ...body, meta })
+    },
     requireAuth: (...collections: string[]): RouteHandler => (e) => {
       const auth = authOf(e)
       if (!auth) throw unauthorized("The request requires valid record authorization token.")

@@ -213,7 +213,8 @@ export class JsHooks {
       this.#unbind.push(() => cron.remove(id))
     }
     globals.cronRemove = (id: string) => cron.remove(id)
-    globals.$apis = apisGlobal()
+    const { rules, recordService } = this.#services
+    globals.$apis = apisGlobal({ rules, renderer: recordService.renderer, hooks })
     globals.migrate = () => {
       throw new Error("migrate() belongs in pb_migrations, not pb_hooks")
     }

@@ -5,7 +5,7 @@
  * step is either the matched custom route or the built-in API. Paths use PocketBase's patterns:
  * `/hello/{name}`, `/files/{path...}`, and `{$}` for an exact trailing slash.
  */
-import type { AuthContext } from "../core/types.ts"
+import type { AuthContext, RequestInfo } from "../core/types.ts"
 
 /** A handler or middleware; calls `e.next()` to go on (middlewares) and answers through `e`. */
 export type RouteHandler = (event: RouterEvent) => unknown
@@ -121,14 +121,19 @@ export class RouterEvent {
     return this.input.auth?.collection.name === "_superusers"
   }
 
-  /** `@request.*` as PocketBase's `e.requestInfo()` returns it. */
-  requestInfo(): Record<string, unknown> {
+  /** `@request.*` as rules see it (the auth as its context). */
+  ruleRequest(): RequestInfo {
     const url = new URL(this.input.request.url)
     const headers: Record<string, string> = {}
     this.input.request.headers.forEach((value, name) => void (headers[name.toLowerCase().replaceAll("-", "_")] ??= value))
     const query: Record<string, string> = {}
     for (const [key, value] of url.searchParams) query[key] ??= value
-    return { auth: this.auth, body: this.#body, context: "default", headers, method: this.request.method, query }
+    return { auth: this.input.auth, body: this.#body, context: "default", headers, method: this.request.method, query }
+  }
+
+  /** `@request.*` as PocketBase's `e.requestInfo()` returns it. */
+  requestInfo(): Record<string, unknown> {
+    return { ...this.ruleRequest(), auth: this.auth }
   }
 
   realIP(): string {

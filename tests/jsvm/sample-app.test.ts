@@ -83,6 +83,8 @@ const scenarios: Scenario[] = [
     },
     expect: (a) => expect(a.body).toEqual({ appName: "Sample app", batch: true, maxRequests: 10 }),
   },
+  { name: "a custom login route answers as auth-with-password", path: "/api/login-by-email", init: () => json({ email: "demo@example.com", password: "demo-password-1" }), expect: (a) => expect(a.body).toMatchObject({ record: { email: "demo@example.com", name: "Demo", verified: true } }) },
+  { name: "a custom login route refuses a wrong password", path: "/api/login-by-email", init: () => json({ email: "demo@example.com", password: "nope" }), expect: (a) => expect(a.status).toBe(400) },
   { name: "pb_public index.html at /", path: "/", expect: (a) => expect(a.body).toContain("Sample app") },
   { name: "pb_public script with its content type", path: "/app.js", expect: (a) => expect(a.type).toBe("text/javascript; charset=utf-8") },
   { name: "index fallback for a single-page app's deep link", path: "/deep/link", expect: (a) => expect(a.body).toContain("Sample app") },
@@ -143,6 +145,15 @@ describe("a PocketBase app (pb_migrations, pb_hooks, pb_public) runs unchanged",
       }
     }
     for (const text of received) expect(text).toContain('data:{"text":"hello subscribers"}')
+  })
+
+  it("the custom login's token authenticates the user", async () => {
+    for (const server of servers) {
+      const login = await fetch(`${server.url}/api/login-by-email`, json({ email: "demo@example.com", password: "demo-password-1" }))
+      const { token } = (await login.json()) as { token: string }
+      const me = await fetch(`${server.url}/api/me`, { headers: { Authorization: token } })
+      expect(await me.json()).toEqual({ email: "demo@example.com" })
+    }
   })
 
   it("logs a crashing hook with its file and line", () => {

@@ -86,3 +86,13 @@ onRecordValidate((e) => {
   }
   e.next()
 }, "posts")
+
+// A custom login: the same answer as auth-with-password, through the same onRecordAuthRequest hooks.
+routerAdd("POST", "/api/login-by-email", (e) => {
+  const body = e.requestInfo().body
+  const user = $app.findAuthRecordByEmail("users", body.email)
+  if (!user.validatePassword(body.password)) {
+    throw new BadRequestError("Invalid credentials.")
+  }
+  return $apis.recordAuthResponse(e, user, "password")
+})
