@@ -257,7 +257,8 @@ export class RouteTable {
       ? (e) => runChain(e, match.route.handlers)
       : async (e) => void (e.answer = await api())
     await runChain(event, [...this.#global, final])
-    return event.response.applyTo(event.answer ?? new Response(null, { status: 204 }))
+    // A handler that wrote nothing answers 200 with an empty body, as Go's response writer does.
+    return event.response.applyTo(event.answer ?? new Response(null, { status: 200 }))
   }
 }
 

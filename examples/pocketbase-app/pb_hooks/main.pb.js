@@ -96,3 +96,9 @@ routerAdd("POST", "/api/login-by-email", (e) => {
   }
   return $apis.recordAuthResponse(e, user, "password")
 })
+
+routerAdd("GET", "/api/silent", (e) => {})
+
+routerAdd("GET", "/go-home", (e) => e.redirect(307, "/"))
+
+routerAdd("DELETE", "/api/nothing", (e) => e.noContent(204))
