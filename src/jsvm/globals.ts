@@ -8,7 +8,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto"
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { ApiError } from "../core/errors.ts"
+import { ApiError, fieldError, type ErrorData } from "../core/errors.ts"
 import { ALPHANUMERIC, randomString } from "../core/random.ts"
 import { decodeJwt, encodeJwt, hasValidSignature } from "../auth/jwt.ts"
 import { DbxExpression } from "./js-db.ts"
@@ -16,19 +16,39 @@ import type { JsApp } from "./js-app.ts"
 import { Collection, DynamicModel, Field, fieldClasses, FieldsList, unmarshal } from "./models.ts"
 import { templateRegistry } from "./template.ts"
 
+/** A field error for an API error's data: `new ValidationError("code", "Message.")`. */
+class ValidationError {
+  constructor(
+    readonly code = "",
+    readonly message = "",
+  ) {}
+}
+
+// Only field errors (and objects of them) reach an API error's data, as in PocketBase.
+function safeErrorData(data: unknown): ErrorData {
+  const out: ErrorData = {}
+  if (!data || typeof data !== "object") return out
+  for (const [key, value] of Object.entries(data)) {
+    if (value instanceof ValidationError) out[key] = fieldError(value.code, value.message)
+    else if (value && typeof value === "object") out[key] = safeErrorData(value)
+  }
+  return out
+}
+
 /** PocketBase's API error classes: each a status with its default message. */
 function errorClass(status: number, fallback: string) {
   return class extends ApiError {
     constructor(message?: string, data?: unknown) {
-      super(status, message || fallback, (data && typeof data === "object" ? data : {}) as Record<string, never>)
+      super(status, message || fallback, safeErrorData(data))
     }
   }
 }
 
 const errorClasses = {
+  ValidationError,
   ApiError: class extends ApiError {
     constructor(status = 400, message = "", data?: unknown) {
-      super(status, message, (data && typeof data === "object" ? data : {}) as Record<string, never>)
+      super(status, message, safeErrorData(data))
     }
   },
   BadRequestError: errorClass(400, "Something went wrong while processing your request."),

@@ -102,3 +102,7 @@ routerAdd("GET", "/api/silent", (e) => {})
 routerAdd("GET", "/go-home", (e) => e.redirect(307, "/"))
 
 routerAdd("DELETE", "/api/nothing", (e) => e.noContent(204))
+
+routerAdd("GET", "/api/bad-data", (e) => {
+  throw new BadRequestError("Bad data.", { title: new ValidationError("invalid_title", "Nope."), nested: { inner: new ValidationError("x", "Inner.") } })
+})
