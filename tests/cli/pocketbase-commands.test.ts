@@ -32,6 +32,17 @@ function column(dir: string, sql: string): string[] {
 const applied = (dir: string) => column(dir, "SELECT file AS value FROM _migrations ORDER BY file")
 const collectionNames = (dir: string) => column(dir, "SELECT name AS value FROM _collections ORDER BY name")
 
+/** The snapshot file in `source`'s migrations, alone in a fresh data dir, gives the same collections. */
+function expectSnapshotReplays(source: ReturnType<typeof tempRoot>): void {
+  const file = readdirSync(source.migrations).find((f) => f.endsWith("_collections_snapshot.js"))
+  expect(file).toBeDefined()
+  const fresh = tempRoot()
+  mkdirSync(fresh.migrations)
+  writeFileSync(join(fresh.migrations, file!), readFileSync(join(source.migrations, file!)))
+  expect(runCli("migrate", "up", `--dir=${fresh.dir}`).code).toBe(0)
+  expect(collectionNames(fresh.dir)).toEqual(collectionNames(source.dir))
+}
+
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true })
 })
@@ -72,14 +83,7 @@ describe("migrate", () => {
     expect(runCli("migrate", "up", `--dir=${first.dir}`).code).toBe(0)
     const snapshot = runCli("migrate", "collections", `--dir=${first.dir}`)
     expect(snapshot.code).toBe(0)
-    const file = readdirSync(first.migrations).find((f) => f.endsWith("_collections_snapshot.js"))!
-    expect(file).toBeDefined()
-
-    const second = tempRoot()
-    mkdirSync(second.migrations)
-    writeFileSync(join(second.migrations, file), readFileSync(join(first.migrations, file)))
-    expect(runCli("migrate", "up", `--dir=${second.dir}`).code).toBe(0)
-    expect(collectionNames(second.dir)).toEqual(collectionNames(first.dir))
+    expectSnapshotReplays(first)
   })
 
   it("the reference's own `migrate collections` snapshot gives pocketbun the same collections", () => {
@@ -96,12 +100,7 @@ describe("migrate", () => {
     const run = (...args: string[]) => Bun.spawnSync([reference, ...args, "--dir", first.dir], { cwd: first.root, stdin: new TextEncoder().encode("y\n") })
     expect(run("migrate", "up").exitCode).toBe(0)
     expect(run("migrate", "collections").exitCode).toBe(0)
-    const file = readdirSync(first.migrations).find((f) => f.endsWith("_collections_snapshot.js"))!
-    const second = tempRoot()
-    mkdirSync(second.migrations)
-    writeFileSync(join(second.migrations, file), readFileSync(join(first.migrations, file)))
-    expect(runCli("migrate", "up", `--dir=${second.dir}`).code).toBe(0)
-    expect(collectionNames(second.dir)).toEqual(collectionNames(first.dir))
+    expectSnapshotReplays(first)
   })
 
   it("down reverts a PocketBase migration with its down function", () => {
