@@ -11,6 +11,16 @@ import { migrationJson, sortedJson, writeMigration } from "./migrations.ts"
 
 type Json = Record<string, unknown>
 
+// OAuth2 providers (and their client secrets) stay out of migrations, as in PocketBase's.
+function schemaJson(collection: StoredCollection): Json {
+  const json = migrationJson(collection)
+  if (json.oauth2 && typeof json.oauth2 === "object") {
+    const { providers: _providers, ...oauth2 } = json.oauth2 as Json
+    json.oauth2 = oauth2
+  }
+  return json
+}
+
 const createBody = (json: Json) => `  const collection = new Collection(${sortedJson(json, 2)});\n\n  return app.save(collection);`
 const deleteBody = (id: string) => `  const collection = app.findCollectionByNameOrId(${JSON.stringify(id)});\n\n  return app.delete(collection);`
 
@@ -52,19 +62,19 @@ export function bindAutomigrate(hooks: AppHooks, dir: string, written: (file: st
   }
   hooks.onCollectionCreateRequest.bindFunc(record((e) => {
     if (!e.collection) return
-    const json = migrationJson(e.collection)
+    const json = schemaJson(e.collection)
     write(`created_${e.collection.name}`, createBody(json), deleteBody(e.collection.id))
   }))
   hooks.onCollectionUpdateRequest.bindFunc(record((e) => {
     if (!e.collection || !e.original) return
-    const before = migrationJson(e.original)
-    const after = migrationJson(e.collection)
+    const before = schemaJson(e.original)
+    const after = schemaJson(e.collection)
     if (sortedJson(before) === sortedJson(after)) return
     write(`updated_${e.original.name}`, updateBody(e.collection.id, before, after), updateBody(e.collection.id, after, before))
   }))
   hooks.onCollectionDeleteRequest.bindFunc(record((e) => {
     const deleted: StoredCollection | null = e.original
     if (!deleted) return
-    write(`deleted_${deleted.name}`, deleteBody(deleted.id), createBody(migrationJson(deleted)))
+    write(`deleted_${deleted.name}`, deleteBody(deleted.id), createBody(schemaJson(deleted)))
   }))
 }
