@@ -80,7 +80,7 @@ export interface RealtimeDeps {
   bufferBytes?: number
   /** Frames per delivery slice before yielding to the event loop. @default 250 */
   sliceSize?: number
-  /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 50_000 */
+  /** Frames that may wait for delivery before `admitWrite` holds writers back. @default 200_000 (about 1.5 s of delivery at full speed) */
   maxBacklogFrames?: number
   /** The Redis broker when running several processes; in-process delivery without one. */
   cluster?: RedisBroker
@@ -132,7 +132,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const broker: RealtimeBroker = cluster ?? new LocalBroker()
   connectBroker(broker, { hub, fanout, queue })
   publishCommittedChanges({ hooks, store: deps.store, collections: deps.collections, broker, fanout, nodeId })
-  const maxBacklog = deps.maxBacklogFrames ?? 50_000
+  const maxBacklog = deps.maxBacklogFrames ?? 200_000
 
   const subscribeHere = (request: SubscribeRequest) => applySubscriptions(hub, hooks.onRealtimeSubscribeRequest, request)
   // Beside the hub's counters, how often cross-process ordering delivered late or dropped events.
