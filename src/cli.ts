@@ -59,7 +59,14 @@ async function applyMigrations(app: App): Promise<void> {
   for (const file of applied) console.log(`applied migration ${file}`)
 }
 
+// Hook files may start work nobody awaits (a stray promise, a timer that throws): log it, keep serving.
+function surviveStrayErrors(): void {
+  process.on("unhandledRejection", (error) => console.error("unhandled rejection (kept serving):", error))
+  process.on("uncaughtException", (error) => console.error("uncaught exception (kept serving):", error))
+}
+
 async function serve(config: Readonly<Config>): Promise<number> {
+  surviveStrayErrors()
   if (config.workers > 1) {
     // Migrations run once, here, before any worker opens the database.
     const app = createApp(config)

@@ -209,7 +209,11 @@ export class JsHooks {
     const { cron } = this.#services
     globals.cronAdd = (id: string, expression: string, run: () => unknown) => {
       const guarded = this.#guard(run, `cron ${id}`)
-      cron.add(id, expression, () => void guarded())
+      // The guard logged the failure already; a rejected async job must not become unhandled.
+      cron.add(id, expression, () => {
+        const result = guarded()
+        if (isThenable(result)) Promise.resolve(result).catch(() => undefined)
+      })
       this.#unbind.push(() => cron.remove(id))
     }
     globals.cronRemove = (id: string) => cron.remove(id)
