@@ -5,7 +5,7 @@ const input = (method: string, path: string): RouterInput => ({
   request: new Request(`http://localhost${path}`, { method }),
   auth: null,
   ip: "127.0.0.1",
-  body: async () => ({}),
+  body: async () => ({ raw: "", values: {} }),
 })
 
 const api = async () => new Response("api")

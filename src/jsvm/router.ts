@@ -17,6 +17,8 @@ export interface RouterRequest {
   header: { get(name: string): string }
   host: string
   remoteAddr: string
+  /** The body's text (read it with `toString` / `readerToString`, as in PocketBase). */
+  readonly body: string
   pathValue(name: string): string
 }
 
@@ -25,8 +27,8 @@ export interface RouterInput {
   request: Request
   auth: AuthContext | null
   ip: string
-  /** Reads the request body once (JSON or form fields), for `bindBody` and `requestInfo().body`. */
-  body: () => Promise<Record<string, unknown>>
+  /** Reads the request body once: its text (`e.request.body`) and values (`bindBody`, `requestInfo().body`). */
+  body: () => Promise<{ raw: string; values: Record<string, unknown> }>
 }
 
 /** How events show the app and the auth record to handlers (JavaScript hooks show models). */
@@ -76,6 +78,7 @@ export class RouterEvent {
   readonly #store = new Map<string, unknown>()
   #next: () => unknown = () => undefined
   #body: Record<string, unknown> = {}
+  #rawBody = ""
 
   constructor(
     readonly input: RouterInput,
@@ -83,6 +86,7 @@ export class RouterEvent {
     view: RouterView,
   ) {
     const url = new URL(input.request.url)
+    const self = this
     this.auth = input.auth ? view.auth(input.auth) : null
     this.app = view.app
     this.request = {
@@ -92,12 +96,17 @@ export class RouterEvent {
       host: url.host,
       remoteAddr: input.ip,
       pathValue: (name) => params[name] ?? "",
+      get body() {
+        return self.#rawBody
+      },
     }
   }
 
   /** Reads the body (once) so the synchronous `bindBody`/`requestInfo` can see it. */
   async loadBody(): Promise<void> {
-    this.#body = await this.input.body()
+    const { raw, values } = await this.input.body()
+    this.#rawBody = raw
+    this.#body = values
   }
 
   get body(): Record<string, unknown> {

@@ -86,6 +86,8 @@ const scenarios: Scenario[] = [
   { name: "a custom login route answers as auth-with-password", path: "/api/login-by-email", init: () => json({ email: "demo@example.com", password: "demo-password-1" }), expect: (a) => expect(a.body).toMatchObject({ record: { email: "demo@example.com", name: "Demo", verified: true } }) },
   { name: "a custom login route refuses a wrong password", path: "/api/login-by-email", init: () => json({ email: "demo@example.com", password: "nope" }), expect: (a) => expect(a.status).toBe(400) },
   { name: "an API error with validation data", path: "/api/bad-data", expect: (a) => expect(a.status).toBe(400) },
+  { name: "a webhook reads its raw JSON body", path: "/api/webhook", init: () => ({ method: "POST", headers: { "content-type": "application/json" }, body: '{"event":"paid","amount":12}' }), expect: (a) => expect(a.body).toMatchObject({ length: 28 }) },
+  { name: "a webhook reads a raw text body", path: "/api/webhook", init: () => ({ method: "POST", headers: { "content-type": "text/plain" }, body: "plain text ✓" }), expect: (a) => expect(a.status).toBe(200) },
   { name: "a handler that writes nothing", path: "/api/silent", expect: (a) => expect(a.body).toBe("") },
   { name: "a redirect", path: "/go-home", expect: (a) => expect(a.headers.location).toBe("/") },
   { name: "no content", path: "/api/nothing", init: () => ({ method: "DELETE" }), expect: (a) => expect(a.status).toBe(204) },

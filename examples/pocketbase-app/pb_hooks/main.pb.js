@@ -106,3 +106,9 @@ routerAdd("DELETE", "/api/nothing", (e) => e.noContent(204))
 routerAdd("GET", "/api/bad-data", (e) => {
   throw new BadRequestError("Bad data.", { title: new ValidationError("invalid_title", "Nope."), nested: { inner: new ValidationError("x", "Inner.") } })
 })
+
+// A webhook reads its raw body (to check a signature, say).
+routerAdd("POST", "/api/webhook", (e) => {
+  const raw = toString(e.request.body)
+  return e.json(200, { length: raw.length, signature: $security.hs256(raw, "webhook-secret") })
+})
