@@ -10,76 +10,19 @@ import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from "no
 import { createRequire } from "node:module"
 import { join, resolve } from "node:path"
 import { ApiError, badRequest } from "../core/errors.ts"
-import { snakeCase } from "../core/snake-case.ts"
-import type { AuthContext, RequestInfo } from "../core/types.ts"
 import { isThenable, SyncHook, type AppHooks } from "../hooks/index.ts"
 import type { Services } from "../services.ts"
 import { apisGlobal } from "./apis.ts"
 import { POCKETBASE_HOOKS } from "./hook-names.ts"
 import { baseGlobals } from "./globals.ts"
 import { JsApp } from "./js-app.ts"
-import { Collection } from "./models.ts"
+import { jsEvent } from "./js-event.ts"
 import type { RouteHandler } from "./router.ts"
 import { runScript, scriptLocation, toApiError } from "./script.ts"
 
 type AnyHook = { bindFunc(func: (e: never) => unknown, ...tags: string[]): string; unbind(...ids: string[]): void }
 
 const HOOK_FILE = /\.pb\.(js|ts)$/
-
-/** `e.request` of a records API event as PocketBase's scripts read it (method, headers, query). */
-function requestView(request: RequestInfo) {
-  return {
-    method: request.method,
-    header: { get: (name: string) => request.headers[snakeCase(name)] ?? "" },
-    url: { query: () => ({ get: (key: string) => request.query[key] ?? "", has: (key: string) => key in request.query }) },
-  }
-}
-
-/** The JavaScript view of a bus event: records and collections as models, request helpers. */
-function jsEvent(event: Record<string, unknown>, app: JsApp): unknown {
-  const cache = new Map<string, unknown>()
-  const once = (key: string, make: () => unknown) => (cache.has(key) ? cache.get(key) : (cache.set(key, make()), cache.get(key)))
-  const request = event.request as RequestInfo | undefined
-  const wrapAuth = (auth: AuthContext | null | undefined) => (auth ? app.wrap(auth.collection, auth.record) : null)
-  return new Proxy(event, {
-    get(target, key) {
-      switch (key) {
-        case "app":
-          return app
-        case "record":
-          return target.record && target.collection ? once("record", () => app.wrap(target.collection as never, target.record as never, target.original as never)) : target.record
-        case "records":
-          return Array.isArray(target.records) && target.collection
-            ? once("records", () => (target.records as never[]).map((data) => app.wrap(target.collection as never, data)))
-            : target.records
-        case "collection":
-          return target.collection ? once("collection", () => Collection.fromStored(target.collection as never)) : null
-        case "auth":
-          return wrapAuth(request?.auth)
-        case "request":
-          return request ? once("request", () => requestView(request)) : target.request
-        case "requestInfo":
-          return () => ({ ...request, auth: wrapAuth(request?.auth) })
-        case "hasSuperuserAuth":
-          return () => request?.auth?.collection.name === "_superusers"
-        case "json":
-          return (_status: number, data: unknown) => void (target.response = data)
-        case "next":
-          return () => (target.next as () => unknown).call(target)
-        default: {
-          const value = Reflect.get(target, key)
-          return typeof value === "function" ? value.bind(target) : value
-        }
-      }
-    },
-    set(target, key, value) {
-      if (key === "record" && value && typeof value === "object" && "data" in value) target.record = value.data
-      else Reflect.set(target, key, value)
-      cache.delete(String(key))
-      return true
-    },
-  })
-}
 
 /** A record write a model hook failed with a plain error answers as PocketBase's: "Failed to create record." and so on. */
 function failedWrite(error: unknown, event: Record<string, unknown>): ApiError {
