@@ -66,6 +66,7 @@ const scenarios: Scenario[] = [
   { name: "a thrown BadRequestError is the answer", path: "/api/boom", expect: (a) => expect(a.status).toBe(400) },
   { name: "a crashing handler is a 400, not a 500", path: "/api/crash", expect: (a) => expect(a.status).toBe(400) },
   { name: "$template escapes HTML", path: "/api/page", expect: (a) => expect(a.body).toBe("<h1>&lt;b&gt;hi&lt;/b&gt;</h1>") },
+  { name: "$template layouts across files", path: "/views/hello/Ada", expect: (a) => expect(a.body).toContain("<h1>Hello Ada</h1><ul><li>one</li><li>&lt;two&gt;</li></ul>") },
   { name: "$security hashes", path: "/api/hash", expect: (a) => expect(a.body).toEqual({ md5: "900150983cd24fb0d6963f7d28e17f72", sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" }) },
   { name: "a create request hook changes the record", path: "/api/collections/posts/records", init: () => json({ title: "  My post " }), expect: (a) => expect(a.body).toMatchObject({ title: "My post!", slug: "my-post", views: 0 }) },
   { name: "a create request hook refuses with its error", path: "/api/collections/posts/records", init: () => json({ title: "forbidden" }), expect: (a) => expect(a.status).toBe(403) },

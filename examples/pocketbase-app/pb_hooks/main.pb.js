@@ -112,3 +112,11 @@ routerAdd("POST", "/api/webhook", (e) => {
   const raw = toString(e.request.body)
   return e.json(200, { length: raw.length, signature: $security.hs256(raw, "webhook-secret") })
 })
+
+routerAdd("GET", "/views/hello/{name}", (e) => {
+  const html = $template.loadFiles(`${__hooks}/views/layout.html`, `${__hooks}/views/hello.html`).render({
+    name: e.request.pathValue("name"),
+    items: ["one", "<two>"],
+  })
+  return e.html(200, html)
+})
