@@ -13,7 +13,8 @@ import { collectionJSON } from "../records/collection-json.ts"
 import type { Services } from "../services.ts"
 import { baseGlobals } from "./globals.ts"
 import { JsApp } from "./js-app.ts"
-import { runScript } from "./script.ts"
+import { runScript, scriptLocation } from "./script.ts"
+import { ApiError } from "../core/errors.ts"
 
 type MigrationFunc = (app: JsApp) => void
 
@@ -32,13 +33,26 @@ export function migrationLoader(services: Services): MigrationLoader<unknown> {
     runScript(source, path, { ...baseGlobals(app, services.config.hooksDir), migrate })
     const found = registered as { up: MigrationFunc; down?: MigrationFunc } | null
     if (!found || typeof found.up !== "function") throw new Error("it neither calls migrate(up, down) nor exports up(app)")
-    return { up: () => found.up(app), down: () => found.down?.(app) } satisfies Migration<unknown>
+    const run = (step: MigrationFunc | undefined) => () => explained(path, () => step?.(app))
+    return { up: run(found.up), down: run(found.down) } satisfies Migration<unknown>
   }
 }
 
 /** A migrator run over the app's migrations folder: either kind of file, the schema cache re-read after each. */
 export function appMigrations(services: Services): MigrationRun<unknown> {
   return { store: services.store, dir: services.config.migrationsDir, app: services, afterEach: () => services.collections.reload(), load: migrationLoader(services) }
+}
+
+// A failing migration's error names the line in the file and, for API errors, the invalid fields.
+function explained(path: string, work: () => unknown): void {
+  try {
+    work()
+  } catch (error) {
+    const where = scriptLocation(error, (file) => file === path)
+    const details = error instanceof ApiError && Object.keys(error.data).length > 0 ? ` ${JSON.stringify(error.data)}` : ""
+    const message = `${error instanceof Error ? error.message : String(error)}${details}${where ? ` (at ${where})` : ""}`
+    throw new Error(message, { cause: error })
+  }
 }
 
 const REFERENCE_LINE = "/// <reference path=\"../pb_data/types.d.ts\" />"

@@ -103,6 +103,21 @@ describe("migrate", () => {
     expectSnapshotReplays(first)
   })
 
+  it("a failing PocketBase migration names its line and the invalid fields, and leaves nothing behind", () => {
+    const { dir, migrations } = tempRoot()
+    mkdirSync(migrations)
+    writeFileSync(join(migrations, "1_bad.js"), `migrate((app) => {
+  app.save(new Collection({ name: "fine" }))
+  app.save(new Collection({ name: "bad name!" }))
+})`)
+    const result = runCli("migrate", "up", `--dir=${dir}`)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("1_bad.js")
+    expect(result.stderr).toContain('"name"')
+    expect(result.stderr).toMatch(/1_bad\.js:3:\d+/)
+    expect(collectionNames(dir)).not.toContain("fine")
+  })
+
   it("down reverts a PocketBase migration with its down function", () => {
     const { dir, migrations } = tempRoot()
     mkdirSync(migrations)
