@@ -24,6 +24,13 @@ type AnyHook = { bindFunc(func: (e: never) => unknown, ...tags: string[]): strin
 
 const HOOK_FILE = /\.pb\.(js|ts)$/
 
+// `*.pb.ts` files lose their types first (Bun's transpiler, no bundling).
+const typescript = new Bun.Transpiler({ loader: "ts" })
+const hookSource = (path: string) => {
+  const source = readFileSync(path, "utf8")
+  return path.endsWith(".ts") ? typescript.transformSync(source) : source
+}
+
 /** A record write a model hook failed with a plain error answers as PocketBase's: "Failed to create record." and so on. */
 function failedWrite(error: unknown, event: Record<string, unknown>): ApiError {
   const { action, record } = event
@@ -56,7 +63,7 @@ export class JsHooks {
     for (const file of this.files()) {
       const path = join(this.#dir, file)
       try {
-        runScript(readFileSync(path, "utf8"), path, { ...globals, require: createRequire(path), module: { exports: {} } })
+        runScript(hookSource(path), path, { ...globals, require: createRequire(path), module: { exports: {} } })
       } catch (error) {
         this.#log(error, `failed to load ${file}`)
       }

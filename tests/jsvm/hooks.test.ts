@@ -94,6 +94,7 @@ describe("pb_hooks", () => {
     hooksDir = join(root, "pb_hooks")
     mkdirSync(hooksDir)
     writeFileSync(join(hooksDir, "a.pb.js"), HOOKS)
+    writeFileSync(join(hooksDir, "typed.pb.ts"), `routerAdd("GET", "/api/typed", (e: { string(status: number, text: string): void }) => e.string(200, "typed" as string))`)
     writeFileSync(join(hooksDir, "b-broken.pb.js"), "routerAdd('GET', '/x', (e) => e.string(200, 'x'))\nundefinedFunction()\n")
     server = await startPocketbun({ dir: join(root, "pb_data"), hooksDir, hooksWatch: true })
     await server.admin.collections.create({ name: "notes", type: "base", listRule: "", createRule: "", fields: [{ name: "title", type: "text" }, { name: "slug", type: "text" }, { name: "body", type: "text" }, { name: "n", type: "number" }] })
@@ -166,6 +167,10 @@ describe("pb_hooks", () => {
       target.kill()
       await target.exited
     }
+  })
+
+  it("*.pb.ts files load with their types stripped", async () => {
+    expect(await (await fetch(`${server.url}/api/typed`)).text()).toBe("typed")
   })
 
   it("cronAdd schedules on the app's cron scheduler", async () => {
