@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { databasePath, type Config } from "./config.ts"
 import { openDatabase } from "./db/open.ts"
 import { Store } from "./db/store.ts"
+import { markMigrationApplied } from "./db/migrate.ts"
 import { ReadPool, type ReadQueries } from "./db/read-pool.ts"
 import { CollectionRegistry } from "./records/collections.ts"
 import { RecordRepository } from "./records/repository.ts"
@@ -26,6 +27,7 @@ import type { ClusterBroker } from "./realtime/cluster-broker.ts"
 import { AppHooks } from "./hooks/index.ts"
 import { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { ServerBindings } from "./http/client-ip.ts"
+import { bindAutomigrate, JsHooks, RouteTable } from "./jsvm/index.ts"
 import { SettingsService, type Settings } from "./settings/index.ts"
 import { LogsService } from "./logs/index.ts"
 import { CronScheduler, registerSystemJobs, sqliteTickClaims } from "./cron/index.ts"
@@ -128,6 +130,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     recordLifecycle,
     recordFiles,
     realtime,
+    routes: new RouteTable(),
     settings,
     logs,
     mailer,
@@ -167,12 +170,17 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     authCollections: () => collections.all().filter((c) => c.type === "auth"),
     deleteExpiredLogs: (now) => logs.deleteExpired(now),
   })
+  if (config.automigrate && config.migrationsDir) bindAutomigrate(hooks, config.migrationsDir, (file) => markMigrationApplied(store, file))
+  const jsHooks = new JsHooks(services)
+  jsHooks.load()
+  if (config.hooksWatch) jsHooks.watch()
   const http = buildHttp(services)
   return {
     hooks,
     services,
     fetch: (request, bindings) => http.fetch(request, bindings ?? {}),
     close: () => {
+      jsHooks.close()
       realtime.hub.closeAll()
       services.cron.stop()
       mailer.close()

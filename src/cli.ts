@@ -1,21 +1,25 @@
 #!/usr/bin/env bun
 /**
  * @module
- * The command line, spelled as PocketBase's: `serve`, `superuser upsert|create|delete`,
- * `migrate up|down`. The only place that reads argv and env or starts a server.
+ * The command line, spelled as PocketBase's: `serve`, `superuser upsert|create|update|delete|otp`,
+ * `migrate up|down|create|collections|history-sync`. The only place that reads argv and env or
+ * starts a server.
  */
 import { BOOLEAN_KEYS, buildConfig, splitArgs, UsageError, type Config } from "./config.ts"
 import { BrokerUnavailableError, connectCluster, runWorkers, WORKER_ENV } from "./cluster.ts"
 import { createApp, type App } from "./app.ts"
 import { serveApp } from "./server.ts"
-import { migrateDown, migrateUp, MigrationError } from "./db/migrate.ts"
-import { createSuperuser, deleteSuperuser, SuperuserInputError, upsertSuperuser } from "./auth/superusers.ts"
+import { migrateDown, migrateUp, MigrationError, syncMigrationHistory } from "./db/migrate.ts"
+import { createSuperuser, createSuperuserOtp, deleteSuperuser, SuperuserInputError, updateSuperuser, upsertSuperuser } from "./auth/superusers.ts"
 import { installLink } from "./dashboard/index.ts"
 import { BridgeConfigError, loadBridgeConfig, startBridge } from "./bridge/index.ts"
+import { appMigrations, writeBlankMigration, writeCollectionsSnapshot } from "./jsvm/index.ts"
 
 const USAGE = `usage:
   pocketbun help | --help | <command> --help
-  pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=./migrations]
+  pocketbun serve [--http=127.0.0.1:8090] [--dir=./pb_data] [--migrationsDir=DIR/../pb_migrations]
+                  [--hooksDir=DIR/../pb_hooks] [--publicDir=DIR/../pb_public] [--indexFallback=true]
+                  [--automigrate=true] [--hooksWatch=true]
                   [--realtimeHeartbeat=25] [--realtimeIdleTimeout=300] [--realtimeMaxLifetime=1800]
                   [--realtimeBuffer=1048576] [--realtimeResumeWindow=300] [--realtimeResumeEvents=100000]
                   [--realtimeBroker=redis://HOST:PORT] [--realtimeBrokerOptional]
@@ -25,12 +29,13 @@ const USAGE = `usage:
                   [--realtimeWsMaxSubscriptions=1000] [--realtimeWsSubscribeRate=10]
                   [--realtimeWsPerIp=100] [--realtimeWsPerUser=20]
   pocketbun bridge --config=FILE
-  pocketbun superuser upsert|create EMAIL PASSWORD [--dir=./pb_data]
-  pocketbun superuser delete EMAIL [--dir=./pb_data]
-  pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=./migrations]`
+  pocketbun superuser upsert|create|update EMAIL PASSWORD [--dir=./pb_data]
+  pocketbun superuser delete|otp EMAIL [--dir=./pb_data]
+  pocketbun migrate up|down [N] [--dir=./pb_data] [--migrationsDir=DIR/../pb_migrations]
+  pocketbun migrate create NAME | collections | history-sync [--dir=./pb_data] [--migrationsDir=…]`
 
 const SERVE_FLAGS: Array<keyof Config> = [
-  "http", "dir", "migrationsDir", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
+  "http", "dir", "migrationsDir", "hooksDir", "publicDir", "indexFallback", "automigrate", "hooksWatch", "bodyLimit", "realtimeHeartbeat", "realtimeIdleTimeout",
   "realtimeMaxLifetime", "realtimeBuffer", "realtimeResumeWindow", "realtimeResumeEvents", "realtimeBroker", "realtimeBrokerOptional", "workers", "reusePort", "readWorkers",
   "loginMaxFailures", "loginMaxIpFailures", "loginWindow", "mailLog", "thumbMaxPixels",
   "realtimeWsMaxSubscriptions", "realtimeWsSubscribeRate", "realtimeWsPerIp", "realtimeWsPerUser",
@@ -51,9 +56,9 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
       return serve(buildConfig(flags, process.env, SERVE_FLAGS))
     case "superuser":
-      return superuser(rest, buildConfig(flags, process.env, ["dir", "migrationsDir"]))
+      return superuser(rest, commandConfig(flags))
     case "migrate":
-      return migrate(rest, buildConfig(flags, process.env, ["dir", "migrationsDir"]))
+      return migrate(rest, commandConfig(flags))
     case "bridge":
       return bridge(rest, flags)
     case undefined:
@@ -63,12 +68,23 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Commands other than serve neither write migrations nor watch hooks.
+const commandConfig = (flags: Map<string, string>) =>
+  Object.freeze({ ...buildConfig(flags, process.env, ["dir", "migrationsDir", "hooksDir", "automigrate"]), automigrate: false, hooksWatch: false, publicDir: "" })
+
 async function applyMigrations(app: App): Promise<void> {
-  const applied = await migrateUp(app.services.store, app.services.config.migrationsDir, app.services, () => app.services.collections.reload())
+  const applied = await migrateUp(appMigrations(app.services))
   for (const file of applied) console.log(`applied migration ${file}`)
 }
 
+// Hook files may start work nobody awaits (a stray promise, a timer that throws): log it, keep serving.
+function surviveStrayErrors(): void {
+  process.on("unhandledRejection", (error) => console.error("unhandled rejection (kept serving):", error))
+  process.on("uncaughtException", (error) => console.error("uncaught exception (kept serving):", error))
+}
+
 async function serve(config: Readonly<Config>): Promise<number> {
+  surviveStrayErrors()
   if (config.workers > 1) {
     // Migrations run once, here, before any worker opens the database.
     const app = createApp(config)
@@ -122,16 +138,22 @@ async function bridge(args: string[], flags: Map<string, string>): Promise<numbe
 
 async function superuser(args: string[], config: Readonly<Config>): Promise<number> {
   const [action, email, password, ...extra] = args
-  const wantsPassword = action === "upsert" || action === "create"
-  if (!action || !["upsert", "create", "delete"].includes(action)) throw new UsageError(`unknown superuser action "${action ?? ""}"`)
+  const wantsPassword = action === "upsert" || action === "create" || action === "update"
+  if (!action || !["upsert", "create", "update", "delete", "otp"].includes(action)) throw new UsageError(`unknown superuser action "${action ?? ""}"`)
   if (!email || (wantsPassword && !password) || extra.length > 0 || (!wantsPassword && password)) {
     throw new UsageError(`superuser ${action} takes ${wantsPassword ? "EMAIL PASSWORD" : "EMAIL"}`)
   }
   const app = createApp(config)
   try {
-    if (action === "delete") {
+    if (action === "otp") {
+      const otp = await createSuperuserOtp(app.services, email)
+      console.log(`Successfully created OTP for superuser "${email}":\n├─ Id:    ${otp.id}\n├─ Pass:  ${otp.password}\n└─ Valid: ${otp.duration}s`)
+    } else if (action === "delete") {
       deleteSuperuser(app.services, email)
       console.log(`Successfully deleted superuser ${email}!`)
+    } else if (action === "update") {
+      await updateSuperuser(app.services, email, password!)
+      console.log(`Successfully changed superuser ${email} password!`)
     } else if (action === "create") {
       await createSuperuser(app.services, email, password!)
       console.log(`Successfully created new superuser ${email}!`)
@@ -146,17 +168,28 @@ async function superuser(args: string[], config: Readonly<Config>): Promise<numb
 }
 
 async function migrate(args: string[], config: Readonly<Config>): Promise<number> {
-  const [direction, countText, ...extra] = args
-  if (direction !== "up" && direction !== "down") throw new UsageError(`migrate takes "up" or "down", got "${direction ?? ""}"`)
-  if (extra.length > 0 || (countText !== undefined && !/^\d+$/.test(countText))) throw new UsageError("migrate's N must be a whole number")
+  const [action, argument, ...extra] = args
+  if (!["up", "down", "create", "collections", "history-sync"].includes(action ?? "")) {
+    throw new UsageError(`migrate takes up, down, create, collections or history-sync, got "${action ?? ""}"`)
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`)
+  if (action === "down" && argument !== undefined && !/^\d+$/.test(argument)) throw new UsageError("migrate down's N must be a whole number")
+  if (action === "create" && !argument) throw new UsageError("migrate create takes a NAME")
+  if (["up", "collections", "history-sync"].includes(action!) && argument !== undefined) throw new UsageError(`unexpected argument "${argument}"`)
   const app = createApp(config)
   try {
-    const { store, collections } = app.services
-    const reload = () => collections.reload()
-    const files = direction === "up"
-      ? await migrateUp(store, config.migrationsDir, app.services, reload)
-      : await migrateDown(store, config.migrationsDir, app.services, countText === undefined ? 1 : Number(countText), reload)
-    console.log(files.length === 0 ? "No migrations to apply." : files.map((f) => `${direction === "up" ? "Applied" : "Reverted"} ${f}`).join("\n"))
+    const { services } = app
+    if (action === "create") {
+      console.log(`Successfully created file "${writeBlankMigration(config.migrationsDir, argument!)}"`)
+    } else if (action === "collections") {
+      console.log(`Successfully created file "${writeCollectionsSnapshot(config.migrationsDir, services)}"`)
+    } else if (action === "history-sync") {
+      const removed = syncMigrationHistory(services.store, config.migrationsDir)
+      console.log(`Removed ${removed.length} missing migration${removed.length === 1 ? "" : "s"} from the history.`)
+    } else {
+      const files = action === "up" ? await migrateUp(appMigrations(app.services)) : await migrateDown(appMigrations(app.services), argument === undefined ? 1 : Number(argument))
+      console.log(files.length === 0 ? "No migrations to apply." : files.map((f) => `${action === "up" ? "Applied" : "Reverted"} ${f}`).join("\n"))
+    }
     return 0
   } finally {
     app.close()

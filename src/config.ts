@@ -1,7 +1,7 @@
 /**
  * @module
  * The one typed configuration object: defaults, parsing from CLI flags and environment, frozen.
- * Flags are spelled as PocketBase spells them (`--http`, `--dir`, `--migrationsDir`).
+ * Flags are spelled as PocketBase spells them (`--http`, `--dir`, `--migrationsDir`, `--hooksDir`, ...).
  */
 import { availableParallelism } from "node:os"
 import { join, resolve } from "node:path"
@@ -11,8 +11,22 @@ export interface Config {
   http: string
   /** Data directory holding `data.db`. @default "./pb_data" */
   dir: string
-  /** Folder of migration files. @default "./migrations" */
+  /**
+   * Folder of migration files: PocketBase's JavaScript migrations and TypeScript modules side by
+   * side. The CLI defaults it beside the data directory, as PocketBase does; "" means none.
+   * @default "DIR/../pb_migrations" (CLI), "" (makeConfig)
+   */
   migrationsDir: string
+  /** Folder of `*.pb.js` hook files; "" means none. @default "DIR/../pb_hooks" (CLI), "" (makeConfig) */
+  hooksDir: string
+  /** Folder served as static files at `/`; "" means none. @default "DIR/../pb_public" (CLI), "" (makeConfig) */
+  publicDir: string
+  /** Serve `index.html` for missing static paths (single-page apps). @default true */
+  indexFallback: boolean
+  /** Write a JavaScript migration whenever a collection changes through the API. @default true (CLI), false (makeConfig) */
+  automigrate: boolean
+  /** Reload the hooks when a file in `hooksDir` changes. @default true (CLI), false (makeConfig) */
+  hooksWatch: boolean
   /** Maximum request body size in bytes (PocketBase's default). @default 32 * 1024 * 1024 */
   bodyLimit: number
   /** Seconds between SSE heartbeat comments. @default 25 */
@@ -60,7 +74,12 @@ export interface Config {
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   http: "127.0.0.1:8090",
   dir: "./pb_data",
-  migrationsDir: "./migrations",
+  migrationsDir: "",
+  hooksDir: "",
+  publicDir: "",
+  indexFallback: true,
+  automigrate: false,
+  hooksWatch: false,
   bodyLimit: 32 * 1024 * 1024,
   realtimeHeartbeat: 25,
   realtimeIdleTimeout: 300,
@@ -91,13 +110,24 @@ const NUMERIC_KEYS = new Set<keyof Config>(["bodyLimit", "realtimeHeartbeat", "r
   "realtimeWsMaxSubscriptions", "realtimeWsSubscribeRate", "realtimeWsPerIp", "realtimeWsPerUser"])
 
 /** Flags that take no value (`--reusePort`), or `--flag=true|false`. */
-export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort", "mailLog"])
+export const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["realtimeBrokerOptional", "reusePort", "mailLog", "indexFallback", "automigrate", "hooksWatch"])
+
+/** What the command line changes from {@link DEFAULT_CONFIG}: PocketBase's binary defaults. */
+const CLI_DEFAULTS: Partial<Config> = { automigrate: true, hooksWatch: true }
+
+/** Folders the CLI places beside the data directory when not given, as PocketBase does. */
+const SIBLING_FOLDERS = { migrationsDir: "pb_migrations", hooksDir: "pb_hooks", publicDir: "pb_public" } as const
 
 /** Environment variables read when no flag is given, e.g. `POCKETBUN_HTTP`. */
 const ENV_NAMES: Record<keyof Config, string> = {
   http: "POCKETBUN_HTTP",
   dir: "POCKETBUN_DIR",
   migrationsDir: "POCKETBUN_MIGRATIONS_DIR",
+  hooksDir: "POCKETBUN_HOOKS_DIR",
+  publicDir: "POCKETBUN_PUBLIC_DIR",
+  indexFallback: "POCKETBUN_INDEX_FALLBACK",
+  automigrate: "POCKETBUN_AUTOMIGRATE",
+  hooksWatch: "POCKETBUN_HOOKS_WATCH",
   bodyLimit: "POCKETBUN_BODY_LIMIT",
   realtimeHeartbeat: "POCKETBUN_REALTIME_HEARTBEAT",
   realtimeIdleTimeout: "POCKETBUN_REALTIME_IDLE_TIMEOUT",
@@ -147,7 +177,7 @@ export function splitArgs(argv: string[], booleanFlags: ReadonlySet<string> = ne
 
 /** Builds the frozen config from parsed flags (only `allowed` ones) over env over defaults. */
 export function buildConfig(flags: Map<string, string>, env: Record<string, string | undefined>, allowed: ReadonlyArray<keyof Config>): Readonly<Config> {
-  const config: Config = { ...DEFAULT_CONFIG }
+  const config: Config = { ...DEFAULT_CONFIG, ...CLI_DEFAULTS }
   for (const [name, value] of flags) {
     if (!(allowed as string[]).includes(name)) throw new UsageError(`unknown flag --${name}`)
   }
@@ -171,7 +201,9 @@ export function buildConfig(flags: Map<string, string>, env: Record<string, stri
   }
   if (!/^[^:]*:\d+$/.test(config.http)) throw new UsageError(`--http must be host:port, got "${config.http}"`)
   config.dir = resolve(config.dir)
-  config.migrationsDir = resolve(config.migrationsDir)
+  for (const [key, folder] of Object.entries(SIBLING_FOLDERS) as Array<[keyof typeof SIBLING_FOLDERS, string]>) {
+    config[key] = config[key] === "" ? join(config.dir, "..", folder) : resolve(config[key])
+  }
   return Object.freeze(config)
 }
 

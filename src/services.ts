@@ -22,6 +22,7 @@ import type { RateLimits } from "./rate-limits/index.ts"
 import type { WriteGate } from "./db/write-gate.ts"
 import type { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { AppHooks } from "./hooks/index.ts"
+import type { RouteTable } from "./jsvm/router.ts"
 
 export interface Services {
   config: Readonly<Config>
@@ -38,6 +39,8 @@ export interface Services {
   /** Uploads, clean-up and downloads of `file` fields (`DIR/storage`, or the `settings.s3` bucket). */
   recordFiles: RecordFiles
   realtime: Realtime
+  /** Custom routes and global middlewares (`routerAdd`/`routerUse`, or `app.routes` from TypeScript). */
+  routes: RouteTable
   /** The application settings (`_params`), current in every process. */
   settings: SettingsService
   /** Request and app logs in `auxiliary.db`; `logs.logger` is the app logger. */

@@ -1,7 +1,7 @@
 /**
  * @module
- * Superuser accounts managed from the command line: create, upsert (create or reset the
- * password), delete. Every write goes through the record lifecycle (and its hooks) like any other.
+ * Superuser accounts managed from the command line: create, update (reset the password),
+ * upsert (either), delete, and one-time passwords. Every write goes through the record lifecycle (and its hooks) like any other.
  */
 import { nowDateTime } from "../core/clock.ts"
 import { newRecordId } from "../core/ids.ts"
@@ -11,7 +11,7 @@ import type { RecordLifecycle } from "../records/record-lifecycle.ts"
 import { SUPERUSERS } from "../records/collection-defaults.ts"
 import { hashPassword } from "../core/passwords.ts"
 import { PasswordValue } from "../records/fields/index.ts"
-import { newTokenKey } from "../core/random.ts"
+import { newTokenKey, randomString } from "../core/random.ts"
 
 /** A problem with the command's input, reported to the operator as is. */
 export class SuperuserInputError extends Error {}
@@ -50,8 +50,44 @@ export async function upsertSuperuser(deps: Deps, email: string, password: strin
     await createSuperuser(deps, email, password)
     return "created"
   }
-  deps.recordLifecycle.update(collection, { ...existing, password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), updated: nowDateTime() }, existing)
+  await updateSuperuser(deps, email, password)
   return "updated"
+}
+
+/** Sets a new password (and token key) for an existing superuser. */
+export async function updateSuperuser(deps: Deps, email: string, password: string): Promise<void> {
+  check(email, password)
+  const collection = deps.collections.get(SUPERUSERS)
+  const existing = deps.records.findByField(collection, "email", email)
+  if (!existing) throw new SuperuserInputError(`superuser ${email} does not exist`)
+  deps.recordLifecycle.update(collection, { ...existing, password: new PasswordValue("", await hashPassword(password)), tokenKey: newTokenKey(), updated: nowDateTime() }, existing)
+}
+
+/** A one-time password made for a superuser, as `superuser otp` prints it. */
+export interface SuperuserOtp {
+  id: string
+  password: string
+  /** Seconds it stays valid. */
+  duration: number
+}
+
+/** Creates an OTP for a superuser (PocketBase's `superuser otp`); the collection must have OTP enabled. */
+export async function createSuperuserOtp(deps: Deps, email: string): Promise<SuperuserOtp> {
+  if (!EMAIL.test(email)) throw new SuperuserInputError("invalid or missing email address")
+  const collection = deps.collections.get(SUPERUSERS)
+  const superuser = deps.records.findByField(collection, "email", email)
+  if (!superuser) throw new SuperuserInputError(`superuser with email "${email}" doesn't exist`)
+  const otp = (collection.otp ?? {}) as { enabled?: boolean; length?: number; duration?: number }
+  if (!otp.enabled) throw new SuperuserInputError("OTP auth is not enabled for the _superusers collection")
+  const password = randomString(otp.length || 8, "1234567890")
+  const otps = deps.collections.get("_otps")
+  const cost = otps.fields.find((f) => f.name === "password")?.cost
+  const now = nowDateTime()
+  const id = newRecordId()
+  deps.recordLifecycle.create(otps, {
+    id, collectionRef: collection.id, recordRef: superuser.id, password: new PasswordValue("", await hashPassword(password, cost)), sentTo: "", created: now, updated: now,
+  })
+  return { id, password, duration: otp.duration ?? 0 }
 }
 
 /** Deletes a superuser; the last one cannot be deleted. */

@@ -211,3 +211,26 @@ export class TerminateEvent extends HookEvent<Promise<void> | void> {
     super()
   }
 }
+
+/**
+ * A collection create, update or delete through the collections API (superusers), around the
+ * registry write. The action sets `collection` to the saved definition (null after a delete).
+ */
+export class CollectionChangeRequestEvent extends RequestEvent implements Tagged {
+  /** The saved definition once `next()` returned; null before, and after a delete. */
+  collection: Collection | null = null
+  constructor(
+    request: RequestInfo,
+    readonly action: ModelAction,
+    /** The stored definition before the change (null for create). */
+    readonly original: Collection | null,
+    /** The request body (create, update). */
+    public body: Record<string, unknown>,
+  ) {
+    super(request)
+  }
+  tags(): string[] {
+    const subject = this.collection ?? this.original
+    return subject ? collectionTags(subject) : []
+  }
+}

@@ -15,6 +15,7 @@ import {
   BootstrapEvent,
   CollectionErrorEvent,
   CollectionEvent,
+  CollectionChangeRequestEvent,
   RealtimeConnectRequestEvent,
   RealtimeMessageEvent,
   RealtimeSubscribeRequestEvent,
@@ -78,4 +79,9 @@ export class AppHooks {
   readonly onRealtimeConnectRequest = new Hook<RealtimeConnectRequestEvent>("onRealtimeConnectRequest")
   readonly onRealtimeSubscribeRequest = new Hook<RealtimeSubscribeRequestEvent>("onRealtimeSubscribeRequest")
   readonly onRealtimeMessageSend = new SyncHook<RealtimeMessageEvent>("onRealtimeMessageSend")
+
+  // Collections API requests (superusers; may be async).
+  readonly onCollectionCreateRequest = new Hook<CollectionChangeRequestEvent>("onCollectionCreateRequest")
+  readonly onCollectionUpdateRequest = new Hook<CollectionChangeRequestEvent>("onCollectionUpdateRequest")
+  readonly onCollectionDeleteRequest = new Hook<CollectionChangeRequestEvent>("onCollectionDeleteRequest")
 }

@@ -20,6 +20,8 @@ import { recordRoutes } from "./routes/records.ts"
 import { realtimeRoutes } from "./routes/realtime.ts"
 import { fileRoutes } from "./routes/files.ts"
 import { dashboardRoutes } from "./routes/dashboard.ts"
+import { customRoutes } from "./middleware/custom-routes.ts"
+import { serveStatic } from "../files/index.ts"
 import { settingsRoutes } from "./routes/settings.ts"
 import { logRoutes } from "./routes/logs.ts"
 import { cronRoutes } from "./routes/crons.ts"
@@ -46,6 +48,7 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.use(writeGate)
   app.use(resolveAuth)
   app.use(accessLimits)
+  app.use(customRoutes)
   app.route("/api/health", healthRoutes)
   app.route("/api/realtime", realtimeRoutes)
   app.route("/api/collections", collectionRoutes)
@@ -60,8 +63,12 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
   app.route("/api/backups", backupRoutes)
   app.route("/api/batch", batchRoutes((request, env) => app.fetch(request, env)))
   app.route("/", dashboardRoutes)
-  // Unmatched GETs fall through to static-file serving in PocketBase, hence its wording.
-  app.notFound((c) => errorResponse(c.req.method === "GET" || c.req.method === "HEAD" ? new ApiError(404, "File not found.") : notFound()))
+  // Unmatched GETs fall through to static-file serving (pb_public), as in PocketBase, hence its wording.
+  app.notFound(async (c) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") return errorResponse(notFound())
+    const { publicDir, indexFallback } = services.config
+    return publicDir ? serveStatic(publicDir, indexFallback, c.req.raw) : errorResponse(new ApiError(404, "File not found."))
+  })
   app.onError((error) => handleError(error))
   return app
 }

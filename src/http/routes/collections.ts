@@ -3,7 +3,8 @@
  * The collections API (superusers only): list, view, create, update, delete, truncate, import,
  * scaffolds, the OAuth2 provider list. Routes parse and map; the registry does the work.
  */
-import { Hono, type MiddlewareHandler } from "hono"
+import { Hono, type Context, type MiddlewareHandler } from "hono"
+import { CollectionChangeRequestEvent } from "../../hooks/index.ts"
 import { ApiError, badRequest, fieldError } from "../../core/errors.ts"
 import { collectionScaffold } from "../../records/collection-defaults.ts"
 import { collectionJSON } from "../../records/collection-json.ts"
@@ -13,8 +14,13 @@ import { parseJsonObject } from "../body.ts"
 import type { HttpEnv } from "../context.ts"
 import { requireSuperuser } from "../guards.ts"
 import { listProviders } from "../../auth/oauth2/index.ts"
+import { requestInfo } from "../request-info.ts"
 
 const invalidCollectionBody = () => new ApiError(400, "Failed to load the collection type data due to invalid formatting.")
+
+// The saved collection; a handler that answered by itself (or a delete) gets its response or 204.
+const answer = (c: Context<HttpEnv>, event: CollectionChangeRequestEvent) =>
+  event.collection ? c.json(collectionJSON(event.collection)) : event.response === undefined ? c.body(null, 204) : c.json(event.response)
 
 // Applied per route: this router shares its mount point with the records and auth routers.
 const superusersOnly: MiddlewareHandler<HttpEnv> = async (c, next) => {
@@ -47,20 +53,27 @@ export const collectionRoutes = new Hono<HttpEnv>()
     return c.body(null, 204)
   })
   .post("/", superusersOnly, async (c) => {
-    const { config, collections } = c.get("services")
+    const { config, collections, hooks } = c.get("services")
     const body = await parseJsonObject(c.req.raw, config.bodyLimit, invalidCollectionBody)
-    return c.json(collectionJSON(collections.create(body)))
+    const event = new CollectionChangeRequestEvent(requestInfo(c, body), "create", null, body)
+    await hooks.onCollectionCreateRequest.trigger(event, (e) => void (e.collection = collections.create(e.body)))
+    return answer(c, event)
   })
   .get("/:idOrName", superusersOnly, (c) => c.json(collectionJSON(c.get("services").collections.get(c.req.param("idOrName")))))
   .patch("/:idOrName", superusersOnly, async (c) => {
-    const { config, collections } = c.get("services")
+    const { config, collections, hooks } = c.get("services")
     const existing = collections.get(c.req.param("idOrName"))
     const body = await parseJsonObject(c.req.raw, config.bodyLimit, invalidCollectionBody)
-    return c.json(collectionJSON(collections.update(existing.id, body)))
+    const event = new CollectionChangeRequestEvent(requestInfo(c, body), "update", existing, body)
+    await hooks.onCollectionUpdateRequest.trigger(event, (e) => void (e.collection = collections.update(existing.id, e.body)))
+    return answer(c, event)
   })
-  .delete("/:idOrName", superusersOnly, (c) => {
-    c.get("services").collections.delete(c.req.param("idOrName"))
-    return c.body(null, 204)
+  .delete("/:idOrName", superusersOnly, async (c) => {
+    const { collections, hooks } = c.get("services")
+    const existing = collections.get(c.req.param("idOrName"))
+    const event = new CollectionChangeRequestEvent(requestInfo(c), "delete", existing, {})
+    await hooks.onCollectionDeleteRequest.trigger(event, () => collections.delete(existing.id))
+    return answer(c, event)
   })
   .delete("/:idOrName/truncate", superusersOnly, async (c) => {
     const { collections, recordFiles } = c.get("services")

@@ -1,0 +1,33 @@
+/**
+ * @module
+ * Every hook function PocketBase's JavaScript API declares. Those the hook bus has are bound to
+ * it; the rest are still defined for hook files, so a file that uses one loads (its handlers
+ * never run, and a warning says so once).
+ */
+export const POCKETBASE_HOOKS: readonly string[] = `
+  onBackupCreate onBackupRestore onBatchRequest onBootstrap onCollectionAfterCreateError
+  onCollectionAfterCreateSuccess onCollectionAfterDeleteError onCollectionAfterDeleteSuccess
+  onCollectionAfterUpdateError onCollectionAfterUpdateSuccess onCollectionCreate
+  onCollectionCreateExecute onCollectionCreateRequest onCollectionDelete
+  onCollectionDeleteExecute onCollectionDeleteRequest onCollectionUpdate
+  onCollectionUpdateExecute onCollectionUpdateRequest onCollectionValidate
+  onCollectionViewRequest onCollectionsImportRequest onCollectionsListRequest
+  onFileDownloadRequest onFileTokenRequest onMailerRecordAuthAlertSend
+  onMailerRecordEmailChangeSend onMailerRecordOTPSend onMailerRecordPasswordResetSend
+  onMailerRecordVerificationSend onMailerSend onModelAfterCreateError onModelAfterCreateSuccess
+  onModelAfterDeleteError onModelAfterDeleteSuccess onModelAfterUpdateError
+  onModelAfterUpdateSuccess onModelCreate onModelCreateExecute onModelDelete
+  onModelDeleteExecute onModelUpdate onModelUpdateExecute onModelValidate
+  onRealtimeConnectRequest onRealtimeMessageSend onRealtimeSubscribeRequest
+  onRecordAfterCreateError onRecordAfterCreateSuccess onRecordAfterDeleteError
+  onRecordAfterDeleteSuccess onRecordAfterUpdateError onRecordAfterUpdateSuccess
+  onRecordAuthRefreshRequest onRecordAuthRequest onRecordAuthWithOAuth
+  onRecordAuthWithOTPRequest onRecordAuthWithPasswordRequest onRecordConfirmEmailChangeRequest
+  onRecordConfirmPasswordResetRequest onRecordConfirmVerificationRequest onRecordCreate
+  onRecordCreateExecute onRecordCreateRequest onRecordDelete onRecordDeleteExecute
+  onRecordDeleteRequest onRecordEnrich onRecordRequestEmailChangeRequest
+  onRecordRequestOTPRequest onRecordRequestPasswordResetRequest
+  onRecordRequestVerificationRequest onRecordUpdate onRecordUpdateExecute onRecordUpdateRequest
+  onRecordValidate onRecordViewRequest onRecordsListRequest onSettingsListRequest
+  onSettingsReload onSettingsUpdateRequest onTerminate
+`.trim().split(/\s+/)
