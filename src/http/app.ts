@@ -30,7 +30,7 @@ import { requestLog } from "./middleware/request-log.ts"
 import { accessLimits } from "./middleware/rate-limit.ts"
 import { writeGate } from "./middleware/write-gate.ts"
 import { batchRoutes } from "./routes/batch.ts"
-import { realIp } from "./client-ip.ts"
+import { realIp, remoteIp } from "./client-ip.ts"
 
 /** Builds the Hono app serving the PocketBase-compatible API over `services`. */
 export function buildHttp(services: Services): Hono<HttpEnv> {
@@ -40,7 +40,9 @@ export function buildHttp(services: Services): Hono<HttpEnv> {
     c.set("services", services)
     // Another process may have changed the settings since the last request (a batch's items share its look).
     if (!c.env?.batch) services.settings.refresh()
-    c.set("clientIp", c.env?.batch?.clientIp ?? realIp(c.req.raw, c.env, services.settings.get().trustedProxy))
+    const peer = remoteIp(c.req.raw, c.env)
+    c.set("remoteIp", peer)
+    c.set("clientIp", c.env?.batch?.clientIp ?? realIp(c.req.raw, peer, services.settings.get().trustedProxy))
     await next()
   })
   app.use(requestLog)

@@ -21,10 +21,10 @@ export function remoteIp(request: Request, env: ServerBindings | undefined): str
 
 /**
  * The client's IP: from the first trusted header that holds a valid address (its last value, the
- * one the proxy controls; the rightmost address of a list unless `useLeftmostIP`), else the peer.
+ * one the proxy controls; the rightmost address of a list unless `useLeftmostIP`), else `peer`.
  * Headers are read only when the settings name them, so an untrusted peer cannot choose its IP.
  */
-export function realIp(request: Request, env: ServerBindings | undefined, proxy: Readonly<TrustedProxySettings>): string {
+export function realIp(request: Request, peer: string, proxy: Readonly<TrustedProxySettings>): string {
   for (const header of proxy.headers) {
     const values = headerValues(request, header)
     const list = values.at(-1) ?? ""
@@ -34,7 +34,7 @@ export function realIp(request: Request, env: ServerBindings | undefined, proxy:
     const found = candidates.find((candidate) => isIP(candidate) !== 0)
     if (found) return expandIp(found)
   }
-  return remoteIp(request, env)
+  return peer
 }
 
 // Fetch joins repeated headers with ", " (set-cookie aside), so the values are one list here.

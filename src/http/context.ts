@@ -13,6 +13,8 @@ export interface HttpEnv {
     services: Services
     /** The client's IP after the trusted-proxy settings (the peer's address without them). */
     clientIp: string
+    /** The socket peer's address, read once per request (Bun's lookup is not free). */
+    remoteIp: string
     /** Set by routes whose answers may be framed (uploaded files): no `X-Frame-Options`. */
     allowFraming?: boolean
   }

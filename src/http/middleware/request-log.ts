@@ -6,7 +6,6 @@
 import type { MiddlewareHandler } from "hono"
 import { ApiError } from "../../core/errors.ts"
 import type { HttpEnv } from "../context.ts"
-import { remoteIp } from "../client-ip.ts"
 
 export const requestLog: MiddlewareHandler<HttpEnv> = async (c, next) => {
   // A batch is logged once, as the batch request.
@@ -27,7 +26,7 @@ export const requestLog: MiddlewareHandler<HttpEnv> = async (c, next) => {
     authCollection: auth?.collection.name ?? "",
     authId: String(auth?.record.id ?? ""),
     userIP: c.get("clientIp"),
-    remoteIP: remoteIp(c.req.raw, c.env),
+    remoteIP: c.get("remoteIp"),
     referer: c.req.header("referer") ?? "",
     userAgent: c.req.header("user-agent") ?? "",
     error,
