@@ -4,37 +4,28 @@
  * request, and rate limit counters are shared.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import type PocketBase from "pocketbase"
-import { redisUnavailable, startRedis, type TestRedis } from "../support/redis.ts"
-import { freePort, runCli, startServerProcess, superuserClient, type ServerProcess } from "../support/processes.ts"
+import { redisUnavailable } from "../support/redis.ts"
+import { startRedisPair, type RedisPair } from "../support/redis-pair.ts"
+import { superuserClient, type ServerProcess } from "../support/processes.ts"
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-123" }
 const unavailable = redisUnavailable()
 if (unavailable) console.log(`skipping cross-process settings tests: ${unavailable}`)
 
 describe.skipIf(unavailable !== null)("settings and rate limits across processes", () => {
-  let root: string
-  let redis: TestRedis
+  let pair: RedisPair | undefined
   let nodes: ServerProcess[] = []
   let admins: PocketBase[] = []
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "pocketbun-settings-cluster-"))
-    const dir = join(root, "pb_data")
-    redis = await startRedis()
-    expect(runCli("superuser", "upsert", ADMIN.email, ADMIN.password, `--dir=${dir}`).code).toBe(0)
-    const flags = [`--dir=${dir}`, `--migrationsDir=${join(root, "none")}`, `--realtimeBroker=${redis.url}`]
-    nodes = await Promise.all([0, 1].map(async () => startServerProcess(await freePort(), flags)))
+    pair = await startRedisPair("settings-cluster", ADMIN)
+    nodes = pair.nodes
     admins = await Promise.all(nodes.map((node) => superuserClient(node.url, ADMIN.email, ADMIN.password)))
   }, 60_000)
 
   afterAll(async () => {
-    await Promise.all(nodes.map((node) => node.kill()))
-    await redis?.dispose()
-    rmSync(root, { recursive: true, force: true })
+    await pair?.stop()
   })
 
   it("applies a change made through one process to the other's next request", async () => {

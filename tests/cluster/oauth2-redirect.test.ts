@@ -3,13 +3,11 @@
  * than the one holding the SDK's realtime connection (two `serve` processes sharing Redis).
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import PocketBase from "pocketbase"
 import "../support/realtime.ts"
-import { redisUnavailable, startRedis, type TestRedis } from "../support/redis.ts"
-import { freePort, runCli, startServerProcess, superuserClient, type ServerProcess } from "../support/processes.ts"
+import { redisUnavailable } from "../support/redis.ts"
+import { startRedisPair, type RedisPair } from "../support/redis-pair.ts"
+import { superuserClient, type ServerProcess } from "../support/processes.ts"
 import { startProvider, type TestProvider } from "../support/oauth2-provider.ts"
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-123" }
@@ -17,29 +15,22 @@ const unavailable = redisUnavailable()
 if (unavailable) console.log(`skipping the cluster OAuth2 test: ${unavailable}`)
 
 describe.skipIf(unavailable !== null)("OAuth2 redirect across processes", () => {
-  let root: string
-  let redis: TestRedis
+  let pair: RedisPair | undefined
   let provider: TestProvider
   let nodes: ServerProcess[] = []
   const open: PocketBase[] = []
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "pocketbun-oauth2-cluster-"))
-    const dir = join(root, "pb_data")
-    redis = await startRedis()
     provider = await startProvider()
-    expect(runCli("superuser", "upsert", ADMIN.email, ADMIN.password, `--dir=${dir}`).code).toBe(0)
-    const flags = [`--dir=${dir}`, `--migrationsDir=${join(root, "none")}`, `--realtimeBroker=${redis.url}`]
-    nodes = await Promise.all([0, 1].map(async () => startServerProcess(await freePort(), flags)))
+    pair = await startRedisPair("oauth2-cluster", ADMIN)
+    nodes = pair.nodes
     const admin = await superuserClient(nodes[0]!.url, ADMIN.email, ADMIN.password)
     await admin.collections.update("users", { oauth2: { enabled: true, providers: [provider.config("oidc")], mappedFields: { avatarURL: "" } } })
   }, 30_000)
   afterAll(async () => {
     for (const pb of open) await pb.realtime.unsubscribe().catch(() => {})
-    await Promise.all(nodes.map((node) => node.kill("SIGKILL")))
+    await pair?.stop("SIGKILL")
     await provider?.stop()
-    await redis?.dispose()
-    if (root) rmSync(root, { recursive: true, force: true })
   })
 
   it("hands the code to the SDK waiting on the other process, and to nobody else", async () => {

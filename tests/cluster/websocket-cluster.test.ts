@@ -4,33 +4,26 @@
  * private record reaches only that user's WebSocket.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import PocketBase from "pocketbase"
 import { EventCollector, waitFor, type RecordEventData } from "../support/realtime.ts"
-import { redisUnavailable, startRedis, type TestRedis } from "../support/redis.ts"
-import { freePort, runCli, startServerProcess, superuserClient, type ServerProcess } from "../support/processes.ts"
+import { redisUnavailable } from "../support/redis.ts"
+import { startRedisPair, type RedisPair } from "../support/redis-pair.ts"
+import { superuserClient, type ServerProcess } from "../support/processes.ts"
 import { TestSocket } from "../support/websocket.ts"
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-123" }
 const unavailable = redisUnavailable()
 
 describe.skipIf(unavailable !== null)("WebSocket and SSE through Redis", () => {
-  let root: string
-  let redis: TestRedis
+  let pair: RedisPair | undefined
   let nodes: ServerProcess[] = []
   let admins: PocketBase[] = []
   const sockets: TestSocket[] = []
   const sse = new PocketBase("http://127.0.0.1")
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "pocketbun-ws-cluster-"))
-    const dir = join(root, "pb_data")
-    redis = await startRedis()
-    expect(runCli("superuser", "upsert", ADMIN.email, ADMIN.password, `--dir=${dir}`).code).toBe(0)
-    const flags = [`--dir=${dir}`, `--migrationsDir=${join(root, "none")}`, `--realtimeBroker=${redis.url}`]
-    nodes = await Promise.all([0, 1].map(async () => startServerProcess(await freePort(), flags)))
+    pair = await startRedisPair("ws-cluster", ADMIN)
+    nodes = pair.nodes
     admins = await Promise.all(nodes.map((node) => superuserClient(node.url, ADMIN.email, ADMIN.password)))
     await admins[0]!.collections.create({
       name: "posts",
@@ -43,9 +36,7 @@ describe.skipIf(unavailable !== null)("WebSocket and SSE through Redis", () => {
   afterAll(async () => {
     for (const socket of sockets) socket.close()
     await sse.realtime.unsubscribe().catch(() => {})
-    await Promise.all(nodes.map((node) => node.kill("SIGKILL")))
-    await redis?.dispose()
-    if (root) rmSync(root, { recursive: true, force: true })
+    await pair?.stop("SIGKILL")
   })
 
   it("delivers the same events to SSE and WebSocket clients on either process, and private ones only to their owner", async () => {
