@@ -9,7 +9,7 @@
 import type { Hub } from "../../realtime/hub.ts"
 import type { Realtime } from "../../realtime/service.ts"
 import type { AppHooks } from "../../hooks/index.ts"
-import { STORE_IP, type Client } from "../../realtime/client.ts"
+import { STORE_IP } from "../../realtime/client.ts"
 import type { AppleNames } from "./apple-names.ts"
 
 /** The realtime topic the SDK waits on. */
