@@ -49,8 +49,8 @@ export const WORKER_ENV = "POCKETBUN_WORKER_PROCESS"
  */
 export async function runWorkers(config: Readonly<Config>, argv: string[]): Promise<number> {
   const args = argv.filter((arg, i) => !arg.startsWith("--workers") && argv[i - 1] !== "--workers")
-  // Bun's own request-head limit is a runtime flag; workers serve with the one this process got.
-  const runtimeFlags = process.execArgv.filter((arg) => arg.startsWith("--max-http-header-size"))
+  // Bun runtime flags (the request-head limit, CPU profiling) pass on to the workers.
+  const runtimeFlags = process.execArgv.filter((arg) => arg.startsWith("--max-http-header-size") || arg.startsWith("--cpu-prof"))
   // Unix socket paths are limited to about 100 bytes, so the socket lives in the temp dir.
   const hub = config.realtimeBroker === "" ? startSocketHub(join(tmpdir(), `pocketbun-${process.pid}-${randomString(6)}.sock`)) : null
   if (hub) args.push(`--realtimeBroker=${UNIX_SCHEME}${hub.path}`)

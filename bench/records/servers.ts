@@ -93,12 +93,14 @@ export async function startServer(target: Target): Promise<RunningServer> {
   let argv: string[]
   if (target !== "pocketbase") {
     await runOnce(["bun", "src/cli.ts", "superuser", "upsert", EMAIL, PASSWORD, `--dir=${dir}`])
-    argv = ["bun", "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${migrations}`, ...(target === "pocketbun-1p" ? ["--workers=1"] : [])]
+    // RECORDS_BENCH_PROFILE=DIR writes a markdown CPU profile of each pocketbun process there when it stops.
+    const profile = process.env.RECORDS_BENCH_PROFILE ? ["--cpu-prof-md", `--cpu-prof-dir=${process.env.RECORDS_BENCH_PROFILE}`] : []
+    argv = ["bun", ...profile, "src/cli.ts", "serve", `--http=${http}`, `--dir=${dir}`, `--migrationsDir=${migrations}`, ...(target === "pocketbun-1p" ? ["--workers=1"] : [])]
   } else {
     await runOnce(["pocketbase", "superuser", "upsert", EMAIL, PASSWORD, "--dir", dir, "--migrationsDir", migrations])
     argv = ["pocketbase", "serve", "--http", http, "--dir", dir, "--migrationsDir", migrations, "--automigrate=false"]
   }
-  const proc = Bun.spawn(argv, { cwd: ROOT, stdout: "ignore", stderr: "ignore" })
+  const proc = Bun.spawn(argv, { cwd: ROOT, stdout: "ignore", stderr: process.env.RECORDS_BENCH_STDERR ? "inherit" : "ignore" })
   const baseUrl = `http://${http}`
   try {
     await waitHealthy(baseUrl, proc)
