@@ -108,6 +108,11 @@ export class Hub {
     return this.#byBase.get(base) ?? NO_CLIENTS
   }
 
+  /** Whether any client subscribes to anything (an event with no possible receiver is dropped at once). */
+  get hasSubscribers(): boolean {
+    return this.#byBase.size > 0
+  }
+
   /** Counts one incoming event (record change or custom message). */
   countEvent(): void {
     this.#eventsIn++

@@ -66,6 +66,9 @@ export class RecordFanout {
    * rolls back, `deliver` is never called and the decision is simply dropped.
    */
   decideNow(event: RecordChangeEvent): void {
+    // Nobody to decide for; a client subscribing meanwhile is judged at delivery (a rule that
+    // needed the deleted rows then denies).
+    if (!this.#hub.hasSubscribers) return
     const { collection, record } = event
     const groups = groupSubscribers(this.#hub, event)
     const renders = new Map<string, string | null>()
@@ -87,6 +90,7 @@ export class RecordFanout {
       this.#queue.push(new RecordDelivery(event, decided, render))
       return
     }
+    if (!this.#hub.hasSubscribers) return
     const snapshots = snapshotSubscribers(this.#hub, event)
     if (snapshots.every((snapshot) => snapshot.entries.length === 0)) return
     if (attempt(() => this.#access.rulesArePure(event.collection), false)) {
