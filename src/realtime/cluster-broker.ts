@@ -3,8 +3,15 @@
  * What realtime needs from a broker that spans processes: the Redis broker (across machines)
  * and the unix-socket broker (the workers of one machine) both provide it.
  */
+import type { Collection } from "../core/types.ts"
 import type { RealtimeBroker } from "./broker.ts"
 import type { ChangeLog } from "./change-log.ts"
+
+/** This process's collections by id, and a way to read them again after another process changed them. */
+export interface CollectionLookup {
+  find(id: string): Collection | undefined
+  reload(): void
+}
 
 /** Answers a cluster request addressed to every node; `undefined` sends no reply. */
 export type ClusterRequestHandler = (kind: string, payload: unknown) => unknown | Promise<unknown>
@@ -25,6 +32,11 @@ export interface ClusterBroker extends RealtimeBroker {
    * Only the Redis broker needs it: the socket hub of one machine's workers does not drop events.
    */
   readMissedFrom?(log: ChangeLog, seq: number, onLost: () => void): void
+  /**
+   * Where a broker that sends collections by id finds them; events that arrive before this is
+   * set are dropped (a process takes no clients before then).
+   */
+  resolveCollectionsWith?(collections: CollectionLookup): void
   /** Installs the answerer for cluster requests (one per process). */
   handleRequests(handler: ClusterRequestHandler): void
   /** Asks every other live node; collects answers until all answered, `until` accepts one, or the timeout. */

@@ -166,6 +166,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const queue = new DeliveryQueue((error) => hub.reportError(error), deps.sliceSize)
   const fanout = new RecordFanout(hub, createRecordAccess(deps), queue)
   const broker: RealtimeBroker = cluster ?? new LocalBroker()
+  cluster?.resolveCollectionsWith?.(deps.collections)
   const log = new ChangeLog(deps.store, deps.collections, deps.resumeWindow)
   // Events committed before this process started are never handed over here.
   const handedOver = { seq: log.latest() }

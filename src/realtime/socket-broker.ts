@@ -5,35 +5,40 @@
  * connects with a `SocketBroker`, which offers what the Redis broker offers: publish/subscribe with
  * record events in commit order, request/reply across processes, and the list of live processes.
  *
- * Lines are one letter then a payload, so the hub routes without parsing JSON:
- * `H<node>` hello, `N<json node ids>` membership (hub to workers), `E<json event>` and
- * `A<json request>` to every other worker, `R<node>\t<json reply>` to one worker.
+ * Lines are one letter then a payload, so the hub routes without parsing JSON (or decoding the
+ * bytes): `H<node>` hello, `N<json node ids>` membership (hub to workers), `E<json event>` and
+ * `A<json request>` to every other worker, `R<node>\t<json reply>` to one worker. A record event
+ * names its collection by id: every worker reads the same database, and the collection's JSON
+ * was most of every line.
  */
 import type { Socket } from "bun"
+import type { Collection } from "../core/types.ts"
 import { LocalBroker, type RealtimeEventHandler } from "./broker.ts"
-import type { ClusterBroker, ClusterRequestHandler } from "./cluster-broker.ts"
-import type { RealtimeEvent } from "./events.ts"
+import type { ClusterBroker, ClusterRequestHandler, CollectionLookup } from "./cluster-broker.ts"
+import type { RealtimeEvent, RecordChangeEvent } from "./events.ts"
 import { CommitSequencer, DEFAULT_GAP_TIMEOUT_MS } from "./sequencer.ts"
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
+const NEWLINE = 0x0a
 
 /**
  * Writes whole lines to a socket: the lines of one turn (a group commit publishes its events
- * together) go out in one write, and what the kernel did not take waits for the drain.
+ * together) go out in one write, and what the kernel did not take waits for the drain. Text
+ * lines get their newline here; byte lines (relayed by the hub) carry theirs.
  */
 class LineWriter {
   readonly #socket: Socket<unknown>
   readonly #backlog: Uint8Array[] = []
-  #turn = ""
+  #turn: Array<string | Uint8Array> = []
 
   constructor(socket: Socket<unknown>) {
     this.#socket = socket
   }
 
-  write(line: string): void {
-    if (this.#turn === "") queueMicrotask(() => this.#endTurn())
-    this.#turn += `${line}\n`
+  write(line: string | Uint8Array): void {
+    if (this.#turn.length === 0) queueMicrotask(() => this.#endTurn())
+    this.#turn.push(typeof line === "string" ? `${line}\n` : line)
   }
 
   /** Called on the socket's drain. */
@@ -45,8 +50,11 @@ class LineWriter {
   }
 
   #endTurn(): void {
-    const bytes = encoder.encode(this.#turn)
-    this.#turn = ""
+    const parts = this.#turn
+    this.#turn = []
+    const bytes = parts.every((part) => typeof part === "string")
+      ? encoder.encode(parts.join(""))
+      : Buffer.concat(parts.map((part) => (typeof part === "string" ? encoder.encode(part) : part)))
     if (this.#backlog.length > 0) this.#backlog.push(bytes)
     else this.#push(bytes)
   }
@@ -60,7 +68,25 @@ class LineWriter {
   }
 }
 
-/** Splits a byte stream into lines. */
+/** Splits a byte stream into lines (newline included), copied out of the socket's buffer. */
+class ByteLineReader {
+  #partial: Uint8Array | null = null
+
+  lines(chunk: Uint8Array): Uint8Array[] {
+    const data = this.#partial ? Buffer.concat([this.#partial, chunk]) : chunk
+    this.#partial = null
+    const lines: Uint8Array[] = []
+    let start = 0
+    for (let end = data.indexOf(NEWLINE); end !== -1; end = data.indexOf(NEWLINE, start)) {
+      lines.push(data.slice(start, end + 1))
+      start = end + 1
+    }
+    if (start < data.length) this.#partial = data.slice(start)
+    return lines
+  }
+}
+
+/** Splits a byte stream into text lines. */
 class LineReader {
   #partial = ""
 
@@ -75,8 +101,11 @@ class LineReader {
 interface Peer {
   node: string | null
   out: LineWriter
-  reader: LineReader
+  reader: ByteLineReader
 }
+
+// A line's text without its leading letter and trailing newline.
+const lineText = (line: Uint8Array, from = 1, to = line.length - 1) => decoder.decode(line.subarray(from, to))
 
 /** The relay the workers' brokers connect to. */
 export interface SocketHub {
@@ -92,10 +121,10 @@ export function startSocketHub(path: string): SocketHub {
     const line = `N${JSON.stringify([...byNode.keys()])}`
     for (const peer of peers) peer.data.out.write(line)
   }
-  const route = (from: Socket<Peer>, line: string) => {
-    switch (line[0]) {
+  const route = (from: Socket<Peer>, line: Uint8Array) => {
+    switch (String.fromCharCode(line[0]!)) {
       case "H":
-        from.data.node = line.slice(1)
+        from.data.node = lineText(line)
         byNode.set(from.data.node, from)
         announce()
         return
@@ -104,7 +133,7 @@ export function startSocketHub(path: string): SocketHub {
         for (const peer of peers) if (peer !== from) peer.data.out.write(line)
         return
       case "R":
-        byNode.get(line.slice(1, line.indexOf("\t")))?.data.out.write(line)
+        byNode.get(lineText(line, 1, line.indexOf(0x09)))?.data.out.write(line)
         return
     }
   }
@@ -112,7 +141,7 @@ export function startSocketHub(path: string): SocketHub {
     unix: path,
     socket: {
       open(socket) {
-        socket.data = { node: null, out: new LineWriter(socket as Socket<unknown>), reader: new LineReader() }
+        socket.data = { node: null, out: new LineWriter(socket as Socket<unknown>), reader: new ByteLineReader() }
         peers.add(socket)
       },
       data(socket, chunk) {
@@ -136,18 +165,10 @@ export function startSocketHub(path: string): SocketHub {
   return { path, stop: () => listener.stop(true) }
 }
 
-// A record event carries its whole collection; its JSON is made once per collection version.
-const collectionJson = new WeakMap<object, string>()
+/** An event as it travels: a record event's collection is its id. */
+type WireEvent = Exclude<RealtimeEvent, RecordChangeEvent> | (Omit<RecordChangeEvent, "collection"> & { collection: string })
 
-function serialize(event: RealtimeEvent): string {
-  if (event.type !== "record") return JSON.stringify(event)
-  let collection = collectionJson.get(event.collection)
-  if (collection === undefined) {
-    collection = JSON.stringify(event.collection)
-    collectionJson.set(event.collection, collection)
-  }
-  return `{"collection":${collection},${JSON.stringify({ ...event, collection: undefined }).slice(1)}`
-}
+const toWire = (event: RealtimeEvent): WireEvent => (event.type === "record" ? { ...event, collection: event.collection.id } : event)
 
 /** A question to every other worker, and one worker's answer to it. */
 type Request = { id: string; from: string; kind: string; payload: unknown }
@@ -159,13 +180,14 @@ export class SocketBroker implements ClusterBroker {
   readonly nodeId: string
   /** This process's handlers, called in order as events come out of the sequencer. */
   readonly #local = new LocalBroker((error) => console.error("realtime broker handler failed", error))
-  readonly #sequencer: CommitSequencer<RealtimeEvent>
+  readonly #sequencer: CommitSequencer<RealtimeEvent | null>
   readonly #waiting = new Map<string, (answer: unknown) => void>()
   #out: LineWriter | null = null
   #socket: Socket<LineReader> | null = null
   #nodes: string[] = []
   #joined: (() => void) | null = null
   #requestHandler: ClusterRequestHandler | null = null
+  #collections: CollectionLookup | null = null
   #counter = 0
   #closed = false
   #connected = true
@@ -173,8 +195,8 @@ export class SocketBroker implements ClusterBroker {
   private constructor(nodeId: string, gapTimeoutMs: number) {
     this.nodeId = nodeId
     this.#sequencer = new CommitSequencer(
-      (event) => this.#local.publish(event),
-      (event) => (event.type === "record" ? `${event.collection.id}/${String(event.record.id)}` : ""),
+      (event) => event && this.#local.publish(event),
+      (event) => (event?.type === "record" ? `${event.collection.id}/${String(event.record.id)}` : ""),
       gapTimeoutMs,
     )
   }
@@ -217,11 +239,15 @@ export class SocketBroker implements ClusterBroker {
 
   publish(event: RealtimeEvent): void {
     this.#receive(event)
-    this.#out?.write(`E${serialize(event)}`)
+    this.#out?.write(`E${JSON.stringify(toWire(event))}`)
   }
 
   subscribe(handler: RealtimeEventHandler): () => void {
     return this.#local.subscribe(handler)
+  }
+
+  resolveCollectionsWith(collections: CollectionLookup): void {
+    this.#collections = collections
   }
 
   handleRequests(handler: ClusterRequestHandler): void {
@@ -265,9 +291,14 @@ export class SocketBroker implements ClusterBroker {
           this.#nodes = JSON.parse(line.slice(1)) as string[]
           if (this.#nodes.includes(this.nodeId)) this.#joined?.()
           return
-        case "E":
-          this.#receive(JSON.parse(line.slice(1)) as RealtimeEvent)
+        case "E": {
+          const wire = JSON.parse(line.slice(1)) as WireEvent
+          const event = this.#fromWire(wire)
+          // A dropped record event still takes its place in the order, or the others would wait for it.
+          if (wire.type === "record" && typeof wire.seq === "number") this.#sequencer.push(wire.seq, event)
+          else if (event) this.#local.publish(event)
           return
+        }
         case "A":
           void this.#answer(JSON.parse(line.slice(1)) as Request)
           return
@@ -280,6 +311,20 @@ export class SocketBroker implements ClusterBroker {
     } catch (error) {
       console.error("realtime hub: unreadable line", error)
     }
+  }
+
+  // A collection this process does not know yet was just created by another: read the schema
+  // again once. Events of a collection gone meanwhile are dropped (its records are gone too).
+  #fromWire(event: WireEvent): RealtimeEvent | null {
+    if (event.type !== "record") return event
+    const collections = this.#collections
+    if (!collections) return null
+    let collection: Collection | undefined = collections.find(event.collection)
+    if (!collection) {
+      collections.reload()
+      collection = collections.find(event.collection)
+    }
+    return collection ? { ...event, collection } : null
   }
 
   #receive(event: RealtimeEvent): void {
