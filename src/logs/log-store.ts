@@ -32,6 +32,15 @@ export interface LogEntry {
   level: number
 }
 
+/** An entry as it is written: its data already JSON text (serialized once, when it was logged). */
+export interface LogRow {
+  id: string
+  created: string
+  data: string
+  message: string
+  level: number
+}
+
 /** One hour of the stats chart. */
 export interface LogsStatsItem {
   date: string
@@ -59,11 +68,12 @@ const LOGS_COLLECTION: Collection = {
 
 const LOGS_SCHEMA_LOOKUP: SchemaLookup = { findCollection: (nameOrId) => (nameOrId === "_logs" ? LOGS_COLLECTION : undefined) }
 
+/** The one insert, shared with the writer thread. */
+export const INSERT_LOG = "INSERT INTO _logs (id, level, message, data, created) VALUES (?, ?, ?, ?, ?)"
+
 const COLUMNS = "`_logs`.`id`, `_logs`.`created`, `_logs`.`data`, `_logs`.`message`, `_logs`.`level`"
 
-type Row = { id: string; created: string; data: string; message: string; level: number }
-
-const toEntry = (row: Row): LogEntry => ({ ...row, data: JSON.parse(row.data) as Record<string, unknown> })
+const toEntry = (row: LogRow): LogEntry => ({ ...row, data: JSON.parse(row.data) as Record<string, unknown> })
 
 /** The auxiliary database's log table. */
 export class LogStore {
@@ -75,19 +85,11 @@ export class LogStore {
     for (const sql of LOGS_SCHEMA) this.store.exec(sql)
   }
 
-  /** Inserts entries in one transaction. */
-  insert(entries: readonly LogEntry[]): void {
-    if (entries.length === 0) return
+  /** Inserts rows in one transaction. */
+  insert(rows: readonly LogRow[]): void {
+    if (rows.length === 0) return
     this.store.transaction(() => {
-      for (const entry of entries) {
-        this.store.run("INSERT INTO _logs (id, level, message, data, created) VALUES (?, ?, ?, ?, ?)", [
-          entry.id,
-          entry.level,
-          entry.message,
-          JSON.stringify(entry.data),
-          entry.created,
-        ])
-      }
+      for (const row of rows) this.store.run(INSERT_LOG, [row.id, row.level, row.message, row.data, row.created])
     })
   }
 
@@ -105,7 +107,7 @@ export class LogStore {
   }
 
   find(id: string): LogEntry | null {
-    const row = this.store.get<Row>(`SELECT ${COLUMNS} FROM _logs WHERE id = ?`, [id])
+    const row = this.store.get<LogRow>(`SELECT ${COLUMNS} FROM _logs WHERE id = ?`, [id])
     return row ? toEntry(row) : null
   }
 
@@ -116,7 +118,7 @@ export class LogStore {
   list(options: { filter: string; sort: string; limit: number; offset: number; withTotal: boolean }): { items: LogEntry[]; total: number | null } {
     const query = new SelectBuilder({ collection: LOGS_COLLECTION, schema: LOGS_SCHEMA_LOOKUP }).where(options.filter).sort(options.sort)
     const page = query.build({ select: COLUMNS, limit: options.limit, offset: options.offset })
-    const items = this.store.all<Row>(page.sql, page.params).map(toEntry)
+    const items = this.store.all<LogRow>(page.sql, page.params).map(toEntry)
     if (!options.withTotal) return { items, total: null }
     const count = query.build({ countOnly: true })
     return { items, total: this.store.get<{ total: number }>(count.sql, count.params)?.total ?? 0 }

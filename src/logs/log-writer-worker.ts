@@ -6,14 +6,14 @@
  */
 import { Database } from "bun:sqlite"
 import { BUSY_TIMEOUT_MS } from "../db/open.ts"
-import type { LogEntry } from "./log-store.ts"
+import { INSERT_LOG, type LogRow } from "./log-store.ts"
 
 declare const self: Worker
 
 /** The first message names the database file; every later one is a batch to insert. */
-type Message = { open: string } | { id: number; entries: LogEntry[] }
+type Message = { open: string } | { id: number; rows: LogRow[] }
 
-let insertBatch: ((entries: LogEntry[]) => void) | null = null
+let insertBatch: ((rows: LogRow[]) => void) | null = null
 
 self.onmessage = (event: MessageEvent<Message>) => {
   const message = event.data
@@ -22,14 +22,14 @@ self.onmessage = (event: MessageEvent<Message>) => {
     db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
     db.run("PRAGMA journal_mode = WAL")
     db.run("PRAGMA synchronous = OFF")
-    const insert = db.prepare("INSERT INTO _logs (id, level, message, data, created) VALUES (?, ?, ?, ?, ?)")
-    insertBatch = db.transaction((entries: LogEntry[]) => {
-      for (const entry of entries) insert.run(entry.id, entry.level, entry.message, JSON.stringify(entry.data), entry.created)
+    const insert = db.prepare(INSERT_LOG)
+    insertBatch = db.transaction((rows: LogRow[]) => {
+      for (const row of rows) insert.run(row.id, row.level, row.message, row.data, row.created)
     })
     return
   }
   try {
-    insertBatch!(message.entries)
+    insertBatch!(message.rows)
     postMessage({ id: message.id })
   } catch (error) {
     postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) })

@@ -3,10 +3,10 @@
  * Where the logger's batches go: a writer thread for a database file, or the main connection for
  * an in-memory database (tests), which another thread cannot open.
  */
-import type { LogEntry, LogStore } from "./log-store.ts"
+import type { LogRow, LogStore } from "./log-store.ts"
 
 /** Writes one batch; resolves once it is stored. */
-export type WriteBatch = (entries: LogEntry[]) => Promise<void>
+export type WriteBatch = (rows: LogRow[]) => Promise<void>
 
 /** A writer thread with its own connection to `path`. */
 export class ThreadLogWriter {
@@ -27,12 +27,12 @@ export class ThreadLogWriter {
     this.#worker.unref()
   }
 
-  write: WriteBatch = (entries) =>
+  write: WriteBatch = (rows) =>
     new Promise<void>((resolve, reject) => {
       const id = this.#nextId++
       this.#pending.set(id, { resolve, reject })
       this.#worker.ref()
-      this.#worker.postMessage({ id, entries })
+      this.#worker.postMessage({ id, rows })
     }).finally(() => {
       if (this.#pending.size === 0) this.#worker.unref()
     })
@@ -43,4 +43,4 @@ export class ThreadLogWriter {
 }
 
 /** Writes batches on the main connection. */
-export const directLogWriter = (store: LogStore): WriteBatch => async (entries) => store.insert(entries)
+export const directLogWriter = (store: LogStore): WriteBatch => async (rows) => store.insert(rows)

@@ -8,7 +8,7 @@
 import { nowDateTime } from "../core/clock.ts"
 import { newRecordId } from "../core/ids.ts"
 import type { LogsSettings } from "../settings/index.ts"
-import type { LogEntry } from "./log-store.ts"
+import type { LogRow } from "./log-store.ts"
 import type { WriteBatch } from "./log-writer.ts"
 
 /** slog's levels, which PocketBase stores. */
@@ -34,7 +34,7 @@ export class Logger {
   readonly #settings: () => Readonly<LogsSettings>
   readonly #batchSize: number
   readonly #flushIntervalMs: number
-  #pending: LogEntry[] = []
+  #pending: LogRow[] = []
   #timer: Timer | null = null
 
   constructor(options: LoggerOptions) {
@@ -69,7 +69,7 @@ export class Logger {
   /** Queues one entry; it is written with the next batch. */
   log(level: number, message: string, data: Record<string, unknown> = {}): void {
     if (!this.accepts(level)) return
-    this.#pending.push({ id: newRecordId(), created: nowDateTime(), data: limitData(data, this.#settings().maxDataSize), message: message.slice(0, MAX_MESSAGE_LENGTH), level })
+    this.#pending.push({ id: newRecordId(), created: nowDateTime(), data: limitedJson(data, this.#settings().maxDataSize), message: message.slice(0, MAX_MESSAGE_LENGTH), level })
     if (this.#pending.length >= this.#batchSize) {
       // still off the request's path: the write runs once the current request has been answered
       this.#schedule(0)
@@ -93,7 +93,7 @@ export class Logger {
   }
 
   /** Takes the queued entries (for a last synchronous write at shutdown) and stops the timer. */
-  drain(): LogEntry[] {
+  drain(): LogRow[] {
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
     const batch = this.#pending
@@ -108,10 +108,12 @@ export class Logger {
   }
 }
 
-// Keeps top-level keys while the serialized data fits, then marks it truncated (as PocketBase does).
-function limitData(data: Record<string, unknown>, maxDataSize: number): Record<string, unknown> {
+// The data as JSON text; past the size limit, top-level keys are kept while they fit and the
+// data is marked truncated (as PocketBase does).
+function limitedJson(data: Record<string, unknown>, maxDataSize: number): string {
   const limit = maxDataSize > 0 ? maxDataSize : DEFAULT_MAX_DATA_SIZE
-  if (JSON.stringify(data).length <= limit) return data
+  const json = JSON.stringify(data)
+  if (json.length <= limit) return json
   const kept: Record<string, unknown> = {}
   let size = 2
   for (const [key, value] of Object.entries(data)) {
@@ -121,5 +123,5 @@ function limitData(data: Record<string, unknown>, maxDataSize: number): Record<s
     size += entrySize
   }
   kept.__pb_truncated__ = true
-  return kept
+  return JSON.stringify(kept)
 }

@@ -15,12 +15,14 @@ export const requestLog: MiddlewareHandler<HttpEnv> = async (c, next) => {
   const { logs } = c.get("services")
   const status = c.res.status
   if (status < 400 && c.req.path.startsWith("/api/logs")) return
-  const url = new URL(c.req.url)
+  // The path and query as received (the URL's part after its origin), as PocketBase logs them.
+  const href = c.req.url
+  const url = href.slice(href.indexOf("/", href.indexOf("//") + 2))
   const auth = c.get("auth")
   const error = c.error instanceof ApiError ? { message: c.error.message, details: Object.keys(c.error.data).length > 0 ? c.error.data : null } : c.error ? { message: c.error.message, details: null } : undefined
   logs.logRequest({
     method: c.req.method,
-    url: url.pathname + url.search,
+    url,
     status,
     execTimeMs: performance.now() - started,
     authCollection: auth?.collection.name ?? "",
