@@ -5,7 +5,8 @@
 import { mkdirSync } from "node:fs"
 import { hostname } from "node:os"
 import { join } from "node:path"
-import { databasePath, type Config } from "./config.ts"
+import { databasePath, SETTINGS_SIGNAL_FILE, type Config } from "./config.ts"
+import { ChangeSignal } from "./db/change-signal.ts"
 import { openDatabase } from "./db/open.ts"
 import { Store } from "./db/store.ts"
 import { markMigrationApplied } from "./db/migrate.ts"
@@ -65,7 +66,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
   const records = new RecordRepository(store)
   const readPool = !options.inMemory && config.readWorkers > 0 ? new ReadPool(databasePath(config), config.readWorkers) : null
   const reads: ReadQueries = readPool ?? { all: (sql, params) => store.all(sql, params) }
-  const settings = new SettingsService(store)
+  const settings = new SettingsService(store, options.inMemory ? ChangeSignal.inProcess() : ChangeSignal.open(join(config.dir, SETTINGS_SIGNAL_FILE)))
   const storage = liveStorage(settings, (s) => s.s3, options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "storage")))
   const backupStorage = liveStorage(settings, (s) => s.backups.s3, options.inMemory ? new MemoryStorage() : new DiskStorage(join(config.dir, "backups")))
   const thumbs = new ThumbCache({ maxInputPixels: config.thumbMaxPixels })

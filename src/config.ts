@@ -210,6 +210,9 @@ export function buildConfig(flags: Map<string, string>, env: Record<string, stri
 /** Path of the SQLite file inside a data directory. */
 export const databasePath = (config: Pick<Config, "dir">): string => join(config.dir, "data.db")
 
+/** The data directory's shared counter file, bumped when settings change (see `ChangeSignal`). */
+export const SETTINGS_SIGNAL_FILE = ".pocketbun-settings-signal"
+
 /** A config for tests and embedding: defaults plus overrides, frozen. */
 export function makeConfig(overrides: Partial<Config> = {}): Readonly<Config> {
   return Object.freeze({ ...DEFAULT_CONFIG, ...overrides })

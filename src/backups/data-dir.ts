@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs"
 import { join } from "node:path"
+import { SETTINGS_SIGNAL_FILE } from "../config.ts"
 
 export const DATA_DB = "data.db"
 export const AUX_DB = "auxiliary.db"
@@ -13,8 +14,9 @@ export const BACKUPS_DIR = "backups"
 /** PocketBase's scratch folder inside the data directory. */
 export const TEMP_DIR = ".pb_temp_to_delete"
 
-// The data directory's own files, not the databases, backups or scratch space.
-const SKIPPED_ENTRIES = new Set([DATA_DB, `${DATA_DB}-wal`, `${DATA_DB}-shm`, AUX_DB, `${AUX_DB}-wal`, `${AUX_DB}-shm`, BACKUPS_DIR, TEMP_DIR])
+// The data directory's own files, not the databases, backups or scratch space (nor the running
+// processes' shared counter, which they keep mapped).
+const SKIPPED_ENTRIES = new Set([DATA_DB, `${DATA_DB}-wal`, `${DATA_DB}-shm`, AUX_DB, `${AUX_DB}-wal`, `${AUX_DB}-shm`, BACKUPS_DIR, TEMP_DIR, SETTINGS_SIGNAL_FILE])
 
 /** Paths of the files to archive under data directory `dir`. */
 export function dataFiles(dir: string): string[] {

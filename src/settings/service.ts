@@ -8,6 +8,7 @@
 import { ApiError } from "../core/errors.ts"
 import { nowDateTime } from "../core/clock.ts"
 import type { Store } from "../db/store.ts"
+import { ChangeSignal } from "../db/change-signal.ts"
 import { applySettingsBody, SettingsDecodeError } from "./decode.ts"
 import { cloneSettings, defaultSettings, type Settings } from "./model.ts"
 import { validateSettings } from "./validate.ts"
@@ -22,6 +23,9 @@ const PARAMS_SCHEMA = `CREATE TABLE IF NOT EXISTS _params (
 
 const SETTINGS_KEY = "settings"
 
+/** How stale settings may be after a change made outside pocketbun (which does not signal). */
+const OUTSIDE_CHANGE_CHECK_MS = 1_000
+
 /** Told about every change, local or from another process, after it is stored. */
 export type SettingsListener = (next: Readonly<Settings>, previous: Readonly<Settings>) => void
 
@@ -31,15 +35,19 @@ export class SettingsLoadError extends Error {}
 /** Reads, validates, stores and announces the application settings. */
 export class SettingsService {
   readonly #store: Store
+  readonly #signal: ChangeSignal
   #current: Readonly<Settings>
   #updated = ""
   #dataVersion = 0
+  #seenSignal = -1
+  #checkedAt = 0
   #listeners = new Set<SettingsListener>()
   /** The probes behind the S3 and email test endpoints; the mail and storage features replace them. */
   connectionTests: ConnectionTests = { ...defaultConnectionTests }
 
-  constructor(store: Store) {
+  constructor(store: Store, signal: ChangeSignal = ChangeSignal.inProcess()) {
     this.#store = store
+    this.#signal = signal
     store.exec(PARAMS_SCHEMA)
     this.#current = deepFreeze(defaultSettings())
     if (!this.#load()) this.#write(defaultSettings())
@@ -87,10 +95,16 @@ export class SettingsService {
   }
 
   /**
-   * Re-reads the settings when another connection has committed since the last look (one cheap
-   * pragma otherwise). Returns true when they changed.
+   * Re-reads the settings when another process signalled a change since the last look, or, for
+   * writers outside pocketbun, when another connection committed and the last look is
+   * `OUTSIDE_CHANGE_CHECK_MS` old. Returns true when they changed.
    */
   refresh(): boolean {
+    const signalled = this.#signal.read()
+    const now = performance.now()
+    if (signalled === this.#seenSignal && now - this.#checkedAt < OUTSIDE_CHANGE_CHECK_MS) return false
+    this.#seenSignal = signalled
+    this.#checkedAt = now
     const version = this.#readDataVersion()
     if (version === this.#dataVersion) return false
     this.#dataVersion = version
@@ -103,6 +117,7 @@ export class SettingsService {
   reload(): void {
     if (!this.#load()) this.#write(defaultSettings())
     this.#dataVersion = this.#readDataVersion()
+    this.#signal.bump()
   }
 
   #readDataVersion(): number {
@@ -132,6 +147,8 @@ export class SettingsService {
       [SETTINGS_KEY, JSON.stringify(next), now, now],
     )
     this.#updated = now
+    // The others look again once the row is committed (a migration's write commits later).
+    this.#store.afterCommit(() => this.#signal.bump())
     this.#replace(next)
   }
 
