@@ -7,11 +7,12 @@
 import { Database } from "bun:sqlite"
 import { BUSY_TIMEOUT_MS } from "../db/open.ts"
 import { INSERT_LOG, type LogRow } from "./log-store.ts"
+import { batchRows, type LogBatch } from "./log-writer.ts"
 
 declare const self: Worker
 
 /** The first message names the database file; every later one is a batch to insert. */
-type Message = { open: string } | { id: number; rows: LogRow[] }
+type Message = { open: string } | { id: number; batch: LogBatch }
 
 let insertBatch: ((rows: LogRow[]) => void) | null = null
 
@@ -29,7 +30,7 @@ self.onmessage = (event: MessageEvent<Message>) => {
     return
   }
   try {
-    insertBatch!(message.rows)
+    insertBatch!(batchRows(message.batch))
     postMessage({ id: message.id })
   } catch (error) {
     postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) })

@@ -4,9 +4,19 @@
  * an in-memory database (tests), which another thread cannot open.
  */
 import type { LogRow, LogStore } from "./log-store.ts"
+import { requestRow, type LoggedRequest } from "./request-log.ts"
+
+/** What the logger hands over at once: finished rows, and requests whose rows are still to compose. */
+export interface LogBatch {
+  rows: LogRow[]
+  requests: LoggedRequest[]
+}
 
 /** Writes one batch; resolves once it is stored. */
-export type WriteBatch = (rows: LogRow[]) => Promise<void>
+export type WriteBatch = (batch: LogBatch) => Promise<void>
+
+/** Every row of a batch, requests composed. */
+export const batchRows = (batch: LogBatch): LogRow[] => [...batch.rows, ...batch.requests.map(requestRow)]
 
 /** A writer thread with its own connection to `path`. */
 export class ThreadLogWriter {
@@ -27,12 +37,12 @@ export class ThreadLogWriter {
     this.#worker.unref()
   }
 
-  write: WriteBatch = (rows) =>
+  write: WriteBatch = (batch) =>
     new Promise<void>((resolve, reject) => {
       const id = this.#nextId++
       this.#pending.set(id, { resolve, reject })
       this.#worker.ref()
-      this.#worker.postMessage({ id, rows })
+      this.#worker.postMessage({ id, batch })
     }).finally(() => {
       if (this.#pending.size === 0) this.#worker.unref()
     })
@@ -43,4 +53,4 @@ export class ThreadLogWriter {
 }
 
 /** Writes batches on the main connection. */
-export const directLogWriter = (store: LogStore): WriteBatch => async (rows) => store.insert(rows)
+export const directLogWriter = (store: LogStore): WriteBatch => async (batch) => store.insert(batchRows(batch))

@@ -9,7 +9,8 @@ import { nowDateTime } from "../core/clock.ts"
 import { newRecordId } from "../core/ids.ts"
 import type { LogsSettings } from "../settings/index.ts"
 import type { LogRow } from "./log-store.ts"
-import type { WriteBatch } from "./log-writer.ts"
+import type { LogBatch, WriteBatch } from "./log-writer.ts"
+import type { LoggedRequest } from "./request-log.ts"
 
 /** slog's levels, which PocketBase stores. */
 export const LOG_LEVELS = { debug: -4, info: 0, warn: 4, error: 8 } as const
@@ -35,6 +36,7 @@ export class Logger {
   readonly #batchSize: number
   readonly #flushIntervalMs: number
   #pending: LogRow[] = []
+  #requests: LoggedRequest[] = []
   #timer: Timer | null = null
 
   constructor(options: LoggerOptions) {
@@ -70,7 +72,17 @@ export class Logger {
   log(level: number, message: string, data: Record<string, unknown> = {}): void {
     if (!this.accepts(level)) return
     this.#pending.push({ id: newRecordId(), created: nowDateTime(), data: limitedJson(data, this.#settings().maxDataSize), message: message.slice(0, MAX_MESSAGE_LENGTH), level })
-    if (this.#pending.length >= this.#batchSize) {
+    this.#queued()
+  }
+
+  /** Queues a finished request; the writer composes its row (off the event loop when it is a thread). */
+  queueRequest(request: LoggedRequest): void {
+    this.#requests.push(request)
+    this.#queued()
+  }
+
+  #queued(): void {
+    if (this.#pending.length + this.#requests.length >= this.#batchSize) {
       // still off the request's path: the write runs once the current request has been answered
       this.#schedule(0)
     } else {
@@ -82,22 +94,27 @@ export class Logger {
   async flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
-    const batch = this.#pending
-    this.#pending = []
-    if (batch.length === 0 || this.#settings().maxDays === 0) return
+    const batch = this.#take()
+    const size = batch.rows.length + batch.requests.length
+    if (size === 0 || this.#settings().maxDays === 0) return
     try {
       await this.#write(batch)
     } catch (error) {
-      console.error(`failed to write ${batch.length} log entries:`, error)
+      console.error(`failed to write ${size} log entries:`, error)
     }
   }
 
   /** Takes the queued entries (for a last synchronous write at shutdown) and stops the timer. */
-  drain(): LogRow[] {
+  drain(): LogBatch {
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
-    const batch = this.#pending
+    return this.#take()
+  }
+
+  #take(): LogBatch {
+    const batch = { rows: this.#pending, requests: this.#requests }
     this.#pending = []
+    this.#requests = []
     return batch
   }
 
@@ -110,7 +127,7 @@ export class Logger {
 
 // The data as JSON text; past the size limit, top-level keys are kept while they fit and the
 // data is marked truncated (as PocketBase does).
-function limitedJson(data: Record<string, unknown>, maxDataSize: number): string {
+export function limitedJson(data: Record<string, unknown>, maxDataSize: number): string {
   const limit = maxDataSize > 0 ? maxDataSize : DEFAULT_MAX_DATA_SIZE
   const json = JSON.stringify(data)
   if (json.length <= limit) return json

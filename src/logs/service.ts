@@ -7,7 +7,7 @@
 import type { SettingsService } from "../settings/index.ts"
 import { LogStore, type LogEntry, type LogsStatsItem } from "./log-store.ts"
 import { Logger } from "./logger.ts"
-import { directLogWriter, ThreadLogWriter } from "./log-writer.ts"
+import { batchRows, directLogWriter, ThreadLogWriter } from "./log-writer.ts"
 import { logRequest, type RequestSummary } from "./request-log.ts"
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -83,7 +83,7 @@ export class LogsService {
   close(): void {
     this.#unsubscribe()
     this.#writer?.close()
-    if (this.#settings.get().logs.maxDays > 0) this.#store.insert(this.logger.drain())
+    if (this.#settings.get().logs.maxDays > 0) this.#store.insert(batchRows(this.logger.drain()))
     this.#store.close()
   }
 }
