@@ -136,13 +136,17 @@ export class SelectBuilder {
     if (where.length > 0) sql += ` WHERE ${where.map((term) => `(${term})`).join(" AND ")}`
     if (!options.countOnly) {
       if (this.#orderBy.length > 0) sql += ` ORDER BY ${this.#orderBy.join(", ")}`
-      if (options.limit !== undefined) sql += ` LIMIT ${this.#ctx.bind(Math.trunc(options.limit))}`
+      // A literal, not a parameter: SQLite does not flatten a subquery (the virtual row) under a
+      // bound LIMIT, which made a create rule's check twenty times slower.
+      if (options.limit !== undefined) sql += ` LIMIT ${limitLiteral(options.limit)}`
       if (options.offset !== undefined) {
         if (options.limit === undefined) sql += " LIMIT -1"
         sql += ` OFFSET ${this.#ctx.bind(Math.trunc(options.offset))}`
       }
     }
-    return { sql, params: usedParams(sql, this.#ctx.params) }
+    // Every bound value goes along, used here or not: SQLite ignores the names a statement lacks,
+    // and picking out the used ones was a sixth of a rule check.
+    return { sql, params: this.#ctx.params }
   }
 
   #scope(restricted: boolean): Scope {
@@ -186,8 +190,8 @@ export class SelectBuilder {
   }
 }
 
-function usedParams(sql: string, all: Record<string, BindValue>): Record<string, BindValue> {
-  const used: Record<string, BindValue> = {}
-  for (const match of sql.matchAll(/\$p\d+/g)) used[match[0]] = all[match[0]]!
-  return used
+// Page sizes are validated integers; anything else still renders as valid SQL.
+function limitLiteral(limit: number): string {
+  const value = Math.trunc(limit)
+  return Number.isSafeInteger(value) ? String(value) : "-1"
 }
