@@ -152,12 +152,13 @@ export class RecordService {
     const collection = this.#writable(idOrName, "Missing or invalid collection context.")
     const superuser = isSuperuser(request.auth)
     if (!superuser && collection.updateRule === null) throw onlySuperusers()
-    if (!this.#deps.records.findById(collection, id)) throw notFound()
+    const existing = this.#deps.records.findById(collection, id)
+    if (!existing) throw notFound()
     const actor: FormActor = { superuser, manager: superuser }
     const prepared = await this.#deps.files.prepare(collection, body, files)
     const input = authFormText(collection, prepared.body)
     const uploads = prepared.uploads
-    const work = await this.#passwordWork(collection, this.#deps.records.findById(collection, id), input, "Failed to update record.")
+    const work = await this.#passwordWork(collection, existing, input, "Failed to update record.")
     return this.#withUploads(collection, id, uploads, "Failed to update record.", () =>
       // Nothing inside awaits (request hooks aside): the row read here is the one the rules check
       // and the write replaces, so a concurrent update cannot be silently undone.
