@@ -4,11 +4,11 @@
  * processes on 127.0.0.1 with temp data dirs. Seeds a 10,000-record collection, then measures, as
  * a guest and for a fixed duration each: view by id, a filtered+sorted list (with and without
  * skipTotal), create, create through a createRule, update, and delete (of the records the create
- * rows made). Each row's time is split into slices that alternate between the servers, so
+ * rows made). Each row first runs unmeasured against every server (warm-up), then its time is split into slices that alternate between the servers, so
  * background load on a shared machine hits all alike. Prints req/s, p99, server CPU per request
  * (whole process tree) and the ratios as a Markdown table for bench/RESULTS.md.
  *
- *   bun bench/records/run.ts [--duration=5] [--concurrency=16] [--records=10000] [--rows=create,update,logs,batch]
+ *   bun bench/records/run.ts [--duration=5] [--warmup=1] [--concurrency=16] [--records=10000] [--rows=create,update,logs,batch]
  *     [--only=pocketbun | --targets=pocketbun,pocketbun-1p,pocketbase]
  *
  * `pocketbun` is the default `serve` (one process per core), `pocketbun-1p` is `--workers=1`.
@@ -28,6 +28,8 @@ const DURATION_MS = numericFlag("duration", 5, 30) * 1000
 const CONCURRENCY = numericFlag("concurrency", 16, 256)
 const RECORDS = numericFlag("records", 10_000, 100_000)
 const SLICES = 5
+/** Unmeasured load per row and server first, so the JIT's compiling is not counted as serving. */
+const WARMUP_MS = numericFlag("warmup", 1, 10) * 1000
 const ONLY = onlyFlag() as Target | undefined
 const TARGETS = Bun.argv.find((a) => a.startsWith("--targets="))?.split("=")[1]?.split(",") as Target[] | undefined
 const ROW_FILTER = Bun.argv.find((a) => a.startsWith("--rows="))?.split("=")[1]?.split(",")
@@ -154,6 +156,10 @@ async function main() {
       const variants = row.variants ?? [{ name: row.name, settings: null }]
       const slices = new Map<string, LoadResult[]>()
       const cpu = new Map<string, number>()
+      for (const target of targets) {
+        const make = row.make(servers.get(target)!, states.get(target)!)
+        await runLoad((i) => make(9_000_000 + i), { concurrency: CONCURRENCY, durationMs: WARMUP_MS })
+      }
       for (let slice = 0; slice < SLICES; slice++) {
         for (const target of slice % 2 === 0 ? targets : [...targets].reverse()) {
           const server = servers.get(target)!
