@@ -4,8 +4,9 @@
  * processes on 127.0.0.1 with temp data dirs. Seeds a 10,000-record collection, then measures, as
  * a guest and for a fixed duration each: view by id, a filtered+sorted list (with and without
  * skipTotal), create, create through a createRule, update, and delete (of the records the create
- * rows made). Each row first runs unmeasured against every server (warm-up), then its time is split into slices that alternate between the servers, so
- * background load on a shared machine hits all alike. Prints req/s, p99, server CPU per request
+ * rows made). Each row first runs unmeasured against every server (warm-up), then its time is
+ * split into slices that alternate between the servers, so background load on a shared machine
+ * hits all alike. Prints req/s, p99, server CPU per request
  * (whole process tree) and the ratios as a Markdown table for bench/RESULTS.md.
  *
  *   bun bench/records/run.ts [--duration=5] [--warmup=1] [--concurrency=16] [--records=10000] [--rows=create,update,logs,batch]
