@@ -153,16 +153,16 @@ class PatternParser {
 
 function render(nodes: Node[]): string {
   let out = ""
-  for (const node of nodes) {
-    if (node.kind === "set") {
-      out += node.chars[randomInt(node.chars.length)]!
-    } else if (node.kind === "alt") {
-      out += render(node.options[randomInt(node.options.length)]!)
-    } else {
-      const times = node.min + randomInt(node.max - node.min + 1)
-      for (let i = 0; i < times; i++) out += render([node.node])
-    }
-  }
+  for (const node of nodes) out += renderNode(node)
+  return out
+}
+
+function renderNode(node: Node): string {
+  if (node.kind === "set") return node.chars[randomInt(node.chars.length)]!
+  if (node.kind === "alt") return render(node.options[randomInt(node.options.length)]!)
+  const times = node.min + randomInt(node.max - node.min + 1)
+  let out = ""
+  for (let i = 0; i < times; i++) out += renderNode(node.node)
   return out
 }
 
