@@ -17,17 +17,26 @@ export class ChangeSignal {
     this.#counter = counter
   }
 
-  /** Maps (creating it when missing) the counter file at `path`. */
+  /**
+   * Maps (creating it when missing) the counter file at `path`. Where the file system cannot map
+   * it, the counter is this process's own: other processes' changes are then noticed by the
+   * caller's slower fallback.
+   */
   static open(path: string): ChangeSignal {
-    const fd = openSync(path, "a")
     try {
-      // Every process may do this at once: growing a file to the same size is harmless.
-      if (fstatSync(fd).size < BYTES) ftruncateSync(fd, BYTES)
-    } finally {
-      closeSync(fd)
+      const fd = openSync(path, "a")
+      try {
+        // Every process may do this at once: growing a file to the same size is harmless.
+        if (fstatSync(fd).size < BYTES) ftruncateSync(fd, BYTES)
+      } finally {
+        closeSync(fd)
+      }
+      const bytes = Bun.mmap(path)
+      return new ChangeSignal(new Int32Array(bytes.buffer, bytes.byteOffset, 1))
+    } catch (error) {
+      console.warn(`cannot map ${path} (${error instanceof Error ? error.message : String(error)}); settings changed by another process take up to a second to apply`)
+      return ChangeSignal.inProcess()
     }
-    const bytes = Bun.mmap(path)
-    return new ChangeSignal(new Int32Array(bytes.buffer, bytes.byteOffset, 1))
   }
 
   /** A counter only this process sees (an in-memory database). */
