@@ -60,6 +60,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 abstract class HookBase<E extends HookEvent<R>, R> {
   #handlers: Array<Bound<E, R>> = []
+  // The handlers' functions in order, made when the handlers change, not on every run.
+  #chain: Array<HandlerFunc<E, R>> = []
   readonly name: string
 
   constructor(name: string) {
@@ -81,7 +83,7 @@ abstract class HookBase<E extends HookEvent<R>, R> {
     if (at === -1) next.push(bound)
     else next[at] = bound
     // Array.prototype.sort is stable: equal priorities keep their binding order.
-    this.#handlers = next.sort((a, b) => a.priority - b.priority)
+    this.#setHandlers(next.sort((a, b) => a.priority - b.priority))
     return id
   }
 
@@ -92,12 +94,12 @@ abstract class HookBase<E extends HookEvent<R>, R> {
 
   /** Removes the handlers with these ids. */
   unbind(...ids: string[]): void {
-    this.#handlers = this.#handlers.filter((h) => !ids.includes(h.id))
+    this.#setHandlers(this.#handlers.filter((h) => !ids.includes(h.id)))
   }
 
   /** Removes every handler. */
   unbindAll(): void {
-    this.#handlers = []
+    this.#setHandlers([])
   }
 
   /** Number of bound handlers. */
@@ -107,14 +109,22 @@ abstract class HookBase<E extends HookEvent<R>, R> {
 
   /** Runs the chain: every handler in order, then `action` if the last handler called `next()`. */
   protected run(event: E, action?: (event: E) => R): R {
-    const chain = this.#handlers.map((h) => h.func)
-    if (action) chain.push(action)
+    // A running chain keeps the list it started with, even if a handler binds or unbinds.
+    const chain = this.#chain
     const call = (index: number): R => {
-      const func = chain[index]
-      event[NEXT] = () => (index + 1 < chain.length ? call(index + 1) : this.end())
-      return func ? func(event) : this.end()
+      if (index < chain.length) {
+        event[NEXT] = () => call(index + 1)
+        return chain[index]!(event)
+      }
+      event[NEXT] = () => this.end()
+      return action ? action(event) : this.end()
     }
     return call(0)
+  }
+
+  #setHandlers(handlers: Array<Bound<E, R>>): void {
+    this.#handlers = handlers
+    this.#chain = handlers.map((h) => h.func)
   }
 
   /** What `next()` returns past the end of the chain. */
