@@ -4,7 +4,6 @@
  * outcome (one promise every joined write awaits) and taking SQLite's write lock without
  * blocking the event loop while another process holds it.
  */
-import type { Database } from "bun:sqlite"
 import { BUSY_TIMEOUT_MS } from "./open.ts"
 
 /** The transaction every grouped write of one event-loop turn shares. */
@@ -45,21 +44,21 @@ function isBusy(error: unknown): boolean {
 }
 
 /**
- * Runs `BEGIN IMMEDIATE`; while another process holds the write lock, retries on a timer instead
- * of letting SQLite's busy handler put the whole event loop to sleep. Gives up (SQLITE_BUSY)
- * after the usual busy timeout.
+ * Runs `BEGIN IMMEDIATE` through `run` (the store's cached statements); while another process
+ * holds the write lock, retries on a timer instead of letting SQLite's busy handler put the whole
+ * event loop to sleep. Gives up (SQLITE_BUSY) after the usual busy timeout.
  */
-export async function beginWithoutBlocking(db: Database): Promise<void> {
+export async function beginWithoutBlocking(run: (sql: string) => void): Promise<void> {
   const deadline = performance.now() + BUSY_TIMEOUT_MS
   for (;;) {
-    db.run("PRAGMA busy_timeout = 0")
+    run("PRAGMA busy_timeout = 0")
     try {
-      db.run("BEGIN IMMEDIATE")
+      run("BEGIN IMMEDIATE")
       return
     } catch (error) {
       if (!isBusy(error) || performance.now() > deadline) throw error
     } finally {
-      db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
+      run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
     }
     await Bun.sleep(LOCK_RETRY_MS)
   }

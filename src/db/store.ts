@@ -183,7 +183,7 @@ export class Store {
   }
 
   async #openGroup(): Promise<void> {
-    await beginWithoutBlocking(this.db)
+    await beginWithoutBlocking((sql) => void this.statement(sql).run())
     this.#startGroup()
   }
 

@@ -30,7 +30,10 @@ async function recordBody(request: Request, limit: number): Promise<FormBody> {
 // Writes wait while realtime delivery is backed up, before any rule or row is read, so the checks
 // and the write still see one state of the database.
 async function admitWrite(c: Context<HttpEnv>, next: () => Promise<void>): Promise<void> {
-  if (c.req.method !== "GET" && c.req.method !== "HEAD") await c.get("services").realtime.admitWrite()
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    const backedUp = c.get("services").realtime.admitWrite()
+    if (backedUp) await backedUp
+  }
   await next()
 }
 
