@@ -130,13 +130,14 @@ export class Store {
   }
 
   /**
-   * Like `transaction`, for work that awaits (migrations). Only safe while nothing else writes on
-   * this connection, i.e. before the server starts taking requests.
+   * Like `transaction`, for work that awaits (migrations, batches). Only safe while nothing else
+   * writes on this connection (before the server takes requests, or behind the write gate). The
+   * write lock is taken as `grouped` takes it, without stalling the event loop.
    */
   async transactionAsync<T>(work: () => Promise<T>): Promise<T> {
     if (this.#depth > 0) throw new Error("transactionAsync cannot nest")
     if (this.#group) this.#commitGroup()
-    this.db.run("BEGIN IMMEDIATE")
+    await beginWithoutBlocking(this.db)
     this.#depth++
     let result: T
     try {
