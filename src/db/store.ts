@@ -117,10 +117,7 @@ export class Store {
       result = work()
       this.statement(outermost ? "COMMIT" : `RELEASE ${savepoint}`).run()
     } catch (error) {
-      this.#rollback(outermost ? null : savepoint)
-      this.#afterCommit.length = afterBefore
-      const undone = this.#afterRollback.splice(rollbackBefore)
-      for (const callback of undone) this.#safely(() => callback(error))
+      this.#undo(outermost ? null : savepoint, afterBefore, rollbackBefore, error)
       throw error
     } finally {
       this.#depth--
@@ -130,26 +127,37 @@ export class Store {
   }
 
   /**
-   * Like `transaction`, for work that awaits (migrations, batches). Only safe while nothing else
-   * writes on this connection (before the server takes requests, or behind the write gate). The
-   * write lock is taken as `grouped` takes it, without stalling the event loop.
+   * Like `transaction`, for work that awaits (migrations, batches); nested, a savepoint. Only safe
+   * while nothing else uses this connection meanwhile (before the server takes requests, or behind
+   * the write gate, one nested call at a time). The write lock is taken as `grouped` takes it,
+   * without stalling the event loop.
    */
   async transactionAsync<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#depth > 0) throw new Error("transactionAsync cannot nest")
-    if (this.#group) this.#commitGroup()
-    await beginWithoutBlocking(this.db)
+    const outermost = this.#depth === 0
+    const savepoint = `sp${this.#depth}`
+    if (outermost) {
+      if (this.#group) this.#commitGroup()
+      await beginWithoutBlocking(this.db)
+    } else {
+      // SQLite may have undone the whole transaction after an earlier failure (a full disk): a
+      // savepoint now would start a transaction of its own.
+      if (!this.db.inTransaction) throw new Error("the transaction was rolled back")
+      this.statement(`SAVEPOINT ${savepoint}`).run()
+    }
+    const afterBefore = this.#afterCommit.length
+    const rollbackBefore = this.#afterRollback.length
     this.#depth++
     let result: T
     try {
       result = await work()
-      this.db.run("COMMIT")
+      this.statement(outermost ? "COMMIT" : `RELEASE ${savepoint}`).run()
     } catch (error) {
-      this.#undoAll(error)
+      this.#undo(outermost ? null : savepoint, afterBefore, rollbackBefore, error)
       throw error
     } finally {
       this.#depth--
     }
-    this.#flush()
+    if (outermost) this.#flush()
     return result
   }
 
@@ -219,6 +227,15 @@ export class Store {
     this.#afterCommit = []
     const undone = this.#afterRollback
     this.#afterRollback = []
+    for (const callback of undone) this.#safely(() => callback(error))
+  }
+
+  // Rolls back one savepoint (or, savepoint null, the transaction): the commit callbacks queued
+  // since are dropped, the rollback callbacks queued since run.
+  #undo(savepoint: string | null, afterBefore: number, rollbackBefore: number, error: unknown): void {
+    this.#rollback(savepoint)
+    this.#afterCommit.length = afterBefore
+    const undone = this.#afterRollback.splice(rollbackBefore)
     for (const callback of undone) this.#safely(() => callback(error))
   }
 

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono"
 import { ApiError, badRequest, tooLarge, type ErrorData } from "../../core/errors.ts"
-import { BatchItemError, BatchTimeoutError, readBatchItems, runBatch } from "../../batch/index.ts"
+import { BatchItemError, BatchTimeoutError, readBatchItems } from "../../batch/index.ts"
 import { itemRunner, type InternalFetch } from "../batch-items.ts"
 import { parseBody } from "../body.ts"
 import type { ServerBindings } from "../client-ip.ts"
@@ -21,7 +21,7 @@ const DEFAULT_TIMEOUT_SECONDS = 3
 export function batchRoutes(fetchInternal: InternalFetch): Hono<HttpEnv> {
   return new Hono<HttpEnv>().post("/", async (c) => {
     const services = c.get("services")
-    const { settings, store, writeGate, collections, records, recordFiles } = services
+    const { settings, batches, collections, records, recordFiles } = services
     const limits = settings.get().batch
     if (!limits.enabled || limits.maxRequests <= 0) throw new ApiError(403, "Batch requests are not allowed.")
     const maxBodySize = limits.maxBodySize > 0 ? limits.maxBodySize : DEFAULT_MAX_BODY_SIZE
@@ -40,7 +40,7 @@ export function batchRoutes(fetchInternal: InternalFetch): Hono<HttpEnv> {
     }
     const timeoutMs = (limits.timeout > 0 ? limits.timeout : DEFAULT_TIMEOUT_SECONDS) * 1000
     try {
-      return c.json(await runBatch(items, { store, gate: writeGate, recordExists, dispatch }, timeoutMs))
+      return c.json(await batches.run(items, { recordExists, dispatch }, timeoutMs))
     } catch (error) {
       if (error instanceof BatchItemError) {
         const failure = { code: "batch_request_failed", message: "Batch request failed.", response: error.response }
