@@ -27,6 +27,31 @@ describe("store", () => {
     expect(seen).toEqual(["rollback b: inner fails", "commit a"])
   })
 
+  it("nests async transactions as savepoints: a failing one is undone alone, callbacks wait for the outer commit", async () => {
+    const s = store()
+    const seen: string[] = []
+    const notes = () => s.all<{ id: string }>("SELECT id FROM notes ORDER BY id").map((row) => row.id)
+    await s.transactionAsync(async () => {
+      await s.transactionAsync(async () => {
+        s.run("INSERT INTO notes VALUES ('kept')")
+        s.afterCommit(() => void seen.push("commit kept"))
+        await Bun.sleep(1)
+      })
+      const undone = s.transactionAsync(async () => {
+        s.run("INSERT INTO notes VALUES ('undone')")
+        s.afterCommit(() => void seen.push("commit undone"))
+        s.afterRollback(() => void seen.push("rollback undone"))
+        await Bun.sleep(1)
+        throw new Error("fails")
+      })
+      await expect(undone).rejects.toThrow("fails")
+      expect(seen).toEqual(["rollback undone"])
+      expect(notes()).toEqual(["kept"])
+    })
+    expect(seen).toEqual(["rollback undone", "commit kept"])
+    expect(notes()).toEqual(["kept"])
+  })
+
   it("numbers changes in commit order inside transactions only", () => {
     const s = store()
     expect(() => s.nextChangeSequence()).toThrow()

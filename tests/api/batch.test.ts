@@ -185,6 +185,38 @@ describe("batch (pocketbun)", () => {
     await admin.settings.update({ batch: { maxBodySize: 0 } })
   })
 
+  it("keeps batches that queued behind one apart: a failing one is undone alone, events follow the commit in order", async () => {
+    server.app.hooks.onRecordCreateRequest.bindFunc(async (e) => {
+      if (e.record.title === "holding") await Bun.sleep(200)
+      await e.next()
+    }, "posts")
+    const events = new EventCollector<RecordEventData>("posts/*")
+    const unsubscribe = await admin.collection("posts").subscribe("*", events.push)
+    try {
+      const send = (...creates: Array<Record<string, unknown>>) => {
+        const batch = admin.createBatch()
+        for (const body of creates) batch.collection("posts").create(body)
+        return batch.send()
+      }
+      const holding = send({ title: "holding" }, { title: "queued a" })
+      const queued: Array<Promise<unknown>> = []
+      for (const creates of [[{ title: "queued b" }], [{ title: "queued c" }, {}], [{ title: "queued d" }]]) {
+        await Bun.sleep(20)
+        queued.push(send(...creates))
+      }
+      const [first, b, c, d] = await Promise.allSettled([holding, ...queued])
+      expect([first, b, c, d].map((outcome) => outcome!.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"])
+      expect(errorBody((c as PromiseRejectedResult).reason).data.requests["1"].code).toBe("batch_request_failed")
+      const received = await Promise.all(Array.from({ length: 4 }, () => events.next()))
+      expect(received.map((event) => event.record.title)).toEqual(["holding", "queued a", "queued b", "queued d"])
+      const after = await titles()
+      expect(after).toEqual(expect.arrayContaining(["holding", "queued a", "queued b", "queued d"]))
+      expect(after).not.toContain("queued c")
+    } finally {
+      await unsubscribe()
+    }
+  })
+
   it("passes each item through custom routes and middlewares while there are any", async () => {
     const seen: string[] = []
     const unbind = server.app.services.routes.use((e) => {
