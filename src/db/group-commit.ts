@@ -45,6 +45,23 @@ function isBusy(error: unknown): boolean {
 }
 
 /**
+ * Runs `work` (which takes the write lock) with SQLite's busy handler off: while another process
+ * holds the lock, returns SQLite's busy error at once instead of putting the event loop to sleep.
+ */
+export function withoutWaiting(db: Database, work: () => void): Error | null {
+  db.run("PRAGMA busy_timeout = 0")
+  try {
+    work()
+    return null
+  } catch (error) {
+    if (isBusy(error)) return error as Error
+    throw error
+  } finally {
+    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  }
+}
+
+/**
  * Runs `BEGIN IMMEDIATE`; while another process holds the write lock, retries on a timer instead
  * of letting SQLite's busy handler put the whole event loop to sleep. Gives up (SQLITE_BUSY)
  * after the usual busy timeout.
@@ -52,15 +69,9 @@ function isBusy(error: unknown): boolean {
 export async function beginWithoutBlocking(db: Database): Promise<void> {
   const deadline = performance.now() + BUSY_TIMEOUT_MS
   for (;;) {
-    db.run("PRAGMA busy_timeout = 0")
-    try {
-      db.run("BEGIN IMMEDIATE")
-      return
-    } catch (error) {
-      if (!isBusy(error) || performance.now() > deadline) throw error
-    } finally {
-      db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
-    }
+    const busy = withoutWaiting(db, () => db.run("BEGIN IMMEDIATE"))
+    if (!busy) return
+    if (performance.now() > deadline) throw busy
     await Bun.sleep(LOCK_RETRY_MS)
   }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "bun:test"
-import { openDatabase } from "./open.ts"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { BUSY_TIMEOUT_MS, openDatabase } from "./open.ts"
 import { Store } from "./store.ts"
 
 function store(): Store {
@@ -81,6 +84,25 @@ describe("store", () => {
     s.pruneChangeLog(1, 1)
     expect(s.changeLogFloor()).toBe(seqs[2]!)
     expect(s.changesAfter(0, 10).map((r) => r.entry)).toEqual(["d"])
+  })
+
+  it("skips pruning the change log, without waiting, while another connection holds the write lock", () => {
+    const dir = mkdtempSync(join(tmpdir(), "store-prune-"))
+    try {
+      const path = join(dir, "data.db")
+      const writer = new Store(openDatabase(path))
+      const other = new Store(openDatabase(path))
+      writer.db.run("BEGIN IMMEDIATE")
+      const started = performance.now()
+      expect(other.pruneChangeLog(0, 0)).toBe(false)
+      expect(performance.now() - started).toBeLessThan(BUSY_TIMEOUT_MS / 10)
+      writer.db.run("COMMIT")
+      expect(other.pruneChangeLog(0, 0)).toBe(true)
+      other.close()
+      writer.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("keeps working after a COMMIT fails", () => {

@@ -9,7 +9,7 @@
  * COMMIT at the end of the turn; a failing COMMIT fails every one of them.
  */
 import type { Database, SQLQueryBindings, Statement } from "bun:sqlite"
-import { beginWithoutBlocking, SharedCommit } from "./group-commit.ts"
+import { beginWithoutBlocking, SharedCommit, withoutWaiting } from "./group-commit.ts"
 
 const SEQUENCE_SCHEMA = [
   "CREATE TABLE IF NOT EXISTS _change_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
@@ -289,9 +289,13 @@ export class Store {
     return (this.statement("SELECT value FROM _change_log_floor WHERE id = 1").get() as { value: number }).value
   }
 
-  /** Drops logged changes that are both older than `keepMs` and not among the last `keepCount`. */
-  pruneChangeLog(keepCount: number, keepMs: number): void {
-    this.transaction(() => {
+  /**
+   * Drops logged changes that are both older than `keepMs` and not among the last `keepCount`.
+   * False, with nothing done, while another process holds the write lock: housekeeping does not
+   * wait for it.
+   */
+  pruneChangeLog(keepCount: number, keepMs: number): boolean {
+    const busy = withoutWaiting(this.db, () => this.transaction(() => {
       const latest = this.latestChangeSequence()
       // Walks from the oldest row and stops at the first young one (times grow with seq).
       const young = this.statement("SELECT seq FROM _change_log WHERE at >= ? ORDER BY seq LIMIT 1").get(Date.now() - keepMs) as { seq: number } | null
@@ -299,7 +303,8 @@ export class Store {
       if (cut <= this.changeLogFloor()) return
       this.statement("DELETE FROM _change_log WHERE seq <= ?").run(cut)
       this.statement("UPDATE _change_log_floor SET value = ? WHERE id = 1").run(cut)
-    })
+    }))
+    return busy === null
   }
 
   /** Runs `callback` once the surrounding transaction commits (at once when none is open). */

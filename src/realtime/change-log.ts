@@ -37,6 +37,7 @@ export class ChangeLog {
   readonly #collections: CollectionRegistry
   readonly #window: ResumeWindow
   readonly #pruneEvery: number
+  #pruneDue = false
 
   constructor(store: Store, collections: CollectionRegistry, window: ResumeWindow = DEFAULT_RESUME_WINDOW) {
     this.#store = store
@@ -62,7 +63,9 @@ export class ChangeLog {
 
   /** Prunes now and then; call after the commit of a numbered event. */
   committed(seq: number): void {
-    if (seq % this.#pruneEvery === 0) this.#store.pruneChangeLog(this.#window.events, this.#window.ms)
+    if (seq % this.#pruneEvery === 0) this.#pruneDue = true
+    // While another process writes, tried again after this process's next commit rather than waited for.
+    if (this.#pruneDue) this.#pruneDue = !this.#store.pruneChangeLog(this.#window.events, this.#window.ms)
   }
 
   /** The last number handed out. */
