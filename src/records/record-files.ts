@@ -160,8 +160,10 @@ export class RecordFiles {
       ? fileFields(collection).flatMap((field) => normalizeList(previous[field.name])).filter((name) => !keep.has(name) && isPlainName(name))
       : []
     const key = (name: string) => fileKey(collection.id, recordId, name)
-    this.#deps.store.afterCommit(() =>
-      this.#inBackground(this.#removeAll(storage, [...unused, ...dropped].map(key), dropped.map((name) => thumbsDir(key(name))))))
+    if (unused.length + dropped.length > 0) {
+      this.#deps.store.afterCommit(() =>
+        this.#inBackground(this.#removeAll(storage, [...unused, ...dropped].map(key), dropped.map((name) => thumbsDir(key(name))))))
+    }
     if (uploads.size > 0) this.#deps.store.afterRollback(() => this.#inBackground(this.discard(collection, recordId, uploads)))
   }
 
