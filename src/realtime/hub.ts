@@ -108,6 +108,11 @@ export class Hub {
     return this.#byBase.get(base) ?? NO_CLIENTS
   }
 
+  /** Whether any client holds any subscription (nothing to fan out to otherwise). */
+  get hasSubscriptions(): boolean {
+    return this.#byBase.size > 0
+  }
+
   /** Counts one incoming event (record change or custom message). */
   countEvent(): void {
     this.#eventsIn++

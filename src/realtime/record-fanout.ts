@@ -87,6 +87,7 @@ export class RecordFanout {
       this.#queue.push(new RecordDelivery(event, decided, render))
       return
     }
+    if (!this.#hub.hasSubscriptions) return
     const snapshots = snapshotSubscribers(this.#hub, event)
     if (snapshots.every((snapshot) => snapshot.entries.length === 0)) return
     if (attempt(() => this.#access.rulesArePure(event.collection), false)) {
