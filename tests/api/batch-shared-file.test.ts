@@ -5,11 +5,12 @@
  * while holding the lock) finishes, then the waiting batch and single writes go through, long
  * before the busy timeout.
  */
-import { afterAll, beforeAll, describe, expect, it } from "bun:test"
+import { afterAll, describe, expect, it } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { startPocketbun, type PocketbunServer } from "../support/servers.ts"
+import { startPocketbun } from "../support/servers.ts"
+import { useServer } from "../support/lifecycle.ts"
 import { BUSY_TIMEOUT_MS } from "../../src/db/open.ts"
 
 const OPEN = { listRule: "", viewRule: "", createRule: "", updateRule: "", deleteRule: "" }
@@ -17,28 +18,23 @@ const HOLD_MS = 300
 
 describe("batches of two apps sharing one data directory", () => {
   const dir = mkdtempSync(join(tmpdir(), "pocketbun-batch-shared-"))
-  let first: PocketbunServer
-  let second: PocketbunServer
-
-  beforeAll(async () => {
-    first = await startPocketbun({ dir })
-    await first.admin.collections.create({ name: "posts", ...OPEN, fields: [{ name: "title", type: "text" }] })
-    await first.admin.settings.update({ batch: { enabled: true, maxRequests: 10 } })
-    first.app.hooks.onRecordCreateRequest.bindFunc(async (e) => {
+  const firstServer = useServer(async () => {
+    const server = await startPocketbun({ dir })
+    await server.admin.collections.create({ name: "posts", ...OPEN, fields: [{ name: "title", type: "text" }] })
+    await server.admin.settings.update({ batch: { enabled: true, maxRequests: 10 } })
+    server.app.hooks.onRecordCreateRequest.bindFunc(async (e) => {
       if (e.record.title === "slow") await Bun.sleep(HOLD_MS)
       await e.next()
     }, "posts")
-    // Started after the schema exists: without a broker the apps do not tell each other about it.
-    second = await startPocketbun({ dir })
-  }, 30_000)
-
-  afterAll(async () => {
-    await second?.stop()
-    await first?.stop()
-    rmSync(dir, { recursive: true, force: true })
+    return server
   })
+  // Started after the schema exists: without a broker the apps do not tell each other about it.
+  const secondServer = useServer(() => startPocketbun({ dir }))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it("lets both batches and the waiting app's single writes through", async () => {
+    const first = firstServer()
+    const second = secondServer()
     const started = performance.now()
     const slow = first.admin.createBatch()
     slow.collection("posts").create({ title: "slow" })
