@@ -38,6 +38,7 @@ import { deliverForwardedRedirects } from "./auth/oauth2/index.ts"
 import { BackupsService, StorageBackupFiles } from "./backups/index.ts"
 import { MemoryRateCounters, RateLimits, RedisRateCounters } from "./rate-limits/index.ts"
 import { WriteGate } from "./db/write-gate.ts"
+import { BatchRunner } from "./batch/index.ts"
 
 /** One running pocketbun instance: its hooks, its services and its request handler. */
 export interface App {
@@ -138,6 +139,7 @@ export function createApp(config: Readonly<Config>, options: AppOptions = {}): A
     authFlows,
     cron,
     writeGate,
+    batches: new BatchRunner(store, writeGate),
     rateLimits: new RateLimits({
       settings,
       // Shared through Redis when processes are joined by it; the unix-socket hub's workers count each on their own.

@@ -20,6 +20,7 @@ import type { AuthFlows } from "./auth/flows/index.ts"
 import type { BackupsService } from "./backups/index.ts"
 import type { RateLimits } from "./rate-limits/index.ts"
 import type { WriteGate } from "./db/write-gate.ts"
+import type { BatchRunner } from "./batch/index.ts"
 import type { RecordLifecycle } from "./records/record-lifecycle.ts"
 import type { AppHooks } from "./hooks/index.ts"
 import type { RouteTable } from "./jsvm/router.ts"
@@ -57,4 +58,6 @@ export interface Services {
   rateLimits: RateLimits
   /** Held shared by requests and exclusive by a running batch (its transaction spans awaits). */
   writeGate: WriteGate
+  /** Runs `POST /api/batch`'s batches, in transactions behind the write gate. */
+  batches: BatchRunner
 }

@@ -3,5 +3,5 @@
  * The batch feature's public face: reading a batch request and running it atomically.
  */
 export { readBatchItems, type BatchBody, type BatchItem } from "./request.ts"
-export { runBatch, BatchItemError, BatchTimeoutError, type BatchItemResult, type BatchRunDeps } from "./runner.ts"
+export { BatchRunner, BatchItemError, BatchTimeoutError, type BatchItemResult, type BatchItemDeps } from "./runner.ts"
 export type { ResolvedAction } from "./actions.ts"

@@ -27,7 +27,8 @@ export interface BatchForm {
 /** The decoded body: a JSON object, or the multipart form. */
 export type BatchBody = { kind: "json"; value: Record<string, unknown> } | { kind: "form"; value: BatchForm }
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+const METHOD_CHECKS = [check.required, check.oneOf("GET", "POST", "PUT", "PATCH", "DELETE")]
+const URL_CHECKS = [check.required, check.length(0, 2000)]
 
 const unreadable = () => badRequest("Failed to read the submitted batch data.")
 
@@ -43,9 +44,9 @@ export function readBatchItems(body: BatchBody, maxRequests: number): BatchItem[
   const itemErrors: ErrorData = {}
   for (const [i, item] of items.entries()) {
     const errors: ErrorData = {}
-    const method = check.firstError(item.method, [check.required, check.oneOf(...METHODS)])
+    const method = check.firstError(item.method, METHOD_CHECKS)
     if (method) errors.method = method
-    const url = check.firstError(item.url, [check.required, check.length(0, 2000)])
+    const url = check.firstError(item.url, URL_CHECKS)
     if (url) errors.url = url
     if (Object.keys(errors).length > 0) itemErrors[String(i)] = errors
   }

@@ -44,22 +44,34 @@ function isBusy(error: unknown): boolean {
 }
 
 /**
- * Runs `BEGIN IMMEDIATE` through `run` (the store's cached statements); while another process
- * holds the write lock, retries on a timer instead of letting SQLite's busy handler put the whole
- * event loop to sleep. Gives up (SQLITE_BUSY) after the usual busy timeout.
+ * Runs `work` (which takes the write lock) with SQLite's busy handler off, through `run` (the
+ * store's cached statements): while another process holds the lock, returns SQLite's busy error
+ * at once instead of putting the event loop to sleep.
+ */
+export function withoutWaiting(run: (sql: string) => void, work: () => void): Error | null {
+  run("PRAGMA busy_timeout = 0")
+  try {
+    work()
+    return null
+  } catch (error) {
+    if (isBusy(error)) return error as Error
+    throw error
+  } finally {
+    run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  }
+}
+
+/**
+ * Runs `BEGIN IMMEDIATE`; while another process holds the write lock, retries on a timer instead
+ * of letting SQLite's busy handler put the whole event loop to sleep. Gives up (SQLITE_BUSY)
+ * after the usual busy timeout.
  */
 export async function beginWithoutBlocking(run: (sql: string) => void): Promise<void> {
   const deadline = performance.now() + BUSY_TIMEOUT_MS
   for (;;) {
-    run("PRAGMA busy_timeout = 0")
-    try {
-      run("BEGIN IMMEDIATE")
-      return
-    } catch (error) {
-      if (!isBusy(error) || performance.now() > deadline) throw error
-    } finally {
-      run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
-    }
+    const busy = withoutWaiting(run, () => run("BEGIN IMMEDIATE"))
+    if (!busy) return
+    if (performance.now() > deadline) throw busy
     await Bun.sleep(LOCK_RETRY_MS)
   }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "bun:test"
-import { openDatabase } from "./open.ts"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { BUSY_TIMEOUT_MS, openDatabase } from "./open.ts"
 import { Store } from "./store.ts"
 
 function store(): Store {
@@ -25,6 +28,31 @@ describe("store", () => {
       expect(seen).toEqual(["rollback b: inner fails"])
     })
     expect(seen).toEqual(["rollback b: inner fails", "commit a"])
+  })
+
+  it("nests async transactions as savepoints: a failing one is undone alone, callbacks wait for the outer commit", async () => {
+    const s = store()
+    const seen: string[] = []
+    const notes = () => s.all<{ id: string }>("SELECT id FROM notes ORDER BY id").map((row) => row.id)
+    await s.transactionAsync(async () => {
+      await s.transactionAsync(async () => {
+        s.run("INSERT INTO notes VALUES ('kept')")
+        s.afterCommit(() => void seen.push("commit kept"))
+        await Bun.sleep(1)
+      })
+      const undone = s.transactionAsync(async () => {
+        s.run("INSERT INTO notes VALUES ('undone')")
+        s.afterCommit(() => void seen.push("commit undone"))
+        s.afterRollback(() => void seen.push("rollback undone"))
+        await Bun.sleep(1)
+        throw new Error("fails")
+      })
+      await expect(undone).rejects.toThrow("fails")
+      expect(seen).toEqual(["rollback undone"])
+      expect(notes()).toEqual(["kept"])
+    })
+    expect(seen).toEqual(["rollback undone", "commit kept"])
+    expect(notes()).toEqual(["kept"])
   })
 
   it("numbers changes in commit order inside transactions only", () => {
@@ -56,6 +84,25 @@ describe("store", () => {
     s.pruneChangeLog(1, 1)
     expect(s.changeLogFloor()).toBe(seqs[2]!)
     expect(s.changesAfter(0, 10).map((r) => r.entry)).toEqual(["d"])
+  })
+
+  it("skips pruning the change log, without waiting, while another connection holds the write lock", () => {
+    const dir = mkdtempSync(join(tmpdir(), "store-prune-"))
+    try {
+      const path = join(dir, "data.db")
+      const writer = new Store(openDatabase(path))
+      const other = new Store(openDatabase(path))
+      writer.db.run("BEGIN IMMEDIATE")
+      const started = performance.now()
+      expect(other.pruneChangeLog(0, 0)).toBe(false)
+      expect(performance.now() - started).toBeLessThan(BUSY_TIMEOUT_MS / 10)
+      writer.db.run("COMMIT")
+      expect(other.pruneChangeLog(0, 0)).toBe(true)
+      other.close()
+      writer.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("keeps working after a COMMIT fails", () => {

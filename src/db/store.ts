@@ -9,7 +9,7 @@
  * COMMIT at the end of the turn; a failing COMMIT fails every one of them.
  */
 import type { Database, SQLQueryBindings, Statement } from "bun:sqlite"
-import { beginWithoutBlocking, SharedCommit } from "./group-commit.ts"
+import { beginWithoutBlocking, SharedCommit, withoutWaiting } from "./group-commit.ts"
 
 const SEQUENCE_SCHEMA = [
   "CREATE TABLE IF NOT EXISTS _change_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
@@ -43,6 +43,8 @@ export class Store {
   #group: SharedCommit | null = null
   #opening: Promise<void> | null = null
   #joining = false
+  // Runs a cached statement (what taking the write lock without blocking is given).
+  readonly #run = (sql: string): void => void this.statement(sql).run()
   // The change sequence while this connection holds the write lock: read once, counted here,
   // written back just before COMMIT (an UPDATE per write was a twentieth of a create).
   #sequenceRead = 0
@@ -123,11 +125,7 @@ export class Store {
       if (outermost) this.#commit()
       else this.statement(`RELEASE ${savepoint}`).run()
     } catch (error) {
-      this.#rollback(outermost ? null : savepoint)
-      this.#sequenceNext = outermost ? null : sequenceBefore
-      this.#afterCommit.length = afterBefore
-      const undone = this.#afterRollback.splice(rollbackBefore)
-      for (const callback of undone) this.#safely(() => callback(error))
+      this.#undo(outermost ? null : savepoint, { afterBefore, rollbackBefore, sequenceBefore }, error)
       throw error
     } finally {
       this.#depth--
@@ -137,25 +135,39 @@ export class Store {
   }
 
   /**
-   * Like `transaction`, for work that awaits (migrations). Only safe while nothing else writes on
-   * this connection, i.e. before the server starts taking requests.
+   * Like `transaction`, for work that awaits (migrations, batches); nested, a savepoint. Only safe
+   * while nothing else uses this connection meanwhile (before the server takes requests, or behind
+   * the write gate, one nested call at a time). The write lock is taken as `grouped` takes it,
+   * without stalling the event loop.
    */
   async transactionAsync<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#depth > 0) throw new Error("transactionAsync cannot nest")
-    if (this.#group) this.#commitGroup()
-    this.db.run("BEGIN IMMEDIATE")
+    const outermost = this.#depth === 0
+    const savepoint = `sp${this.#depth}`
+    if (outermost) {
+      if (this.#group) this.#commitGroup()
+      await beginWithoutBlocking(this.#run)
+    } else {
+      // SQLite may have undone the whole transaction after an earlier failure (a full disk): a
+      // savepoint now would start a transaction of its own.
+      if (!this.db.inTransaction) throw new Error("the transaction was rolled back")
+      this.statement(`SAVEPOINT ${savepoint}`).run()
+    }
+    const afterBefore = this.#afterCommit.length
+    const rollbackBefore = this.#afterRollback.length
+    const sequenceBefore = this.#sequenceNext
     this.#depth++
     let result: T
     try {
       result = await work()
-      this.#commit()
+      if (outermost) this.#commit()
+      else this.statement(`RELEASE ${savepoint}`).run()
     } catch (error) {
-      this.#undoAll(error)
+      this.#undo(outermost ? null : savepoint, { afterBefore, rollbackBefore, sequenceBefore }, error)
       throw error
     } finally {
       this.#depth--
     }
-    this.#flush()
+    if (outermost) this.#flush()
     return result
   }
 
@@ -183,7 +195,7 @@ export class Store {
   }
 
   async #openGroup(): Promise<void> {
-    await beginWithoutBlocking((sql) => void this.statement(sql).run())
+    await beginWithoutBlocking(this.#run)
     this.#startGroup()
   }
 
@@ -235,6 +247,18 @@ export class Store {
     this.#afterCommit = []
     const undone = this.#afterRollback
     this.#afterRollback = []
+    for (const callback of undone) this.#safely(() => callback(error))
+  }
+
+  // Rolls back one savepoint (or, savepoint null, the transaction): the commit callbacks queued
+  // since are dropped, the rollback callbacks queued since run, the change numbers taken since are
+  // given back.
+  #undo(savepoint: string | null, before: { afterBefore: number; rollbackBefore: number; sequenceBefore: number | null }, error: unknown): void {
+    const { afterBefore, rollbackBefore } = before
+    this.#rollback(savepoint)
+    this.#sequenceNext = savepoint === null ? null : before.sequenceBefore
+    this.#afterCommit.length = afterBefore
+    const undone = this.#afterRollback.splice(rollbackBefore)
     for (const callback of undone) this.#safely(() => callback(error))
   }
 
@@ -292,9 +316,13 @@ export class Store {
     return (this.statement("SELECT value FROM _change_log_floor WHERE id = 1").get() as { value: number }).value
   }
 
-  /** Drops logged changes that are both older than `keepMs` and not among the last `keepCount`. */
-  pruneChangeLog(keepCount: number, keepMs: number): void {
-    this.transaction(() => {
+  /**
+   * Drops logged changes that are both older than `keepMs` and not among the last `keepCount`.
+   * False, with nothing done, while another process holds the write lock: housekeeping does not
+   * wait for it.
+   */
+  pruneChangeLog(keepCount: number, keepMs: number): boolean {
+    const busy = withoutWaiting(this.#run, () => this.transaction(() => {
       const latest = this.latestChangeSequence()
       // Walks from the oldest row and stops at the first young one (times grow with seq).
       const young = this.statement("SELECT seq FROM _change_log WHERE at >= ? ORDER BY seq LIMIT 1").get(Date.now() - keepMs) as { seq: number } | null
@@ -302,7 +330,8 @@ export class Store {
       if (cut <= this.changeLogFloor()) return
       this.statement("DELETE FROM _change_log WHERE seq <= ?").run(cut)
       this.statement("UPDATE _change_log_floor SET value = ? WHERE id = 1").run(cut)
-    })
+    }))
+    return busy === null
   }
 
   /** Runs `callback` once the surrounding transaction commits (at once when none is open). */

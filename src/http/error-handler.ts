@@ -15,10 +15,15 @@ export function errorResponse(error: ApiError): Response {
 
 /** Maps any thrown value to a response; unexpected errors are logged with their cause. */
 export function handleError(error: unknown): Response {
+  return errorResponse(answeredError(error))
+}
+
+/** The `ApiError` any thrown value is answered with; unexpected errors are logged with their cause. */
+export function answeredError(error: unknown): ApiError {
   if (error instanceof ApiError) {
     if (error.status >= 500) console.error("request failed:", error.cause ?? error)
-    return errorResponse(error)
+    return error
   }
   console.error("unexpected error:", error)
-  return errorResponse(internalError(error))
+  return internalError(error)
 }

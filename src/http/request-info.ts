@@ -22,14 +22,23 @@ function headerKey(name: string): string {
 
 /** `@request.*` for this request; `body` is the resolved body (empty for reads). */
 export function requestInfo(c: Context<HttpEnv>, body: Record<string, unknown> = {}): RequestInfo {
+  return { auth: c.get("auth"), context: c.env?.batch ? "batch" : "default", method: c.req.method.toUpperCase(), query: queryInfo(c.req.url), headers: headersInfo(c.req.raw.headers), body }
+}
+
+/** `@request.query` of a URL (or path with query): each key's first value. */
+export function queryInfo(url: string): Record<string, string> {
   const query: Record<string, string> = {}
-  const url = c.req.url
   const search = url.indexOf("?")
   if (search !== -1) for (const [key, value] of new URLSearchParams(url.slice(search + 1))) if (!(key in query)) query[key] = value
+  return query
+}
+
+/** `@request.headers`: each header by its snake_case name. */
+export function headersInfo(from: Headers): Record<string, string> {
   const headers: Record<string, string> = {}
-  c.req.raw.headers.forEach((value, name) => {
+  from.forEach((value, name) => {
     const key = headerKey(name)
     if (!(key in headers)) headers[key] = value
   })
-  return { auth: c.get("auth"), context: c.env?.batch ? "batch" : "default", method: c.req.method.toUpperCase(), query, headers, body }
+  return headers
 }

@@ -27,6 +27,8 @@ export type LoggedEvent = { seq: number; event: RecordChangeEvent | CustomMessag
 const READ_BATCH = 1_000
 /** The log is pruned after every this many events at most (a tenth of a small window). */
 const PRUNE_EVERY = 1_000
+/** A prune the write lock was taken for is tried again this much later at the soonest (ms). */
+const PRUNE_RETRY_MS = 100
 
 /** Compact row shapes: the collection is stored by id and read back as it is now. */
 type Entry = { t: "r"; a: RecordAction; c: string; r: RecordChangeEvent["record"] } | { t: "c"; topic: string; data: unknown }
@@ -37,6 +39,8 @@ export class ChangeLog {
   readonly #collections: CollectionRegistry
   readonly #window: ResumeWindow
   readonly #pruneEvery: number
+  #pruneDue = false
+  #pruneRetryAt = 0
 
   constructor(store: Store, collections: CollectionRegistry, window: ResumeWindow = DEFAULT_RESUME_WINDOW) {
     this.#store = store
@@ -62,7 +66,11 @@ export class ChangeLog {
 
   /** Prunes now and then; call after the commit of a numbered event. */
   committed(seq: number): void {
-    if (seq % this.#pruneEvery === 0) this.#store.pruneChangeLog(this.#window.events, this.#window.ms)
+    if (seq % this.#pruneEvery === 0) this.#pruneDue = true
+    if (!this.#pruneDue || performance.now() < this.#pruneRetryAt) return
+    // While another process writes, tried again after a later commit rather than waited for.
+    this.#pruneDue = !this.#store.pruneChangeLog(this.#window.events, this.#window.ms)
+    if (this.#pruneDue) this.#pruneRetryAt = performance.now() + PRUNE_RETRY_MS
   }
 
   /** The last number handed out. */

@@ -38,7 +38,10 @@ export const max = (threshold: number): Check =>
 /** Length in characters (code points), as Go counts runes. */
 export const length = (from: number, to: number): Check =>
   unlessBlank(
-    (v) => [...(v as string)].length >= from && [...(v as string)].length <= to,
+    (v) => {
+      const runes = [...(v as string)].length
+      return runes >= from && runes <= to
+    },
     () =>
       from === to
         ? fieldError("validation_length_invalid", `The length must be exactly ${from}.`, { max: to, min: from })

@@ -185,6 +185,57 @@ describe("batch (pocketbun)", () => {
     await admin.settings.update({ batch: { maxBodySize: 0 } })
   })
 
+  it("keeps batches that queued behind one apart: a failing one is undone alone, events follow the commit in order", async () => {
+    server.app.hooks.onRecordCreateRequest.bindFunc(async (e) => {
+      if (e.record.title === "holding") await Bun.sleep(200)
+      await e.next()
+    }, "posts")
+    const events = new EventCollector<RecordEventData>("posts/*")
+    const unsubscribe = await admin.collection("posts").subscribe("*", events.push)
+    try {
+      const send = (...creates: Array<Record<string, unknown>>) => {
+        const batch = admin.createBatch()
+        for (const body of creates) batch.collection("posts").create(body)
+        return batch.send()
+      }
+      const holding = send({ title: "holding" }, { title: "queued a" })
+      const queued: Array<Promise<unknown>> = []
+      for (const creates of [[{ title: "queued b" }], [{ title: "queued c" }, {}], [{ title: "queued d" }]]) {
+        await Bun.sleep(20)
+        queued.push(send(...creates))
+      }
+      const [first, b, c, d] = await Promise.allSettled([holding, ...queued])
+      expect([first, b, c, d].map((outcome) => outcome!.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"])
+      expect(errorBody((c as PromiseRejectedResult).reason).data.requests["1"].code).toBe("batch_request_failed")
+      const received = await Promise.all(Array.from({ length: 4 }, () => events.next()))
+      expect(received.map((event) => event.record.title)).toEqual(["holding", "queued a", "queued b", "queued d"])
+      const after = await titles()
+      expect(after).toEqual(expect.arrayContaining(["holding", "queued a", "queued b", "queued d"]))
+      expect(after).not.toContain("queued c")
+    } finally {
+      await unsubscribe()
+    }
+  })
+
+  it("passes each item through custom routes and middlewares while there are any", async () => {
+    const seen: string[] = []
+    const unbind = server.app.services.routes.use((e) => {
+      seen.push(`${e.request.method} ${e.request.url.path}`)
+      return e.next()
+    })
+    try {
+      const batch = admin.createBatch()
+      batch.collection("posts").create({ title: "seen one" })
+      batch.collection("posts").create({ title: "seen two" }, { fields: "title" })
+      const results = await batch.send()
+      expect(results.map((result) => result.status)).toEqual([200, 200])
+      expect(results[1]!.body).toEqual({ title: "seen two" })
+      expect(seen).toEqual(["POST /api/batch", "POST /api/collections/posts/records", "POST /api/collections/posts/records"])
+    } finally {
+      unbind()
+    }
+  })
+
   it("keeps concurrent single requests out of a batch's transaction", async () => {
     const batch = admin.createBatch()
     for (let i = 0; i < 4; i++) batch.collection("posts").create({ title: `batch ${i}` })
@@ -232,4 +283,18 @@ describeAnswersAlike("batch answers as the reference does", [
   },
   { method: "GET", path: "/api/collections/posts/records?fields=title&sort=title" },
   { method: "POST", path: "/api/batch", body: { requests: [{ method: "POST", url: "/api/collections/posts/records?fields=title", body: { title: "guest" } }] }, guest: true },
-], (server) => server.admin.collections.create({ name: "posts", type: "base", ...OPEN, fields: [{ name: "title", type: "text", required: true }] }))
+  // Rules see each item's headers over the batch's; collection rate limits count every item.
+  { method: "POST", path: "/api/batch", body: { requests: [tagged("h1", { "X-Tag": "ok" }), tagged("h2")] }, guest: true },
+  { method: "POST", path: "/api/batch", body: { requests: [tagged("h3"), tagged("h4", { "x-tag": "no" })] }, guest: true, headers: { "x-tag": "ok" } },
+  { method: "POST", path: "/api/batch", body: { requests: [tagged("h5")] }, guest: true, headers: { "x-tag": "ok" } },
+  { method: "PATCH", path: "/api/settings?fields=rateLimits.enabled", body: { rateLimits: { enabled: true, rules: [{ label: "tagged:create", maxRequests: 2, duration: 60 }] } } },
+  { method: "POST", path: "/api/batch", body: { requests: [tagged("h6"), tagged("h7"), tagged("h8")] }, guest: true, headers: { "x-tag": "ok" } },
+  { method: "GET", path: "/api/collections/tagged/records?fields=title&sort=title" },
+], async (server) => {
+  await server.admin.collections.create({ name: "posts", type: "base", ...OPEN, fields: [{ name: "title", type: "text", required: true }] })
+  await server.admin.collections.create({ name: "tagged", type: "base", ...OPEN, createRule: "@request.headers.x_tag = 'ok'", fields: [{ name: "title", type: "text" }] })
+})
+
+function tagged(title: string, headers?: Record<string, string>) {
+  return { method: "POST", url: "/api/collections/tagged/records?fields=title", body: { title }, ...(headers ? { headers } : {}) }
+}

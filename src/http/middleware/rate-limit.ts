@@ -6,19 +6,29 @@
 import type { MiddlewareHandler } from "hono"
 import { forbidden, tooManyRequests } from "../../core/errors.ts"
 import { ipInList } from "../../core/ip-list.ts"
-import { isSuperuser } from "../../core/types.ts"
+import { isSuperuser, type AuthContext } from "../../core/types.ts"
+import type { Services } from "../../services.ts"
 import type { HttpEnv } from "../context.ts"
 
 export const accessLimits: MiddlewareHandler<HttpEnv> = async (c, next) => {
-  const { settings, rateLimits } = c.get("services")
-  const auth = c.get("auth")
+  const checked = checkAccessLimits(c.get("services"), { method: c.req.method, path: c.req.path, ip: c.get("clientIp"), auth: c.get("auth") })
+  if (checked) await checked
+  await next()
+}
+
+/** Throws the 403 or 429 a request is refused with (a batch checks each of its items). */
+export function checkAccessLimits(services: Services, request: { method: string; path: string; ip: string; auth: AuthContext | null }): Promise<void> | void {
+  const { settings, rateLimits } = services
+  const { method, path, ip, auth } = request
   const superuser = isSuperuser(auth)
-  const ip = c.get("clientIp")
   const allowedIps = settings.get().superuserIPs
   if (superuser && allowedIps.length > 0 && !ipInList(allowedIps, ip)) throw forbidden()
-  const decision = rateLimits.allow({ method: c.req.method, path: c.req.path, ip, authenticated: auth !== null, superuser })
+  const decision = rateLimits.allow({ method, path, ip, authenticated: auth !== null, superuser })
   // Only Redis-backed counting is asynchronous; the usual answer needs no extra turn of the loop.
-  const allowed = typeof decision === "boolean" ? decision : await decision
-  if (!allowed) throw tooManyRequests()
-  await next()
+  if (typeof decision !== "boolean") return decision.then((allowed) => void (allowed || refuse()))
+  if (!decision) refuse()
+}
+
+const refuse = (): never => {
+  throw tooManyRequests()
 }

@@ -13,7 +13,8 @@ import { requestInfo } from "../request-info.ts"
 // A request hook that answers by itself without a body gets 204, as a delete does.
 const answer = (c: Context<HttpEnv>, body: unknown) => (body === undefined ? c.body(null, 204) : c.json(body))
 
-const responseOptions = (query: (key: string) => string | undefined) => ({ expand: query("expand"), fields: query("fields") })
+/** `expand` and `fields` from a request's query (also read for a batch's items). */
+export const responseOptions = (query: (key: string) => string | undefined) => ({ expand: query("expand"), fields: query("fields") })
 
 async function recordBody(request: Request, limit: number): Promise<FormBody> {
   const parsed = await parseBody(request, limit)
