@@ -66,6 +66,30 @@ describe("store", () => {
     expect(s.transaction(() => s.nextChangeSequence())).toBe(first + 1)
   })
 
+  it("gives back the numbers an undone savepoint took, in group, nested and async transactions alike", async () => {
+    const s = store()
+    const start = s.transaction(() => s.nextChangeSequence())
+    const undone = (work: () => void) => expect(() => s.transaction(() => (work(), s.nextChangeSequence(), (() => { throw new Error("undone") })()))).toThrow("undone")
+    const grouped = await Promise.all([
+      s.grouped(() => s.transaction(() => s.nextChangeSequence())),
+      s.grouped(() => undone(() => s.nextChangeSequence())),
+      s.grouped(() => s.transaction(() => s.nextChangeSequence())),
+    ])
+    expect(grouped).toEqual([start + 1, undefined, start + 2])
+    const nested = await s.transactionAsync(async () => {
+      const outer = s.nextChangeSequence()
+      await expect(s.transactionAsync(async () => {
+        s.nextChangeSequence()
+        throw new Error("inner")
+      })).rejects.toThrow("inner")
+      return [outer, s.nextChangeSequence()]
+    })
+    expect(nested).toEqual([start + 3, start + 4])
+    // What was counted in memory is what the database holds once committed.
+    expect(s.latestChangeSequence()).toBe(start + 4)
+    expect(s.get<{ value: number }>("SELECT value FROM _change_sequence WHERE id = 1")!.value).toBe(start + 4)
+  })
+
   it("logs numbered changes and prunes only what is both old and beyond the count", async () => {
     const s = store()
     const floor = s.changeLogFloor()
