@@ -37,6 +37,7 @@ const STATEMENT_CACHE_SIZE = 500
 export class Store {
   readonly db: Database
   #statements = new Map<string, Statement>()
+  #olderStatements = new Map<string, Statement>()
   #depth = 0
   #afterCommit: Array<() => void> = []
   #afterRollback: Array<(error: unknown) => void> = []
@@ -59,28 +60,27 @@ export class Store {
 
   /**
    * A prepared statement, cached by its SQL text. The cache is bounded (filters make many
-   * distinct texts) and least recently used statements are finalized.
+   * distinct texts): two generations of half the bound each; a statement used from the older one
+   * moves to the newer, and when the newer fills, the older's other statements are finalized.
    */
   statement(sql: string): Statement {
-    let stmt = this.#statements.get(sql)
-    if (stmt) {
-      this.#statements.delete(sql)
-    } else {
-      stmt = this.db.prepare(sql)
-      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
-        const [oldest, evicted] = this.#statements.entries().next().value!
-        this.#statements.delete(oldest)
-        evicted.finalize()
-      }
-    }
+    const cached = this.#statements.get(sql)
+    if (cached) return cached
+    const stmt = this.#olderStatements.get(sql) ?? this.db.prepare(sql)
     this.#statements.set(sql, stmt)
+    if (this.#statements.size >= STATEMENT_CACHE_SIZE / 2) {
+      for (const [text, old] of this.#olderStatements) if (!this.#statements.has(text)) old.finalize()
+      this.#olderStatements = this.#statements
+      this.#statements = new Map()
+    }
     return stmt
   }
 
   /** Forgets cached statements; needed after DDL, which can invalidate their column lists. */
   resetStatements(): void {
-    for (const stmt of this.#statements.values()) stmt.finalize()
+    for (const stmt of new Set([...this.#statements.values(), ...this.#olderStatements.values()])) stmt.finalize()
     this.#statements.clear()
+    this.#olderStatements.clear()
   }
 
   all<T = Record<string, unknown>>(sql: string, params: Params = []): T[] {

@@ -13,8 +13,35 @@
 /** Default wait for a missing earlier event before moving on. @default 1000 */
 export const DEFAULT_GAP_TIMEOUT_MS = 1_000
 
-/** How many records' last delivered sequence numbers are remembered. @default 100_000 */
+/** How many records' last delivered sequence numbers are remembered, at least. @default 100_000 */
 const REMEMBERED_KEYS = 100_000
+
+/**
+ * The last number delivered per key, for the most recent keys: two generations of at most
+ * `capacity` keys each, the older dropped whole when the newer fills. (Evicting the oldest key
+ * of one Map one at a time walked past every earlier deletion: a delivery cost grew with the
+ * records written, once past the capacity.)
+ */
+class RecentNumbers {
+  readonly #capacity: number
+  #current = new Map<string, number>()
+  #previous = new Map<string, number>()
+
+  constructor(capacity: number) {
+    this.#capacity = capacity
+  }
+
+  get(key: string): number | undefined {
+    return this.#current.get(key) ?? this.#previous.get(key)
+  }
+
+  set(key: string, value: number): void {
+    this.#current.set(key, value)
+    if (this.#current.size < this.#capacity) return
+    this.#previous = this.#current
+    this.#current = new Map()
+  }
+}
 
 /** Orders items by sequence number; per key (record), `deliver` sees them in increasing order. */
 export class CommitSequencer<T> {
@@ -22,7 +49,7 @@ export class CommitSequencer<T> {
   readonly #keyOf: (item: T) => string
   readonly #gapTimeoutMs: number
   readonly #pending = new Map<number, T>()
-  readonly #lastByKey = new Map<string, number>()
+  readonly #lastByKey = new RecentNumbers(REMEMBERED_KEYS)
   #next: number | null = null
   #timer: Timer | null = null
   #late = 0
@@ -84,9 +111,7 @@ export class CommitSequencer<T> {
 
   #emit(seq: number, item: T): void {
     const key = this.#keyOf(item)
-    this.#lastByKey.delete(key)
     this.#lastByKey.set(key, seq)
-    if (this.#lastByKey.size > REMEMBERED_KEYS) this.#lastByKey.delete(this.#lastByKey.keys().next().value!)
     this.#deliver(item)
   }
 
