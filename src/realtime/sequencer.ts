@@ -22,7 +22,7 @@ const REMEMBERED_KEYS = 100_000
  * of one Map one at a time walked past every earlier deletion: a delivery cost grew with the
  * records written, once past the capacity.)
  */
-class RecentNumbers {
+export class RecentNumbers {
   readonly #capacity: number
   #current = new Map<string, number>()
   #previous = new Map<string, number>()
