@@ -18,44 +18,64 @@ export interface RunningServer {
   token: string
   /** The server's process id (to sample its memory). */
   pid: number
+  /** Its data directory. */
+  dir: string
   /** CPU seconds (user + system) used so far by the server and every process under it. */
   cpuSeconds(): number
+  /** The same per thread: `pid:thread name` → CPU seconds. */
+  threadCpuSeconds(): Map<string, number>
   stop(): Promise<void>
 }
 
 const TICKS_PER_SECOND = 100
 
-/** Sums utime + stime of `root` and its descendants from /proc (Linux; 0 elsewhere). */
-function treeCpuSeconds(root: number): number {
-  const parents = new Map<number, number>()
-  const ticks = new Map<number, number>()
+// utime + stime (clock ticks) and parent of every process, or of every thread of `pid`, from /proc.
+function readStats(folder: string): Array<{ id: number; name: string; parent: number; ticks: number }> {
+  const out: Array<{ id: number; name: string; parent: number; ticks: number }> = []
   let entries: string[]
   try {
-    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name))
+    entries = readdirSync(folder).filter((name) => /^\d+$/.test(name))
   } catch {
-    return 0
+    return out
   }
-  for (const name of entries) {
+  for (const entry of entries) {
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8")
+      const stat = readFileSync(`${folder}/${entry}/stat`, "utf8")
       // Fields after the parenthesised command name: state ppid ... utime(14) stime(15).
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      parents.set(Number(name), Number(fields[1]))
-      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]))
+      out.push({ id: Number(entry), name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) })
     } catch {
-      // The process ended meanwhile.
+      // It ended meanwhile.
     }
   }
-  let total = 0
-  for (const [pid, used] of ticks) {
-    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parents.get(p)) {
-      if (p === root) {
-        total += used
-        break
-      }
+  return out
+}
+
+/** `root` and the processes under it (Linux; none elsewhere). */
+function processTree(root: number): number[] {
+  const parents = new Map(readStats("/proc").map((p) => [p.id, p.parent]))
+  return [...parents.keys()].filter((pid) => {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parents.get(p)) if (p === root) return true
+    return false
+  })
+}
+
+/** Sums utime + stime of `root` and its descendants from /proc (Linux; 0 elsewhere). */
+function treeCpuSeconds(root: number): number {
+  const tree = new Set(processTree(root))
+  return readStats("/proc").filter((p) => tree.has(p.id)).reduce((sum, p) => sum + p.ticks, 0) / TICKS_PER_SECOND
+}
+
+/** CPU seconds per thread of `root` and its descendants, keyed `pid:thread name` (threads of one name summed). */
+function threadCpuSeconds(root: number): Map<string, number> {
+  const totals = new Map<string, number>()
+  for (const pid of processTree(root)) {
+    for (const thread of readStats(`/proc/${pid}/task`)) {
+      const key = `${pid}:${thread.name}`
+      totals.set(key, (totals.get(key) ?? 0) + thread.ticks / TICKS_PER_SECOND)
     }
   }
-  return total / TICKS_PER_SECOND
+  return totals
 }
 
 const ROOT = join(import.meta.dir, "..", "..")
@@ -119,7 +139,9 @@ export async function startServer(target: Target): Promise<RunningServer> {
     baseUrl,
     token,
     pid: proc.pid,
+    dir,
     cpuSeconds: () => treeCpuSeconds(proc.pid),
+    threadCpuSeconds: () => threadCpuSeconds(proc.pid),
     async stop() {
       proc.kill("SIGTERM")
       await Promise.race([proc.exited, Bun.sleep(5000)])
