@@ -9,7 +9,7 @@
  * hits all alike. Prints req/s, p99, server CPU per request
  * (whole process tree) and the ratios as a Markdown table for bench/RESULTS.md.
  *
- *   bun bench/records/run.ts [--duration=5] [--warmup=1] [--concurrency=16] [--records=10000] [--rows=create,update,logs,batch]
+ *   bun bench/records/run.ts [--duration=5] [--warmup=3] [--concurrency=16] [--records=10000] [--rows=create,update,logs,batch]
  *     [--only=pocketbun | --targets=pocketbun,pocketbun-1p,pocketbase]
  *
  * `pocketbun` is the default `serve` (one process per core), `pocketbun-1p` is `--workers=1`.
@@ -31,7 +31,7 @@ const CONCURRENCY = numericFlag("concurrency", 16, 256)
 const RECORDS = numericFlag("records", 10_000, 100_000)
 const SLICES = 5
 /** Unmeasured load per row and server first, so the JIT's compiling is not counted as serving. */
-const WARMUP_MS = numericFlag("warmup", 1, 10) * 1000
+const WARMUP_MS = numericFlag("warmup", 3, 10) * 1000
 const ONLY = onlyFlag() as Target | undefined
 const TARGETS = Bun.argv.find((a) => a.startsWith("--targets="))?.split("=")[1]?.split(",") as Target[] | undefined
 const ROW_FILTER = Bun.argv.find((a) => a.startsWith("--rows="))?.split("=")[1]?.split(",")
