@@ -50,20 +50,23 @@ export class RecordRepository {
   /** Inserts a complete record (id included); returns it as stored. */
   insert(collection: Collection, record: RecordData): RecordData {
     const fields = collection.fields.filter((f) => f.name in record)
-    const columns = fields.map((f) => quoteIdent(f.name)).join(", ")
-    const marks = fields.map(() => "?").join(", ")
     const values = fields.map((f) => toColumn(f, record[f.name]))
-    this.#store.run(`INSERT INTO ${quoteIdent(collection.name)} (${columns}) VALUES (${marks})`, values)
+    const sql = writeSql(collection, fields, "insert", () => {
+      const columns = fields.map((f) => quoteIdent(f.name)).join(", ")
+      return `INSERT INTO ${quoteIdent(collection.name)} (${columns}) VALUES (${fields.map(() => "?").join(", ")})`
+    })
+    this.#store.run(sql, values)
     return this.#written(collection, fields, values, null)
   }
 
   /** Writes every field of `record` over the stored row `previous`; returns it as stored. */
   update(collection: Collection, record: RecordData, previous: RecordData): RecordData {
     const fields = collection.fields.filter((f) => f.name in record)
-    const assignments = fields.map((f) => `${quoteIdent(f.name)} = ?`).join(", ")
     const values = fields.map((f) => toColumn(f, record[f.name]))
     if (fields.length > 0) {
-      this.#store.run(`UPDATE ${quoteIdent(collection.name)} SET ${assignments} WHERE id = ?`, [...values, String(previous.id)])
+      const sql = writeSql(collection, fields, "update", () =>
+        `UPDATE ${quoteIdent(collection.name)} SET ${fields.map((f) => `${quoteIdent(f.name)} = ?`).join(", ")} WHERE id = ?`)
+      this.#store.run(sql, [...values, String(previous.id)])
     }
     return this.#written(collection, fields, values, previous)
   }
@@ -89,4 +92,17 @@ export class RecordRepository {
   count(collection: Collection): number {
     return this.#store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${quoteIdent(collection.name)}`)?.n ?? 0
   }
+}
+
+// The SQL of a write, kept per collection object and keyed by everything it is made of (table and
+// written fields): made once, not on every write.
+const writeSqlCache = new WeakMap<Collection, Map<string, string>>()
+
+function writeSql(collection: Collection, fields: Field[], kind: "insert" | "update", make: () => string): string {
+  let byFields = writeSqlCache.get(collection)
+  if (!byFields) writeSqlCache.set(collection, (byFields = new Map()))
+  const key = `${kind}\u0000${collection.name}\u0000${fields.map((f) => f.name).join("\u0000")}`
+  let sql = byFields.get(key)
+  if (sql === undefined) byFields.set(key, (sql = make()))
+  return sql
 }
