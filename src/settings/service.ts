@@ -2,8 +2,10 @@
  * @module
  * The settings service: one current settings object per app, stored as PocketBase stores it (the
  * `_params` row with id `settings`, plain JSON), validated on every update, and kept current
- * across processes sharing the data file: `refresh()` notices another connection's commit through
- * SQLite's `data_version` and re-reads the row, so a change holds for the next request everywhere.
+ * across processes sharing the data file: a write bumps the shared change signal after its commit,
+ * and `refresh()` (once per request) re-reads the row when the signal moved, so a change holds for
+ * the next request everywhere; SQLite's `data_version` catches writers outside pocketbun within a
+ * second.
  */
 import { ApiError } from "../core/errors.ts"
 import { nowDateTime } from "../core/clock.ts"
