@@ -9,6 +9,7 @@
  * COMMIT at the end of the turn; a failing COMMIT fails every one of them.
  */
 import type { Database, SQLQueryBindings, Statement } from "bun:sqlite"
+import { LruCache } from "../core/lru-cache.ts"
 import { beginWithoutBlocking, SharedCommit, withoutWaiting } from "./group-commit.ts"
 
 const SEQUENCE_SCHEMA = [
@@ -30,14 +31,17 @@ export interface LoggedChange {
 
 type Params = Record<string, SQLQueryBindings> | SQLQueryBindings[]
 
+/** What an undone outermost transaction gives back to: nothing was queued or numbered before it. */
+const NOTHING_BEFORE = { afterBefore: 0, rollbackBefore: 0, sequenceBefore: null }
+
 /** Prepared statements kept per connection. @default 500 */
 const STATEMENT_CACHE_SIZE = 500
 
 /** Wraps one `bun:sqlite` connection: cached statements, nested transactions, commit and rollback callbacks. */
 export class Store {
   readonly db: Database
-  #statements = new Map<string, Statement>()
-  #olderStatements = new Map<string, Statement>()
+  // Filters make many distinct texts: the least recently used statements are finalized.
+  readonly #statements = new LruCache<string, Statement>(STATEMENT_CACHE_SIZE, (stmt) => stmt.finalize())
   #depth = 0
   #afterCommit: Array<() => void> = []
   #afterRollback: Array<(error: unknown) => void> = []
@@ -58,29 +62,16 @@ export class Store {
     for (const sql of SEQUENCE_SCHEMA) db.run(sql)
   }
 
-  /**
-   * A prepared statement, cached by its SQL text. The cache is bounded (filters make many
-   * distinct texts): two generations of half the bound each; a statement used from the older one
-   * moves to the newer, and when the newer fills, the older's other statements are finalized.
-   */
+  /** A prepared statement, cached by its SQL text. */
   statement(sql: string): Statement {
-    const cached = this.#statements.get(sql)
-    if (cached) return cached
-    const stmt = this.#olderStatements.get(sql) ?? this.db.prepare(sql)
-    this.#statements.set(sql, stmt)
-    if (this.#statements.size >= STATEMENT_CACHE_SIZE / 2) {
-      for (const [text, old] of this.#olderStatements) if (!this.#statements.has(text)) old.finalize()
-      this.#olderStatements = this.#statements
-      this.#statements = new Map()
-    }
+    let stmt = this.#statements.get(sql)
+    if (!stmt) this.#statements.set(sql, (stmt = this.db.prepare(sql)))
     return stmt
   }
 
   /** Forgets cached statements; needed after DDL, which can invalidate their column lists. */
   resetStatements(): void {
-    for (const stmt of new Set([...this.#statements.values(), ...this.#olderStatements.values()])) stmt.finalize()
     this.#statements.clear()
-    this.#olderStatements.clear()
   }
 
   all<T = Record<string, unknown>>(sql: string, params: Params = []): T[] {

@@ -5,7 +5,7 @@
  */
 import type { CompareOp } from "./ast.ts"
 import { likeToRegExp } from "./like.ts"
-import { LruCache } from "./lru.ts"
+import { LruCache } from "../core/lru-cache.ts"
 import type { Env, MOperand } from "./matcher-operands.ts"
 import { compareOp, isOp, type Side, type SqlValue, toText, truthOf } from "./sql-values.ts"
 

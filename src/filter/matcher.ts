@@ -7,7 +7,7 @@
  */
 import type { Collection, RecordData, RequestInfo } from "../core/types.ts"
 import { baseOp, type FilterExpr, isAnyOp } from "./ast.ts"
-import { LruCache } from "./lru.ts"
+import { LruCache } from "../core/lru-cache.ts"
 import { evaluateComparison } from "./matcher-compare.ts"
 import { compileOperand, type Env, type MatcherScope, type MOperand } from "./matcher-operands.ts"
 import { parseFilter } from "./parser.ts"

@@ -8,7 +8,7 @@
  */
 import type { CompareOp, FilterExpr, Operand } from "./ast.ts"
 import { FilterSyntaxError } from "./errors.ts"
-import { LruCache } from "./lru.ts"
+import { LruCache } from "../core/lru-cache.ts"
 import { Scanner, type Token } from "./lexer.ts"
 
 /** Longest accepted client filter (`?filter=`), in UTF-8 bytes; API rules have no length limit. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test"
-import { CommitSequencer, RecentNumbers, SeenNumbers } from "./sequencer.ts"
+import { CommitSequencer, SeenNumbers } from "./sequencer.ts"
 
 async function waitFor(predicate: () => boolean, ms: number, message: string): Promise<void> {
   const deadline = Date.now() + ms
@@ -102,15 +102,5 @@ describe("SeenNumbers", () => {
     expect(seen.has(14)).toBe(false)
     expect(seen.add(14)).toBe(true)
     expect(seen.floor).toBe(15)
-  })
-})
-
-describe("recent numbers", () => {
-  it("remembers at least the last `capacity` keys, the latest value of each, and forgets older ones", () => {
-    const recent = new RecentNumbers(3)
-    for (let i = 0; i < 10; i++) recent.set(`k${i}`, i)
-    recent.set("k8", 80)
-    expect([recent.get("k7"), recent.get("k8"), recent.get("k9")]).toEqual([7, 80, 9])
-    expect(recent.get("k0")).toBeUndefined()
   })
 })

@@ -9,6 +9,7 @@
  * out) is still delivered, unless a later event for the same record already was: per-record order
  * is never broken, and an event is only lost when a newer one about the same record went first.
  */
+import { LruCache } from "../core/lru-cache.ts"
 
 /** Default wait for a missing earlier event before moving on. @default 1000 */
 export const DEFAULT_GAP_TIMEOUT_MS = 1_000
@@ -16,40 +17,14 @@ export const DEFAULT_GAP_TIMEOUT_MS = 1_000
 /** How many records' last delivered sequence numbers are remembered, at least. @default 100_000 */
 const REMEMBERED_KEYS = 100_000
 
-/**
- * The last number delivered per key, for the most recent keys: two generations of at most
- * `capacity` keys each, the older dropped whole when the newer fills. (Evicting the oldest key
- * of one Map one at a time walked past every earlier deletion: a delivery cost grew with the
- * records written, once past the capacity.)
- */
-export class RecentNumbers {
-  readonly #capacity: number
-  #current = new Map<string, number>()
-  #previous = new Map<string, number>()
-
-  constructor(capacity: number) {
-    this.#capacity = capacity
-  }
-
-  get(key: string): number | undefined {
-    return this.#current.get(key) ?? this.#previous.get(key)
-  }
-
-  set(key: string, value: number): void {
-    this.#current.set(key, value)
-    if (this.#current.size < this.#capacity) return
-    this.#previous = this.#current
-    this.#current = new Map()
-  }
-}
-
 /** Orders items by sequence number; per key (record), `deliver` sees them in increasing order. */
 export class CommitSequencer<T> {
   readonly #deliver: (item: T) => void
   readonly #keyOf: (item: T) => string
   readonly #gapTimeoutMs: number
   readonly #pending = new Map<number, T>()
-  readonly #lastByKey = new RecentNumbers(REMEMBERED_KEYS)
+  // Half its cap is what it keeps at least.
+  readonly #lastByKey = new LruCache<string, number>(2 * REMEMBERED_KEYS)
   #next: number | null = null
   #timer: Timer | null = null
   #late = 0
