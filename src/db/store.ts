@@ -212,7 +212,7 @@ export class Store {
     try {
       this.#commit()
     } catch (error) {
-      this.#undoAll(error)
+      this.#undo(null, NOTHING_BEFORE, error)
       group.settle(error)
       return
     }
@@ -229,16 +229,6 @@ export class Store {
     }
     this.statement("COMMIT").run()
     this.#sequenceNext = null
-  }
-
-  // Rolls back the open transaction: its commit callbacks are dropped, its rollback callbacks run.
-  #undoAll(error: unknown): void {
-    this.#rollback(null)
-    this.#sequenceNext = null
-    this.#afterCommit = []
-    const undone = this.#afterRollback
-    this.#afterRollback = []
-    for (const callback of undone) this.#safely(() => callback(error))
   }
 
   // Rolls back one savepoint (or, savepoint null, the transaction): the commit callbacks queued
