@@ -9,13 +9,13 @@ import { randomString } from "../core/random.ts"
 
 const NEXT = Symbol("next")
 
+// What `next()` does before a chain runs the event: nothing (one shared function, not a closure per event).
+const NOTHING_NEXT = (): undefined => undefined
+
 /**
  * The base of every hook event: `next()` runs the rest of the chain. Call it at most once; code
  * after it runs once the later handlers and the guarded action are done.
  */
-// What `next()` does before a chain runs the event: nothing (one shared function, not a closure per event).
-const NOTHING_NEXT = (): undefined => undefined
-
 export class HookEvent<R = void> {
   [NEXT]: () => R = NOTHING_NEXT as () => R
 
