@@ -69,7 +69,7 @@ class LineWriter {
 }
 
 /** Splits a byte stream into lines (newline included), copied out of the socket's buffer. */
-class ByteLineReader {
+class LineReader {
   #partial: Uint8Array | null = null
 
   lines(chunk: Uint8Array): Uint8Array[] {
@@ -86,25 +86,13 @@ class ByteLineReader {
   }
 }
 
-/** Splits a byte stream into text lines. */
-class LineReader {
-  #partial = ""
-
-  lines(chunk: Uint8Array): string[] {
-    const text = this.#partial + decoder.decode(chunk, { stream: true })
-    const lines = text.split("\n")
-    this.#partial = lines.pop()!
-    return lines
-  }
-}
-
 interface Peer {
   node: string | null
   out: LineWriter
-  reader: ByteLineReader
+  reader: LineReader
 }
 
-// A line's text without its leading letter and trailing newline.
+// A line's text, by default without its leading letter; never with its newline.
 const lineText = (line: Uint8Array, from = 1, to = line.length - 1) => decoder.decode(line.subarray(from, to))
 
 /** The relay the workers' brokers connect to. */
@@ -141,7 +129,7 @@ export function startSocketHub(path: string): SocketHub {
     unix: path,
     socket: {
       open(socket) {
-        socket.data = { node: null, out: new LineWriter(socket as Socket<unknown>), reader: new ByteLineReader() }
+        socket.data = { node: null, out: new LineWriter(socket as Socket<unknown>), reader: new LineReader() }
         peers.add(socket)
       },
       data(socket, chunk) {
@@ -215,7 +203,7 @@ export class SocketBroker implements ClusterBroker {
       socket: {
         open: (socket) => void (socket.data = new LineReader()),
         data: (socket, chunk) => {
-          for (const line of socket.data.lines(chunk)) broker.#onLine(line)
+          for (const line of socket.data.lines(chunk)) broker.#onLine(lineText(line, 0))
         },
         drain: () => broker.#out?.flush(),
         close: () => {
